@@ -1,0 +1,94 @@
+/**
+ * The event store port. Revisions are bigint and the first event of a stream is revision 0.
+ * Positions are opaque strings that sort (as plain strings) in global log order.
+ */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | bigint;
+
+export type EventMetadata = Record<string, unknown>;
+
+export interface NewEvent {
+  /** Unique id of the event; generated when absent. */
+  id?: string;
+  type: string;
+  data: unknown;
+  metadata?: EventMetadata;
+}
+
+export interface RecordedEvent {
+  id: string;
+  streamId: string;
+  revision: bigint;
+  position: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event written: the expected revision of the next append. */
+  nextExpectedRevision: bigint;
+  /** Position of the last event written. */
+  position: string;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive). Default 0. */
+  fromRevision?: bigint;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position; from the start when absent. */
+  after?: string;
+  /** Maximum number of events to return. */
+  limit: number;
+}
+
+export interface SubscribeOptions {
+  /** Deliver events strictly after this position; from the start when absent. */
+  after?: string;
+  /** Called with each batch in log order; the next batch waits for the returned promise. */
+  onEvents(events: RecordedEvent[]): Promise<void>;
+  /** Called when onEvents throws; the subscription stops, it never skips the batch. */
+  onError?(error: unknown): void;
+  /** Called once the subscription has delivered everything that existed when it started. */
+  onCaughtUp?(): void;
+  batchSize?: number;
+}
+
+export interface Subscription {
+  /** Stops delivery; resolves once no batch is being handled. */
+  stop(): Promise<void>;
+}
+
+export interface EventStore {
+  readonly kind: 'postgres' | 'eventstoredb';
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  appendToStream(
+    streamId: string,
+    events: NewEvent[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Position of the newest event in the log, or undefined when the log is empty. */
+  headPosition(): Promise<string | undefined>;
+  subscribeToAll(options: SubscribeOptions): Subscription;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type ActualRevision = bigint | 'no_stream';
+
+export class WrongExpectedRevisionError extends Error {
+  readonly code = 'WRONG_EXPECTED_REVISION';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: ActualRevision,
+  ) {
+    super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
+    this.name = 'WrongExpectedRevisionError';
+  }
+}

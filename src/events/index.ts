@@ -1,0 +1,9 @@
+/**
+ * The event log: the EventStore port, its PostgreSQL and EventStoreDB adapters, and the
+ * encoding of positions. Nothing here knows about auctions.
+ */
+export * from './eventStore';
+export { getPostgresEventStore } from './postgres/postgresEventStore';
+export { eventStoreMigrations } from './postgres/migrations';
+export { getEventStoreDbEventStore } from './eventstoredb/eventStoreDbEventStore';
+export { InvalidPositionError, isPosition, toJson } from './serialization';

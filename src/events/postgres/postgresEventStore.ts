@@ -1,0 +1,138 @@
+import { Pool } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../eventStore';
+import { joinPosition, splitPosition, toJson } from '../serialization';
+import { getChangeSignal } from './changeSignal';
+import {
+  appendSql,
+  currentRevisionSql,
+  eventsAboveHorizonSql,
+  headPositionSql,
+  readAllSql,
+  readStreamSql,
+} from './sql';
+import { postgresSubscription } from './postgresSubscription';
+
+interface EventRow {
+  position: string;
+  xid: string;
+  event_id: string;
+  stream_id: string;
+  stream_revision: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const toRecordedEvent = (row: EventRow): RecordedEvent => ({
+  id: row.event_id,
+  streamId: row.stream_id,
+  revision: BigInt(row.stream_revision),
+  position: joinPosition(row.xid, row.position),
+  type: row.type,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+});
+
+export interface PostgresEventStoreOptions {
+  /** Pool for appends and reads; the store does not end it. */
+  pool: Pool;
+  /** For the LISTEN connection. */
+  connectionString: string;
+  /** How long a live subscriber waits for a notification before it polls anyway. */
+  pollIntervalMs?: number;
+}
+
+export function getPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  const { pool } = options;
+  const signal = getChangeSignal(pool, options.connectionString);
+
+  const actualRevision = async (streamId: string) => {
+    const { rows } = await pool.query<{ revision: string }>(currentRevisionSql, [streamId]);
+    return rows[0] ? BigInt(rows[0].revision) : ('no_stream' as const);
+  };
+
+  const appendToStream = async (
+    streamId: string,
+    events: NewEvent[],
+    { expectedRevision }: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> => {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const sql = typeof expectedRevision === 'bigint' ? appendSql.exact : appendSql[expectedRevision];
+    const params: unknown[] = [
+      streamId,
+      events.length,
+      events.map((e) => e.id ?? uuidv7()),
+      events.map((e) => e.type),
+      events.map((e) => toJson(e.data)),
+      events.map((e) => toJson(e.metadata ?? {})),
+    ];
+    if (typeof expectedRevision === 'bigint') params.push(expectedRevision.toString());
+    const { rows } = await pool.query<Pick<EventRow, 'stream_revision' | 'position' | 'xid'>>(
+      sql,
+      params,
+    );
+    if (rows.length === 0) {
+      throw new WrongExpectedRevisionError(streamId, expectedRevision, await actualRevision(streamId));
+    }
+    signal.appended();
+    const last = rows.reduce((a, b) => (BigInt(a.position) > BigInt(b.position) ? a : b));
+    return {
+      nextExpectedRevision: BigInt(last.stream_revision),
+      position: joinPosition(last.xid, last.position),
+    };
+  };
+
+  const readStream: EventStore['readStream'] = async (streamId, readOptions = {}) => {
+    const { rows } = await pool.query<EventRow>(readStreamSql, [
+      streamId,
+      (readOptions.fromRevision ?? 0n).toString(),
+      readOptions.maxCount ?? null,
+    ]);
+    return rows.map(toRecordedEvent);
+  };
+
+  const readAll: EventStore['readAll'] = async ({ after, limit }) => {
+    const [xid, position] = after ? splitPosition(after) : [0n, 0n];
+    const { rows } = await pool.query<EventRow>(readAllSql, [xid.toString(), position.toString(), limit]);
+    return rows.map(toRecordedEvent);
+  };
+
+  const eventsAboveHorizon = async () => {
+    const { rows } = await pool.query<{ blocked: boolean }>(eventsAboveHorizonSql);
+    return rows[0]?.blocked ?? false;
+  };
+
+  return {
+    kind: 'postgres',
+    appendToStream,
+    readStream,
+    readAll,
+    async headPosition() {
+      const { rows } = await pool.query<Pick<EventRow, 'position' | 'xid'>>(headPositionSql);
+      return rows[0] ? joinPosition(rows[0].xid, rows[0].position) : undefined;
+    },
+    subscribeToAll: (subscribeOptions) =>
+      postgresSubscription(subscribeOptions, {
+        readAll,
+        eventsAboveHorizon,
+        signal,
+        pollIntervalMs: options.pollIntervalMs ?? 1000,
+      }),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await signal.close();
+    },
+  };
+}

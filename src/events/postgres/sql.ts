@@ -1,0 +1,55 @@
+/** The SQL of the PostgreSQL event store, one statement per use. */
+
+const INSERT_EVENTS = `
+  INSERT INTO events (event_id, stream_id, stream_revision, type, data, metadata)
+  SELECT e.id, $1, s.revision - $2 + e.ord, e.type, e.data, e.metadata
+  FROM s, unnest($3::uuid[], $4::text[], $5::json[], $6::json[])
+    WITH ORDINALITY AS e(id, type, data, metadata, ord)
+  RETURNING stream_revision, position, transaction_id::text AS xid`;
+
+/** Each append is one statement, so one short implicit transaction: claim revisions, insert. */
+export const appendSql = {
+  exact: `WITH s AS (
+      UPDATE event_streams SET revision = revision + $2
+      WHERE stream_id = $1 AND revision = $7 RETURNING revision)
+    ${INSERT_EVENTS}`,
+  no_stream: `WITH s AS (
+      INSERT INTO event_streams (stream_id, revision) VALUES ($1, $2 - 1)
+      ON CONFLICT (stream_id) DO NOTHING RETURNING revision)
+    ${INSERT_EVENTS}`,
+  stream_exists: `WITH s AS (
+      UPDATE event_streams SET revision = revision + $2 WHERE stream_id = $1 RETURNING revision)
+    ${INSERT_EVENTS}`,
+  any: `WITH s AS (
+      INSERT INTO event_streams (stream_id, revision) VALUES ($1, $2 - 1)
+      ON CONFLICT (stream_id) DO UPDATE SET revision = event_streams.revision + $2 RETURNING revision)
+    ${INSERT_EVENTS}`,
+};
+
+export const currentRevisionSql = 'SELECT revision FROM event_streams WHERE stream_id = $1';
+
+const EVENT_COLUMNS = `position, transaction_id::text AS xid, event_id, stream_id,
+  stream_revision, type, data, metadata, recorded_at`;
+
+export const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM events
+  WHERE stream_id = $1 AND stream_revision >= $2
+  ORDER BY stream_revision LIMIT $3`;
+
+/**
+ * Global order is (transaction id, position), read only below the oldest transaction still in
+ * flight: every transaction there has finished, so nothing can appear later in the range read.
+ */
+export const readAllSql = `SELECT ${EVENT_COLUMNS} FROM events
+  WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY transaction_id, position LIMIT $3`;
+
+/** True when committed events wait above the horizon (a transaction below them is in flight). */
+export const eventsAboveHorizonSql = `SELECT EXISTS (
+  SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked`;
+
+export const headPositionSql = `SELECT position, transaction_id::text AS xid FROM events
+  WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY transaction_id DESC, position DESC LIMIT 1`;
+
+export const NOTIFY_CHANNEL = 'event_store_appended';

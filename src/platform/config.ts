@@ -1,0 +1,93 @@
+import Ajv, { JSONSchemaType } from 'ajv';
+
+export type Role = 'api' | 'projector' | 'scheduler';
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  eventStoreConnectionString: string | undefined;
+  jwtSecret: string;
+  jwtSecretIsDefault: boolean;
+  roles: Role[];
+  logLevel: string;
+  nodeEnv: string;
+}
+
+const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+const ROLES: Role[] = ['api', 'projector', 'scheduler'];
+
+interface RawEnv {
+  PORT: number;
+  DATABASE_URL: string;
+  REDIS_URL: string;
+  EVENTSTORE_CONNECTION_STRING?: string;
+  JWT_SECRET?: string;
+  ROLES: string;
+  LOG_LEVEL: string;
+  NODE_ENV: string;
+}
+
+const envSchema: JSONSchemaType<RawEnv> = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    DATABASE_URL: {
+      type: 'string',
+      pattern: '^postgres(ql)?://',
+      default: 'postgres://postgres@127.0.0.1:5432/auctions',
+    },
+    REDIS_URL: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
+    EVENTSTORE_CONNECTION_STRING: { type: 'string', pattern: '^(esdb|esdb\\+discover)://', nullable: true },
+    JWT_SECRET: { type: 'string', minLength: 32, nullable: true },
+    ROLES: {
+      type: 'string',
+      pattern: '^(api|projector|scheduler)(,(api|projector|scheduler))*$',
+      default: 'api,projector,scheduler',
+    },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    NODE_ENV: { type: 'string', default: 'development' },
+  },
+  required: [],
+  additionalProperties: true,
+};
+
+const validateEnv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true }).compile(envSchema);
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(envSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (!validateEnv(raw)) {
+    const problems = (validateEnv.errors ?? []).map(
+      (e) => `${e.instancePath.slice(1) || 'environment'} ${e.message}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const values = raw as unknown as RawEnv;
+  if (!values.JWT_SECRET && values.NODE_ENV === 'production') {
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  return {
+    port: values.PORT,
+    databaseUrl: values.DATABASE_URL,
+    redisUrl: values.REDIS_URL,
+    eventStoreConnectionString: values.EVENTSTORE_CONNECTION_STRING,
+    jwtSecret: values.JWT_SECRET ?? DEV_JWT_SECRET,
+    jwtSecretIsDefault: !values.JWT_SECRET,
+    roles: [...new Set(values.ROLES.split(','))].filter((r): r is Role => ROLES.includes(r as Role)),
+    logLevel: values.LOG_LEVEL,
+    nodeEnv: values.NODE_ENV,
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Platform: configuration, logging, database clients and migrations, the HTTP shell, health and
+ * errors. Knows no domain.
+ */
+export * from './config';
+export * from './logger';
+export * from './postgres';
+export * from './problem';
+export * from './httpApp';
+export * from './health';

@@ -1,0 +1,64 @@
+import knexFactory, { Knex } from 'knex';
+import { Client, Pool } from 'pg';
+
+/** Creates the database named in the URL if it does not exist; safe when two processes race. */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!name) throw new Error('DATABASE_URL names no database');
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount) return;
+    await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch (error) {
+    // 42P04 duplicate_database, 23505 unique_violation: another process created it first.
+    const code = (error as { code?: string }).code;
+    if (code !== '42P04' && code !== '23505') throw error;
+  } finally {
+    await admin.end();
+  }
+}
+
+export function createPool(databaseUrl: string, max: number): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection (Postgres restart) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export function createKnex(databaseUrl: string, max = 10): Knex {
+  return knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max } });
+}
+
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+// Arbitrary constant: the advisory lock that serialises migrations across starting instances.
+const MIGRATION_LOCK_KEY = 727_001;
+
+/**
+ * Runs the given migrations in order. knex's own lock fails fast when another instance holds it,
+ * so instances starting together first queue on a Postgres advisory lock.
+ */
+export async function runMigrations(knex: Knex, migrations: Migration[]): Promise<string[]> {
+  const source: Knex.MigrationSource<Migration> = {
+    getMigrations: async () => migrations,
+    getMigrationName: (migration) => migration.name,
+    getMigration: async (migration) => migration,
+  };
+  const connection = await knex.client.acquireConnection();
+  try {
+    await connection.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const [, applied] = (await knex.migrate.latest({ migrationSource: source })) as [number, string[]];
+    return applied;
+  } finally {
+    await connection.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await knex.client.releaseConnection(connection);
+  }
+}

@@ -1,0 +1,74 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+
+/** An expected failure with a stable code, answered as application/problem+json (RFC 9457). */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'ProblemError';
+  }
+}
+
+export function sendProblem(res: Response, problem: ProblemError): void {
+  const slug = problem.code.toLowerCase().replace(/_/g, '-');
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({
+      type: `https://errors.live-auctions.dev/${slug}`,
+      title: problem.title,
+      status: problem.status,
+      ...(problem.detail ? { detail: problem.detail } : {}),
+      code: problem.code,
+      ...problem.extra,
+    });
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new ProblemError(404, 'NOT_FOUND', 'Not found', `No route for ${req.method} ${req.path}`));
+};
+
+interface HttpError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+/** Turns thrown errors into problems; only bugs become a 500, and their details stay in the log. */
+export function errorHandler(onBug: (error: unknown) => void): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof ProblemError) return sendProblem(res, error);
+    const httpError = error as HttpError;
+    const status = httpError.status ?? httpError.statusCode;
+    if (httpError.expose && status && status >= 400 && status < 500) {
+      // Body parser failures: malformed JSON, too large, unsupported charset.
+      if (status === 413)
+        return sendProblem(
+          res,
+          new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The body is over 64 KiB'),
+        );
+      if (httpError.type === 'entity.parse.failed') {
+        return sendProblem(
+          res,
+          new ProblemError(400, 'MALFORMED_JSON', 'Malformed JSON', 'The body is not valid JSON'),
+        );
+      }
+      return sendProblem(
+        res,
+        new ProblemError(status, 'BAD_REQUEST', 'Bad request', (error as Error).message),
+      );
+    }
+    onBug(error);
+    sendProblem(
+      res,
+      new ProblemError(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side'),
+    );
+  };
+}

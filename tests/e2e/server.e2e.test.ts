@@ -1,0 +1,60 @@
+import { Client } from 'pg';
+import { freePort, runServerToExit, startServerProcess } from '../support/serverProcess';
+
+describe('the server process', () => {
+  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const dbName = `test_e2e_server_${process.pid}`;
+  const databaseUrl = (() => {
+    const url = new URL(base);
+    url.pathname = `/${dbName}`;
+    return url.toString();
+  })();
+
+  afterAll(async () => {
+    const admin = new Client({ connectionString: base.toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('two instances started at once on a missing database both come up, migrated once', async () => {
+    const env = {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    };
+    const [a, b] = await Promise.all([
+      startServerProcess(env, freePort()),
+      startServerProcess(env, freePort()),
+    ]);
+    try {
+      for (const server of [a, b]) {
+        const live = await fetch(`${server.url}/health/live`);
+        expect(live.status).toBe(200);
+        const ready = await fetch(`${server.url}/health/ready`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({
+          status: 'ready',
+          checks: { eventStore: { kind: 'postgres' } },
+        });
+      }
+      const db = new Client({ connectionString: databaseUrl });
+      await db.connect();
+      const { rows } = await db.query('SELECT name FROM knex_migrations ORDER BY id');
+      await db.end();
+      expect(rows.map((r) => r.name)).toEqual(['0001_event_store']);
+      const notFound = await fetch(`${a.url}/no/such/route`);
+      expect(notFound.status).toBe(404);
+      expect(notFound.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(await notFound.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    } finally {
+      expect(await a.kill()).toBe(0);
+      expect(await b.kill()).toBe(0);
+    }
+  });
+
+  it('refuses to start on bad configuration, naming the variable', async () => {
+    const { code, output } = await runServerToExit({ PORT: 'abc', DATABASE_URL: databaseUrl });
+    expect(code).toBe(78);
+    expect(output).toMatch(/Invalid configuration: PORT must be integer/);
+  });
+});

@@ -77,10 +77,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
       events.map((e) => toJson(e.metadata ?? {})),
     ];
     if (typeof expectedRevision === 'bigint') params.push(expectedRevision.toString());
-    const { rows } = await pool.query<Pick<EventRow, 'stream_revision' | 'position' | 'xid'>>(
-      sql,
-      params,
-    );
+    const { rows } = await pool.query<Pick<EventRow, 'stream_revision' | 'position' | 'xid'>>(sql, params);
     if (rows.length === 0) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, await actualRevision(streamId));
     }

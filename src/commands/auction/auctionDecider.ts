@@ -1,0 +1,277 @@
+import type { AuctionClosed, AuctionCreated, AuctionEvent, AuctionOutcome, BidPlaced } from '../../events';
+import { AuctionRuleError } from './auctionRuleError';
+import { incrementAt } from './increments';
+
+export interface Auction {
+  status: 'active' | 'cancelled' | 'closed';
+  auctionId: string;
+  sellerId: string;
+  title: string;
+  description: string;
+  currency: string;
+  startingPrice: number;
+  reservePrice: number | null;
+  minIncrement: number | null;
+  startsAt: number;
+  endsAt: number;
+  softClose: { windowSeconds: number; extensionSeconds: number } | null;
+  createdAt: number;
+  /** null until the first bid. */
+  currentPrice: number | null;
+  leader: { bidderId: string; ceiling: number } | null;
+  bidCount: number;
+  outcome: AuctionOutcome | null;
+  winnerId: string | null;
+  finalPrice: number | null;
+}
+
+/** null: the stream has no events yet. */
+export type AuctionState = Auction | null;
+export const initialState = (): AuctionState => null;
+
+export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
+
+export interface PlaceBidData {
+  bidId: string;
+  /** Id for the automatic answer of a standing proxy bid, should there be one. */
+  autoBidId: string;
+  bidderId: string;
+  amount: number;
+  maxAmount?: number;
+}
+
+export type AuctionCommand =
+  | { type: 'CreateAuction'; data: CreateAuctionData; now: Date }
+  | { type: 'PlaceBid'; data: PlaceBidData; now: Date }
+  | { type: 'CancelAuction'; data: { userId: string; reason?: string }; now: Date }
+  | { type: 'CloseAuction'; now: Date };
+
+const MAX_DURATION_MS = 90 * 24 * 3600 * 1000;
+
+export function minimumBid(auction: Auction): number {
+  return auction.currentPrice === null
+    ? auction.startingPrice
+    : auction.currentPrice + incrementAt(auction.currentPrice, auction.minIncrement);
+}
+
+export const isOpenAt = (auction: Auction, now: number) =>
+  auction.status === 'active' && auction.startsAt <= now && now < auction.endsAt;
+
+/** Pure: the events a command produces, or an AuctionRuleError. `now` comes with the command. */
+export function decide(command: AuctionCommand, state: AuctionState): AuctionEvent[] {
+  switch (command.type) {
+    case 'CreateAuction':
+      return createAuction(command.data, command.now, state);
+    case 'PlaceBid':
+      return placeBid(command.data, command.now, existing(state));
+    case 'CancelAuction':
+      return cancelAuction(command.data, command.now, existing(state));
+    case 'CloseAuction':
+      return closeAuction(command.now, existing(state));
+    default: {
+      const unknown: never = command;
+      throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function existing(state: AuctionState): Auction {
+  if (!state) throw new AuctionRuleError('AUCTION_NOT_FOUND', 'No such auction');
+  return state;
+}
+
+function createAuction(data: CreateAuctionData, now: Date, state: AuctionState): AuctionEvent[] {
+  if (state) throw new AuctionRuleError('AUCTION_ALREADY_EXISTS', 'The auction exists already');
+  const startsAt = Date.parse(data.startsAt);
+  const endsAt = Date.parse(data.endsAt);
+  if (!(endsAt > startsAt)) throw new AuctionRuleError('INVALID_SCHEDULE', 'endsAt must be after startsAt');
+  if (endsAt <= now.getTime()) throw new AuctionRuleError('INVALID_SCHEDULE', 'endsAt must be in the future');
+  if (endsAt > now.getTime() + MAX_DURATION_MS) {
+    throw new AuctionRuleError('INVALID_SCHEDULE', 'endsAt must be at most 90 days ahead');
+  }
+  if (data.reservePrice !== null && data.reservePrice < data.startingPrice) {
+    throw new AuctionRuleError('INVALID_SCHEDULE', 'reservePrice must be at least startingPrice');
+  }
+  return [{ type: 'AuctionCreated', data: { ...data, createdAt: now.toISOString() } }];
+}
+
+/**
+ * Proxy bidding. With leader ceiling cL and a new bid of amount a and ceiling c from someone
+ * else: if c > cL the newcomer leads at max(a, min(c, cL + inc)); otherwise the leader answers
+ * automatically at min(cL, c + inc). A ceiling at or above the reserve lifts the price to it.
+ */
+function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[] {
+  if (!isOpenAt(auction, now.getTime()))
+    throw new AuctionRuleError('AUCTION_NOT_OPEN', notOpenReason(auction, now));
+  if (bid.bidderId === auction.sellerId)
+    throw new AuctionRuleError('SELLER_CANNOT_BID', 'Sellers cannot bid');
+  const minimum = minimumBid(auction);
+  if (bid.amount < minimum) {
+    throw new AuctionRuleError('BID_TOO_LOW', `The minimum bid is ${minimum}`, { minimumBid: minimum });
+  }
+  const ceiling = Math.max(bid.amount, bid.maxAmount ?? bid.amount);
+  const placedAt = now.toISOString();
+  const placed = (
+    bidderId: string,
+    amount: number,
+    auto: boolean,
+    bidId: string,
+    maxAmount?: number,
+  ): AuctionEvent => ({
+    type: 'BidPlaced',
+    data: { bidId, bidderId, amount, ...(maxAmount !== undefined ? { maxAmount } : {}), auto, placedAt },
+  });
+  const liftToReserve = (price: number, leaderCeiling: number) =>
+    auction.reservePrice !== null && leaderCeiling >= auction.reservePrice
+      ? Math.max(price, auction.reservePrice)
+      : price;
+
+  const events: AuctionEvent[] = [];
+  const leader = auction.leader;
+  if (!leader) {
+    events.push(placed(bid.bidderId, liftToReserve(bid.amount, ceiling), false, bid.bidId, ceiling));
+  } else if (leader.bidderId === bid.bidderId) {
+    // The leader only raises their ceiling; the price moves only to meet the reserve.
+    const newCeiling = Math.max(leader.ceiling, ceiling);
+    events.push(
+      placed(bid.bidderId, liftToReserve(auction.currentPrice!, newCeiling), false, bid.bidId, newCeiling),
+    );
+  } else if (ceiling > leader.ceiling) {
+    const price = Math.max(
+      bid.amount,
+      Math.min(ceiling, leader.ceiling + incrementAt(leader.ceiling, auction.minIncrement)),
+    );
+    events.push(placed(bid.bidderId, liftToReserve(price, ceiling), false, bid.bidId, ceiling));
+  } else {
+    events.push(placed(bid.bidderId, bid.amount, false, bid.bidId, ceiling));
+    const answer = Math.min(leader.ceiling, ceiling + incrementAt(ceiling, auction.minIncrement));
+    events.push(
+      placed(leader.bidderId, liftToReserve(answer, leader.ceiling), true, bid.autoBidId, leader.ceiling),
+    );
+  }
+
+  const extended = softCloseExtension(auction, now.getTime());
+  if (extended) events.push(extended);
+  return events;
+}
+
+function softCloseExtension(auction: Auction, now: number): AuctionEvent | undefined {
+  if (!auction.softClose) return undefined;
+  const { windowSeconds, extensionSeconds } = auction.softClose;
+  if (now < auction.endsAt - windowSeconds * 1000) return undefined;
+  const endsAt = now + extensionSeconds * 1000;
+  if (endsAt <= auction.endsAt) return undefined;
+  return {
+    type: 'AuctionExtended',
+    data: { endsAt: new Date(endsAt).toISOString(), previousEndsAt: new Date(auction.endsAt).toISOString() },
+  };
+}
+
+function notOpenReason(auction: Auction, now: Date): string {
+  if (auction.status === 'cancelled') return 'The auction was cancelled';
+  if (auction.status === 'closed') return 'The auction is closed';
+  if (now.getTime() < auction.startsAt) return 'The auction has not started';
+  return 'The auction has ended';
+}
+
+function cancelAuction(
+  data: { userId: string; reason?: string },
+  now: Date,
+  auction: Auction,
+): AuctionEvent[] {
+  if (data.userId !== auction.sellerId)
+    throw new AuctionRuleError('NOT_SELLER', 'Only the seller may cancel');
+  if (auction.status !== 'active' || now.getTime() >= auction.endsAt) {
+    throw new AuctionRuleError('AUCTION_NOT_OPEN', notOpenReason(auction, now));
+  }
+  if (auction.bidCount > 0)
+    throw new AuctionRuleError('AUCTION_HAS_BIDS', 'An auction with bids cannot be cancelled');
+  return [
+    { type: 'AuctionCancelled', data: { reason: data.reason ?? null, cancelledAt: now.toISOString() } },
+  ];
+}
+
+function closeAuction(now: Date, auction: Auction): AuctionEvent[] {
+  if (auction.status !== 'active')
+    throw new AuctionRuleError('AUCTION_NOT_OPEN', notOpenReason(auction, now));
+  if (now.getTime() < auction.endsAt)
+    throw new AuctionRuleError('AUCTION_NOT_ENDED', 'The auction has not ended yet');
+  return [{ type: 'AuctionClosed', data: closing(auction, now) }];
+}
+
+function closing(auction: Auction, now: Date): AuctionClosed {
+  const closedAt = now.toISOString();
+  if (!auction.leader || auction.currentPrice === null) {
+    return { outcome: 'no_bids', winnerId: null, finalPrice: null, closedAt };
+  }
+  if (auction.reservePrice !== null && auction.currentPrice < auction.reservePrice) {
+    return { outcome: 'reserve_not_met', winnerId: null, finalPrice: null, closedAt };
+  }
+  return { outcome: 'sold', winnerId: auction.leader.bidderId, finalPrice: auction.currentPrice, closedAt };
+}
+
+/** Pure: the state after one event. */
+export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
+  if (event.type === 'AuctionCreated') return created(event.data);
+  if (!state) return state; // events of a stream always start with AuctionCreated
+  switch (event.type) {
+    case 'BidPlaced':
+      return bidPlaced(state, event.data);
+    case 'AuctionExtended':
+      return { ...state, endsAt: Date.parse(event.data.endsAt) };
+    case 'AuctionCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'AuctionClosed':
+      return {
+        ...state,
+        status: 'closed',
+        outcome: event.data.outcome,
+        winnerId: event.data.winnerId,
+        finalPrice: event.data.finalPrice,
+      };
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function created(data: AuctionCreated): Auction {
+  return {
+    status: 'active',
+    auctionId: data.auctionId,
+    sellerId: data.sellerId,
+    title: data.title,
+    description: data.description,
+    currency: data.currency,
+    startingPrice: data.startingPrice,
+    reservePrice: data.reservePrice,
+    minIncrement: data.minIncrement,
+    startsAt: Date.parse(data.startsAt),
+    endsAt: Date.parse(data.endsAt),
+    softClose: data.softClose,
+    createdAt: Date.parse(data.createdAt),
+    currentPrice: null,
+    leader: null,
+    bidCount: 0,
+    outcome: null,
+    winnerId: null,
+    finalPrice: null,
+  };
+}
+
+/** The last BidPlaced of a command names the leader; an outbid bid is followed by the leader's answer. */
+function bidPlaced(state: Auction, bid: BidPlaced): Auction {
+  const ceiling = Math.max(bid.amount, bid.maxAmount ?? bid.amount);
+  const leads =
+    !state.leader || state.leader.bidderId === bid.bidderId || ceiling > state.leader.ceiling || bid.auto;
+  return {
+    ...state,
+    currentPrice: leads ? bid.amount : state.currentPrice,
+    leader: leads ? { bidderId: bid.bidderId, ceiling } : state.leader,
+    bidCount: state.bidCount + 1,
+  };
+}
+
+export const evolveAll = (events: AuctionEvent[], state: AuctionState = initialState()) =>
+  events.reduce(evolve, state);

@@ -1,0 +1,22 @@
+export type AuctionRuleCode =
+  | 'AUCTION_NOT_FOUND'
+  | 'AUCTION_ALREADY_EXISTS'
+  | 'AUCTION_NOT_OPEN'
+  | 'AUCTION_NOT_ENDED'
+  | 'BID_TOO_LOW'
+  | 'SELLER_CANNOT_BID'
+  | 'AUCTION_HAS_BIDS'
+  | 'NOT_SELLER'
+  | 'INVALID_SCHEDULE';
+
+/** A command refused by the rules of an auction: an expected outcome with a stable code. */
+export class AuctionRuleError extends Error {
+  constructor(
+    readonly code: AuctionRuleCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AuctionRuleError';
+  }
+}

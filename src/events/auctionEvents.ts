@@ -1,0 +1,135 @@
+import type { SchemaObject } from 'ajv';
+
+/** The events of an auction stream (`auction-<auctionId>`). Money in integer minor units. */
+export interface AuctionCreated {
+  auctionId: string;
+  sellerId: string;
+  title: string;
+  description: string;
+  currency: string;
+  startingPrice: number;
+  reservePrice: number | null;
+  minIncrement: number | null;
+  startsAt: string;
+  endsAt: string;
+  softClose: { windowSeconds: number; extensionSeconds: number } | null;
+  createdAt: string;
+}
+
+export interface BidPlaced {
+  bidId: string;
+  bidderId: string;
+  /** The price at which this bid stands. */
+  amount: number;
+  /** The bidder's ceiling for automatic bidding; secret to everyone but the bidder. */
+  maxAmount?: number;
+  auto: boolean;
+  placedAt: string;
+}
+
+export interface AuctionExtended {
+  endsAt: string;
+  previousEndsAt: string;
+}
+
+export interface AuctionCancelled {
+  reason: string | null;
+  cancelledAt: string;
+}
+
+export type AuctionOutcome = 'sold' | 'reserve_not_met' | 'no_bids';
+
+export interface AuctionClosed {
+  outcome: AuctionOutcome;
+  winnerId: string | null;
+  finalPrice: number | null;
+  closedAt: string;
+}
+
+export type AuctionEvent =
+  | { type: 'AuctionCreated'; data: AuctionCreated }
+  | { type: 'BidPlaced'; data: BidPlaced }
+  | { type: 'AuctionExtended'; data: AuctionExtended }
+  | { type: 'AuctionCancelled'; data: AuctionCancelled }
+  | { type: 'AuctionClosed'; data: AuctionClosed };
+
+export type AuctionEventType = AuctionEvent['type'];
+
+const money = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const time = { type: 'string', format: 'date-time' } as const;
+const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+/** JSON schemas of the event payloads, checked on read by the analyst routes and in tests. */
+export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
+  AuctionCreated: {
+    type: 'object',
+    properties: {
+      auctionId: id,
+      sellerId: id,
+      title: { type: 'string' },
+      description: { type: 'string' },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+      startingPrice: money,
+      reservePrice: { ...money, nullable: true },
+      minIncrement: { ...money, nullable: true },
+      startsAt: time,
+      endsAt: time,
+      softClose: {
+        type: 'object',
+        properties: { windowSeconds: { type: 'integer' }, extensionSeconds: { type: 'integer' } },
+        required: ['windowSeconds', 'extensionSeconds'],
+        nullable: true,
+      },
+      createdAt: time,
+    },
+    required: [
+      'auctionId',
+      'sellerId',
+      'title',
+      'description',
+      'currency',
+      'startingPrice',
+      'reservePrice',
+      'minIncrement',
+      'startsAt',
+      'endsAt',
+      'softClose',
+      'createdAt',
+    ],
+  },
+  BidPlaced: {
+    type: 'object',
+    properties: {
+      bidId: id,
+      bidderId: id,
+      amount: money,
+      maxAmount: { ...money, nullable: true },
+      auto: { type: 'boolean' },
+      placedAt: time,
+    },
+    required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt'],
+  },
+  AuctionExtended: {
+    type: 'object',
+    properties: { endsAt: time, previousEndsAt: time },
+    required: ['endsAt', 'previousEndsAt'],
+  },
+  AuctionCancelled: {
+    type: 'object',
+    properties: { reason: { type: 'string', nullable: true }, cancelledAt: time },
+    required: ['reason', 'cancelledAt'],
+  },
+  AuctionClosed: {
+    type: 'object',
+    properties: {
+      outcome: { type: 'string', enum: ['sold', 'reserve_not_met', 'no_bids'] },
+      winnerId: { ...id, nullable: true },
+      finalPrice: { ...money, nullable: true },
+      closedAt: time,
+    },
+    required: ['outcome', 'winnerId', 'finalPrice', 'closedAt'],
+  },
+};
+
+export const auctionStreamId = (auctionId: string) => `auction-${auctionId}`;
+export const AUCTION_STREAM_PREFIX = 'auction-';

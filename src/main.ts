@@ -4,6 +4,8 @@
  */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { accountMigrations, accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from './auth';
+import { commandRoutes, getCommandHandler } from './commands';
 import { EventStore, eventStoreMigrations, getEventStoreDbEventStore, getPostgresEventStore } from './events';
 import {
   Config,
@@ -20,6 +22,7 @@ import {
 
 export interface RunningApp {
   server: Server;
+  url: string;
   port: number;
   eventStore: EventStore;
   stop(): Promise<void>;
@@ -28,7 +31,7 @@ export interface RunningApp {
 export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
   await ensureDatabase(config.databaseUrl);
   const knex = createKnex(config.databaseUrl);
-  const applied = await runMigrations(knex, [...eventStoreMigrations]);
+  const applied = await runMigrations(knex, [...eventStoreMigrations, ...accountMigrations]);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
   const pool = createPool(config.databaseUrl, 20);
@@ -36,9 +39,15 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     ? getEventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
     : getPostgresEventStore({ pool, connectionString: config.databaseUrl });
 
+  const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
+  const { requireAuth } = getJwtAuth(tokens.key);
+  const commandHandler = getCommandHandler({ eventStore });
+
   const app = createHttpApp({
     logger,
     routers: [
+      accountsRoutes({ accounts: getAccountsStore(knex), tokens, requireAuth }),
+      commandRoutes({ handler: commandHandler, requireAuth }),
       healthRoutes([
         { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
         {
@@ -63,9 +72,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   return {
     server,
     port,
+    url: `http://127.0.0.1:${port}`,
     eventStore,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await commandHandler.idle();
+      await closed;
       server.closeAllConnections();
       await eventStore.close();
       await pool.end();

@@ -9,6 +9,7 @@ export interface Config {
   eventStoreConnectionString: string | undefined;
   jwtSecret: string;
   jwtSecretIsDefault: boolean;
+  jwtTtlSeconds: number;
   roles: Role[];
   logLevel: string;
   nodeEnv: string;
@@ -23,6 +24,7 @@ interface RawEnv {
   REDIS_URL: string;
   EVENTSTORE_CONNECTION_STRING?: string;
   JWT_SECRET?: string;
+  JWT_TTL_SECONDS: number;
   ROLES: string;
   LOG_LEVEL: string;
   NODE_ENV: string;
@@ -40,6 +42,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     REDIS_URL: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
     EVENTSTORE_CONNECTION_STRING: { type: 'string', pattern: '^(esdb|esdb\\+discover)://', nullable: true },
     JWT_SECRET: { type: 'string', minLength: 32, nullable: true },
+    JWT_TTL_SECONDS: { type: 'integer', minimum: 60, maximum: 30 * 86400, default: 3600 },
     ROLES: {
       type: 'string',
       pattern: '^(api|projector|scheduler)(,(api|projector|scheduler))*$',
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventStoreConnectionString: values.EVENTSTORE_CONNECTION_STRING,
     jwtSecret: values.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtSecretIsDefault: !values.JWT_SECRET,
+    jwtTtlSeconds: values.JWT_TTL_SECONDS,
     roles: [...new Set(values.ROLES.split(','))].filter((r): r is Role => ROLES.includes(r as Role)),
     logLevel: values.LOG_LEVEL,
     nodeEnv: values.NODE_ENV,

@@ -8,3 +8,4 @@ export * from './postgres';
 export * from './problem';
 export * from './httpApp';
 export * from './health';
+export * from './validation';

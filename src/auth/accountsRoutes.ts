@@ -1,0 +1,87 @@
+import { Router } from 'express';
+import { v7 as uuidv7 } from 'uuid';
+import { ProblemError, validateBody } from '../platform';
+import { EmailTakenError, type AccountsStore } from './accountsStore';
+import { hashPassword, verifyPassword } from './passwords';
+import type { TokenIssuer } from './tokens';
+import type { RequestHandler } from 'express';
+
+export const registerSchema = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', format: 'email', maxLength: 254 },
+    password: { type: 'string', minLength: 8, maxLength: 128 },
+    displayName: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' },
+  },
+  required: ['email', 'password', 'displayName'],
+  additionalProperties: false,
+} as const;
+
+export const loginSchema = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', minLength: 1, maxLength: 254 },
+    password: { type: 'string', minLength: 1, maxLength: 128 },
+  },
+  required: ['email', 'password'],
+  additionalProperties: false,
+} as const;
+
+interface Deps {
+  accounts: AccountsStore;
+  tokens: TokenIssuer;
+  requireAuth: RequestHandler;
+}
+
+/** POST /auth/register, POST /auth/login, GET /me. */
+export function accountsRoutes({ accounts, tokens, requireAuth }: Deps): Router {
+  const router = Router();
+
+  router.post('/auth/register', validateBody(registerSchema), async (req, res) => {
+    const { email, password, displayName } = req.body as {
+      email: string;
+      password: string;
+      displayName: string;
+    };
+    const userId = uuidv7();
+    try {
+      await accounts.insert({
+        userId,
+        email: email.trim(),
+        passwordHash: await hashPassword(password),
+        displayName: displayName.trim(),
+        roles: ['bidder'],
+      });
+    } catch (error) {
+      if (error instanceof EmailTakenError) {
+        throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken', 'An account with this email exists');
+      }
+      throw error;
+    }
+    res.status(201).json({ userId, token: tokens.issue({ sub: userId, roles: ['bidder'] }) });
+  });
+
+  router.post('/auth/login', validateBody(loginSchema), async (req, res) => {
+    const { email, password } = req.body as { email: string; password: string };
+    const account = await accounts.findByEmail(email.trim());
+    // Unknown email: verify against a dummy hash anyway, so timing does not tell.
+    const ok = await verifyPassword(account?.passwordHash, password);
+    if (!account || !ok) {
+      throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid credentials', 'Email or password is wrong');
+    }
+    res.json({ userId: account.userId, token: tokens.issue({ sub: account.userId, roles: account.roles }) });
+  });
+
+  router.get('/me', requireAuth, async (req, res) => {
+    const account = await accounts.findById(req.auth!.userId);
+    if (!account) throw new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'The account no longer exists');
+    res.json({
+      userId: account.userId,
+      email: account.email,
+      displayName: account.displayName,
+      roles: account.roles,
+    });
+  });
+
+  return router;
+}

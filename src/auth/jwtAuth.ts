@@ -1,0 +1,77 @@
+import type { KeyObject } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import passport from 'passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ProblemError } from '../platform';
+import { ROLES, type Role, type TokenClaims } from './tokens';
+
+export interface AuthenticatedUser {
+  userId: string;
+  roles: Role[];
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    auth?: AuthenticatedUser;
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Maps verified claims to a user; claims of the wrong shape are refused like a bad signature. */
+export function userFromClaims(payload: unknown): AuthenticatedUser | undefined {
+  const claims = payload as Partial<TokenClaims>;
+  if (typeof claims.sub !== 'string' || !UUID.test(claims.sub)) return undefined;
+  if (!Array.isArray(claims.roles) || !claims.roles.every((r) => ROLES.includes(r as Role))) return undefined;
+  return { userId: claims.sub, roles: claims.roles };
+}
+
+/** passport-jwt with the prepared KeyObject, HS256 only, expiry enforced. */
+export function getJwtAuth(key: KeyObject): {
+  requireAuth: RequestHandler;
+  requireRole(...roles: Role[]): RequestHandler;
+} {
+  const authenticator = new passport.Passport();
+  authenticator.use(
+    new Strategy(
+      {
+        jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+        secretOrKey: key as unknown as Buffer, // jsonwebtoken accepts a KeyObject; the types lag
+        algorithms: ['HS256'],
+      },
+      (payload: unknown, done: (error: unknown, user?: AuthenticatedUser | false) => void) =>
+        done(null, userFromClaims(payload) ?? false),
+    ),
+  );
+  const requireAuth: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+    authenticator.authenticate(
+      'jwt',
+      { session: false },
+      (error: unknown, user: AuthenticatedUser | false) => {
+        if (error || !user) {
+          res.setHeader('WWW-Authenticate', 'Bearer');
+          return next(
+            new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'A valid bearer token is required'),
+          );
+        }
+        req.auth = user;
+        next();
+      },
+    )(req, res, next);
+  };
+  const requireRole =
+    (...roles: Role[]): RequestHandler =>
+    (req, _res, next) => {
+      if (!req.auth)
+        return next(
+          new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'A valid bearer token is required'),
+        );
+      if (!req.auth.roles.some((r) => roles.includes(r))) {
+        return next(
+          new ProblemError(403, 'FORBIDDEN', 'Forbidden', `This needs the role ${roles.join(' or ')}`),
+        );
+      }
+      next();
+    };
+  return { requireAuth, requireRole };
+}

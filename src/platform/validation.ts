@@ -1,0 +1,51 @@
+import Ajv, { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { RequestHandler } from 'express';
+import { ProblemError } from './problem';
+
+/** One ajv for every request schema: strict, all errors, no type coercion of bodies. */
+export const ajv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }), [
+  'date-time',
+  'email',
+  'uuid',
+]);
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export function fieldErrors(errors: ErrorObject[] | null | undefined, root: string): FieldError[] {
+  return (errors ?? []).map((e) => {
+    const missing =
+      e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
+    const extra =
+      e.keyword === 'additionalProperties'
+        ? `/${(e.params as { additionalProperty: string }).additionalProperty}`
+        : '';
+    const path = `${e.instancePath}${missing}${extra}`.replace(/^\//, '').replace(/\//g, '.');
+    return { field: path ? `${root}.${path}` : root, message: e.message ?? 'is invalid' };
+  });
+}
+
+export function validationProblem(errors: FieldError[]): ProblemError {
+  return new ProblemError(
+    400,
+    'VALIDATION_FAILED',
+    'Validation failed',
+    errors.map((e) => `${e.field} ${e.message}`).join('; '),
+    {
+      errors,
+    },
+  );
+}
+
+/** Validates `req.body` against the schema; a failure is a 400 VALIDATION_FAILED naming each field. */
+export function validateBody(schema: SchemaObject): RequestHandler {
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (req, _res, next) => {
+    if (req.body === undefined) req.body = {};
+    if (!validate(req.body)) return next(validationProblem(fieldErrors(validate.errors, 'body')));
+    next();
+  };
+}

@@ -141,7 +141,7 @@ describe('command routes over HTTP', () => {
         revision: 1,
         position: expect.any(String),
       });
-      expect(res.body.position > (await streamOf(auctionId))[0]!.position).toBe(true);
+      expect((res.body.position as string) > (await streamOf(auctionId))[0]!.position).toBe(true);
     });
 
     it('answers outbid when a standing ceiling outbids the bid at once', async () => {

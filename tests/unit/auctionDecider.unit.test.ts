@@ -247,6 +247,15 @@ describe('PlaceBid', () => {
       expect(state).toMatchObject({ currentPrice: 1000, leader: { bidderId: 'A', ceiling: 8000 } });
     });
 
+    it("the leader's bid is recorded with the amount they bid", () => {
+      const { events } = given([created()]).whenAll([bid('A', 1000, 2000)]);
+      const raise = given(events).when(bid('A', 1100, 8000));
+      expect(bids(raise.events)).toEqual([
+        expect.objectContaining({ bidderId: 'A', amount: 1100, maxAmount: 8000 }),
+      ]);
+      expect(raise.state.currentPrice).toBe(1000);
+    });
+
     it('a leader bid below their ceiling keeps the ceiling', () => {
       const { state } = given([created()]).whenAll([bid('A', 1000, 8000), bid('A', 1100)]);
       expect(state).toMatchObject({ currentPrice: 1000, leader: { ceiling: 8000 } });

@@ -131,11 +131,8 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
   if (!leader) {
     events.push(placed(bid.bidderId, liftToReserve(bid.amount, ceiling), false, bid.bidId, ceiling));
   } else if (leader.bidderId === bid.bidderId) {
-    // The leader only raises their ceiling; the price moves only to meet the reserve.
-    const newCeiling = Math.max(leader.ceiling, ceiling);
-    events.push(
-      placed(bid.bidderId, liftToReserve(auction.currentPrice!, newCeiling), false, bid.bidId, newCeiling),
-    );
+    // The leader's bid is recorded as bid; it only raises their ceiling (see evolve).
+    events.push(placed(bid.bidderId, bid.amount, false, bid.bidId, Math.max(leader.ceiling, ceiling)));
   } else if (ceiling > leader.ceiling) {
     const price = Math.max(
       bid.amount,
@@ -260,16 +257,27 @@ function created(data: AuctionCreated): Auction {
   };
 }
 
-/** The last BidPlaced of a command names the leader; an outbid bid is followed by the leader's answer. */
+/**
+ * A bid's amount is the price it stands at, with one exception: the leader bidding again only
+ * raises their ceiling, and the price moves only as far as a reserve their new ceiling meets.
+ * An outbid bid is followed by the leader's automatic answer.
+ */
 function bidPlaced(state: Auction, bid: BidPlaced): Auction {
   const ceiling = Math.max(bid.amount, bid.maxAmount ?? bid.amount);
-  const leads =
-    !state.leader || state.leader.bidderId === bid.bidderId || ceiling > state.leader.ceiling || bid.auto;
+  const bidCount = state.bidCount + 1;
+  if (state.leader && state.leader.bidderId === bid.bidderId && !bid.auto) {
+    const raised = Math.max(state.leader.ceiling, ceiling);
+    const price = state.currentPrice!;
+    const reserve = state.reservePrice;
+    const lifted = reserve !== null && raised >= reserve ? Math.max(price, reserve) : price;
+    return { ...state, currentPrice: lifted, leader: { bidderId: bid.bidderId, ceiling: raised }, bidCount };
+  }
+  const leads = !state.leader || ceiling > state.leader.ceiling || bid.auto;
   return {
     ...state,
     currentPrice: leads ? bid.amount : state.currentPrice,
     leader: leads ? { bidderId: bid.bidderId, ceiling } : state.leader,
-    bidCount: state.bidCount + 1,
+    bidCount,
   };
 }
 

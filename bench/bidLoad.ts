@@ -12,6 +12,9 @@ export interface LoadResult {
   codes: Record<string, number>;
 }
 
+// Amounts keep rising across runs, so a later run on the same auction is not all too-low bids.
+let amountBase = 100;
+
 /**
  * The lock baseline's load.js, with ids that our server accepts: C connections bidding
  * ever-increasing amounts on the given auctions from 100 users. Decided = 201 + 422 replies.
@@ -28,6 +31,7 @@ export function bidLoad(options: {
     jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, options.secret, { algorithm: 'HS256', expiresIn: 3600 }),
   );
   let n = 0;
+  const base = amountBase;
   const codes: Record<string, number> = {};
   return new Promise((resolve, reject) => {
     autocannon(
@@ -48,7 +52,7 @@ export function bidLoad(options: {
                   'content-type': 'application/json',
                   authorization: `Bearer ${tokens[n % tokens.length]}`,
                 },
-                body: JSON.stringify({ amount: 100 + n }),
+                body: JSON.stringify({ amount: base + n }),
               };
             },
             onResponse: (status) => {
@@ -58,6 +62,7 @@ export function bidLoad(options: {
         ],
       },
       (error, result) => {
+        amountBase = base + n + 1;
         if (error) return reject(error);
         const decided = (codes[201] ?? 0) + (codes[422] ?? 0);
         resolve({

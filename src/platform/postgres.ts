@@ -23,14 +23,24 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 }
 
 export function createPool(databaseUrl: string, max: number): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000 });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+  });
   // An idle client losing its connection (Postgres restart) must not crash the process.
   pool.on('error', () => undefined);
   return pool;
 }
 
 export function createKnex(databaseUrl: string, max = 10): Knex {
-  return knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max } });
+  return knexFactory({
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: 0, max },
+    acquireConnectionTimeout: 5_000,
+  });
 }
 
 export interface Migration {

@@ -40,6 +40,26 @@ interface HttpError {
   expose?: boolean;
 }
 
+// Connection failures and PostgreSQL's "cannot serve now" classes: the client should retry.
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+export function isTransientError(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    message ?? '',
+  );
+}
+
 /** Turns thrown errors into problems; only bugs become a 500, and their details stay in the log. */
 export function errorHandler(onBug: (error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
@@ -63,6 +83,18 @@ export function errorHandler(onBug: (error: unknown) => void): ErrorRequestHandl
       return sendProblem(
         res,
         new ProblemError(status, 'BAD_REQUEST', 'Bad request', (error as Error).message),
+      );
+    }
+    if (isTransientError(error)) {
+      res.setHeader('Retry-After', '1');
+      return sendProblem(
+        res,
+        new ProblemError(
+          503,
+          'SERVICE_UNAVAILABLE',
+          'Service unavailable',
+          'A backing service is unavailable; retry shortly',
+        ),
       );
     }
     onBug(error);

@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     rules: {
       'no-console': ['error', { allow: ['warn', 'error'] }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   { files: ['bench/**', 'tests/**', 'src/cli/**'], rules: { 'no-console': 'off' } },

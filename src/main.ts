@@ -4,6 +4,7 @@
  */
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type Redis from 'ioredis';
 import { accountMigrations, accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from './auth';
 import { commandRoutes, getCommandHandler } from './commands';
 import { EventStore, eventStoreMigrations, getEventStoreDbEventStore, getPostgresEventStore } from './events';
@@ -14,52 +15,144 @@ import {
   createKnex,
   createLogger,
   createPool,
+  createRedis,
   ensureDatabase,
   healthRoutes,
   loadConfig,
   runMigrations,
 } from './platform';
+import {
+  POSTGRES_PROJECTION,
+  REDIS_PROJECTION,
+  currentGeneration,
+  getLeases,
+  postgresReadModel,
+  projectionMigrations,
+  redisAuctionViews,
+  redisReadModel,
+  runProjection,
+  type AuctionChange,
+  type ProjectionRunner,
+} from './projections';
+import { getAuctionQueries, historyRoutes, queryRoutes } from './read-api';
 
 export interface RunningApp {
   server: Server;
   url: string;
   port: number;
   eventStore: EventStore;
+  redis: Redis;
+  projections: ProjectionRunner[];
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+export interface StartOptions {
+  /** Lease time-to-live and heartbeat of the projections (tests shorten them). */
+  leaseTtlSeconds?: number;
+  heartbeatMs?: number;
+  onChanges?(changes: AuctionChange[]): void;
+  onProjectionLag?(lagsMs: number[]): void;
+}
+
+async function waitForRedis(redis: Redis, timeoutMs: number) {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Redis is not reachable')), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApp> {
   await ensureDatabase(config.databaseUrl);
-  const knex = createKnex(config.databaseUrl);
-  const applied = await runMigrations(knex, [...eventStoreMigrations, ...accountMigrations]);
+  const knex = createKnex(config.databaseUrl, 10);
+  const applied = await runMigrations(knex, [
+    ...eventStoreMigrations,
+    ...accountMigrations,
+    ...projectionMigrations,
+  ]);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
   const pool = createPool(config.databaseUrl, 20);
   const eventStore = config.eventStoreConnectionString
     ? getEventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
     : getPostgresEventStore({ pool, connectionString: config.databaseUrl });
+  const redis = createRedis(config.redisUrl);
+  await waitForRedis(redis, 10_000);
+  const prefix = config.redisKeyPrefix;
+
+  const projections: ProjectionRunner[] = [];
+  if (config.roles.includes('projector')) {
+    const leases = getLeases(knex, options.leaseTtlSeconds ?? 6);
+    const common = {
+      eventStore,
+      leases,
+      logger,
+      heartbeatMs: options.heartbeatMs,
+      onChanges: options.onChanges,
+      onApplied: options.onProjectionLag,
+    };
+    projections.push(
+      runProjection({ ...common, name: POSTGRES_PROJECTION, store: async () => postgresReadModel(knex) }),
+      runProjection({
+        ...common,
+        name: REDIS_PROJECTION,
+        store: async () =>
+          redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
+      }),
+    );
+  }
 
   const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
-  const { requireAuth } = getJwtAuth(tokens.key);
+  const { requireAuth, optionalAuth, requireRole } = getJwtAuth(tokens.key);
   const commandHandler = getCommandHandler({ eventStore });
+  const queries = getAuctionQueries(knex);
+  const views = redisAuctionViews(redis, prefix);
+  const postgresCheckpoint = postgresReadModel(knex);
 
-  const app = createHttpApp({
-    logger,
-    routers: [
+  const routers = [
+    healthRoutes([
+      { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+      { name: 'redis', check: async () => void (await redis.ping()) },
+      {
+        name: 'eventStore',
+        check: async () => {
+          await eventStore.ping();
+          return { kind: eventStore.kind };
+        },
+      },
+      ...projections.map((p) => ({
+        name: `projection:${p.name}`,
+        check: async () => {
+          const status = await p.status();
+          if (status.state === 'failed') throw new Error(`failed: ${status.error}`);
+          return { state: status.state, lagMs: status.lagMs, position: status.position };
+        },
+      })),
+    ]),
+  ];
+  if (config.roles.includes('api')) {
+    routers.push(
       accountsRoutes({ accounts: getAccountsStore(knex), tokens, requireAuth }),
       commandRoutes({ handler: commandHandler, requireAuth }),
-      healthRoutes([
-        { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
-        {
-          name: 'eventStore',
-          check: async () => {
-            await eventStore.ping();
-            return { kind: eventStore.kind };
-          },
-        },
-      ]),
-    ],
-  });
+      queryRoutes({
+        queries,
+        redisView: views.get,
+        redisPosition: views.checkpoint,
+        postgresPosition: () => postgresCheckpoint.readCheckpoint(),
+        optionalAuth,
+        requireAuth,
+      }),
+      historyRoutes({ eventStore, requireAuth, requireRole }),
+    );
+  }
+  const app = createHttpApp({ logger, routers });
 
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -74,13 +167,16 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     port,
     url: `http://127.0.0.1:${port}`,
     eventStore,
+    redis,
+    projections,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await commandHandler.idle();
       await closed;
-      server.closeAllConnections();
+      await Promise.all(projections.map((p) => p.stop()));
       await eventStore.close();
+      redis.disconnect();
       await pool.end();
       await knex.destroy();
     },

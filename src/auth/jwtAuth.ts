@@ -29,6 +29,8 @@ export function userFromClaims(payload: unknown): AuthenticatedUser | undefined 
 /** passport-jwt with the prepared KeyObject, HS256 only, expiry enforced. */
 export function getJwtAuth(key: KeyObject): {
   requireAuth: RequestHandler;
+  /** Authenticates when a token is sent (a bad one is still a 401); passes anonymous requests. */
+  optionalAuth: RequestHandler;
   requireRole(...roles: Role[]): RequestHandler;
 } {
   const authenticator = new passport.Passport();
@@ -59,6 +61,10 @@ export function getJwtAuth(key: KeyObject): {
       },
     )(req, res, next);
   };
+  const optionalAuth: RequestHandler = (req, res, next) => {
+    if (req.headers.authorization === undefined) return next();
+    requireAuth(req, res, next);
+  };
   const requireRole =
     (...roles: Role[]): RequestHandler =>
     (req, _res, next) => {
@@ -73,5 +79,5 @@ export function getJwtAuth(key: KeyObject): {
       }
       next();
     };
-  return { requireAuth, requireRole };
+  return { requireAuth, optionalAuth, requireRole };
 }

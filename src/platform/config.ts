@@ -6,6 +6,7 @@ export interface Config {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  redisKeyPrefix: string;
   eventStoreConnectionString: string | undefined;
   jwtSecret: string;
   jwtSecretIsDefault: boolean;
@@ -22,6 +23,7 @@ interface RawEnv {
   PORT: number;
   DATABASE_URL: string;
   REDIS_URL: string;
+  REDIS_KEY_PREFIX: string;
   EVENTSTORE_CONNECTION_STRING?: string;
   JWT_SECRET?: string;
   JWT_TTL_SECONDS: number;
@@ -40,6 +42,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
       default: 'postgres://postgres@127.0.0.1:5432/auctions',
     },
     REDIS_URL: { type: 'string', pattern: '^rediss?://', default: 'redis://127.0.0.1:6379' },
+    REDIS_KEY_PREFIX: { type: 'string', pattern: '^[A-Za-z0-9:_.-]{0,64}$', default: '' },
     EVENTSTORE_CONNECTION_STRING: { type: 'string', pattern: '^(esdb|esdb\\+discover)://', nullable: true },
     JWT_SECRET: { type: 'string', minLength: 32, nullable: true },
     JWT_TTL_SECONDS: { type: 'integer', minimum: 60, maximum: 30 * 86400, default: 3600 },
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: values.PORT,
     databaseUrl: values.DATABASE_URL,
     redisUrl: values.REDIS_URL,
+    redisKeyPrefix: values.REDIS_KEY_PREFIX,
     eventStoreConnectionString: values.EVENTSTORE_CONNECTION_STRING,
     jwtSecret: values.JWT_SECRET ?? DEV_JWT_SECRET,
     jwtSecretIsDefault: !values.JWT_SECRET,

@@ -9,3 +9,4 @@ export * from './problem';
 export * from './httpApp';
 export * from './health';
 export * from './validation';
+export * from './redis';

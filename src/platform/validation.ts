@@ -49,3 +49,25 @@ export function validateBody(schema: SchemaObject): RequestHandler {
     next();
   };
 }
+
+/** For query strings: values arrive as strings and are coerced to the schema's types. */
+const queryAjv = addFormats(
+  new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }),
+  ['date-time', 'uuid'],
+);
+
+/** Validates `req.query` into `res.locals.query` (coerced, defaults filled); 400 naming each field. */
+export function validateQuery(schema: SchemaObject): RequestHandler {
+  const validate = queryAjv.compile(schema);
+  return (req, res, next) => {
+    const query: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(req.query)) {
+      if (typeof v !== 'string')
+        return next(validationProblem([{ field: `query.${k}`, message: 'must be given once' }]));
+      query[k] = v;
+    }
+    if (!validate(query)) return next(validationProblem(fieldErrors(validate.errors, 'query')));
+    res.locals.query = query;
+    next();
+  };
+}

@@ -1,28 +1,46 @@
-import { startApp, type RunningApp } from '../../src/main';
+import Redis from 'ioredis';
+import { startApp, type RunningApp, type StartOptions } from '../../src/main';
 import { createLogger, loadConfig } from '../../src/platform';
 import { createTestDatabase } from './testDatabase';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789';
 
-/** The whole server in-process on a random port, against a database of its own (or a shared one). */
-export async function startTestApp(options: { label?: string; databaseUrl?: string } = {}) {
+/**
+ * The whole server in-process on a random port, against a database of its own (or a shared
+ * one). Its Redis keys are under a prefix named after the database, so instances sharing a
+ * database share Redis too, and test files do not see each other's keys.
+ */
+export async function startTestApp(
+  options: { label?: string; databaseUrl?: string; env?: Record<string, string>; start?: StartOptions } = {},
+) {
   const database = options.databaseUrl ? undefined : await createTestDatabase(options.label ?? 'app');
   const databaseUrl = options.databaseUrl ?? database!.url;
+  const redisKeyPrefix = `${new URL(databaseUrl).pathname.slice(1)}:`;
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: redisKeyPrefix,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...options.env,
   });
-  const app: RunningApp = await startApp(config, createLogger(config.logLevel));
+  const app: RunningApp = await startApp(config, createLogger(config.logLevel), {
+    leaseTtlSeconds: 3,
+    heartbeatMs: 500,
+    ...options.start,
+  });
   return {
     app,
     url: app.url,
     databaseUrl,
+    redisKeyPrefix,
     async stop() {
       await app.stop();
-      await database?.drop();
+      if (database) {
+        await database.drop();
+        await deleteKeys(redisKeyPrefix);
+      }
     },
   };
 }
@@ -77,4 +95,19 @@ export async function createAuction(url: string, token: string, overrides: Recor
   });
   if (res.status !== 201) throw new Error(`create failed: ${JSON.stringify(res.body)}`);
   return res.body.auctionId as string;
+}
+
+/** Deletes every Redis key under a test prefix. */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

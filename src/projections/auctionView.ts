@@ -1,0 +1,76 @@
+import { minimumBid, type Auction } from '../commands/auction';
+import type { AuctionOutcome } from '../events';
+
+/** What clients see of an auction (api.md). `reservePrice` is kept here and shown only to the seller. */
+export interface AuctionView {
+  auctionId: string;
+  sellerId: string;
+  title: string;
+  description: string;
+  currency: string;
+  startingPrice: number;
+  minIncrement: number | null;
+  currentPrice: number | null;
+  minimumBid: number | null;
+  leadingBidderId: string | null;
+  bidCount: number;
+  reserveMet: boolean | null;
+  reservePrice?: number | null;
+  startsAt: string;
+  endsAt: string;
+  status: 'scheduled' | 'open' | 'closed' | 'cancelled';
+  outcome: AuctionOutcome | null;
+  winnerId: string | null;
+  finalPrice: number | null;
+  revision: number;
+}
+
+export function auctionStatus(
+  auction: Pick<Auction, 'status' | 'startsAt'>,
+  now: number,
+): AuctionView['status'] {
+  if (auction.status === 'cancelled') return 'cancelled';
+  if (auction.status === 'closed') return 'closed';
+  return now < auction.startsAt ? 'scheduled' : 'open';
+}
+
+/** Pure: the view of an auction state at a revision, as it stands at `now`. */
+export function toAuctionView(auction: Auction, revision: number, now: number): AuctionView {
+  const status = auctionStatus(auction, now);
+  return {
+    auctionId: auction.auctionId,
+    sellerId: auction.sellerId,
+    title: auction.title,
+    description: auction.description,
+    currency: auction.currency,
+    startingPrice: auction.startingPrice,
+    minIncrement: auction.minIncrement,
+    currentPrice: auction.currentPrice,
+    minimumBid: status === 'open' || status === 'scheduled' ? minimumBid(auction) : null,
+    leadingBidderId: auction.leader?.bidderId ?? null,
+    bidCount: auction.bidCount,
+    reserveMet: auction.reservePrice === null ? null : (auction.currentPrice ?? -1) >= auction.reservePrice,
+    reservePrice: auction.reservePrice,
+    startsAt: new Date(auction.startsAt).toISOString(),
+    endsAt: new Date(auction.endsAt).toISOString(),
+    status,
+    outcome: auction.outcome,
+    winnerId: auction.winnerId,
+    finalPrice: auction.finalPrice,
+    revision,
+  };
+}
+
+/** The view as a given viewer may see it: the reserve only for the seller. */
+export function viewFor(view: AuctionView, viewerId: string | undefined): AuctionView {
+  if (viewerId === view.sellerId) return { ...view, reservePrice: view.reservePrice ?? null };
+  const { reservePrice: _secret, ...rest } = view;
+  return rest;
+}
+
+/** Re-derives the time-dependent fields of a stored view for `now`. */
+export function refreshStatus(view: AuctionView, now: number): AuctionView {
+  if (view.status !== 'scheduled' && view.status !== 'open') return view;
+  const status = now < Date.parse(view.startsAt) ? 'scheduled' : 'open';
+  return status === view.status ? view : { ...view, status };
+}

@@ -1,0 +1,12 @@
+/**
+ * The read side's write half: the projector runtime (leases, checkpoints, batches) and the
+ * PostgreSQL and Redis read models it maintains, plus the pure auction view.
+ */
+export * from './auctionStates';
+export * from './auctionView';
+export * from './leases';
+export * from './migrations';
+export * from './postgresReadModel';
+export * from './projectionRunner';
+export * from './projectionStore';
+export * from './redisReadModel';

@@ -1,0 +1,132 @@
+import { once } from 'node:events';
+import { Router, type RequestHandler } from 'express';
+import { evolve, initialState, type AuctionState } from '../commands/auction';
+import {
+  auctionEventSchemas,
+  auctionStreamId,
+  isPosition,
+  type AuctionEvent,
+  type EventStore,
+  type RecordedEvent,
+} from '../events';
+import { ProblemError, validateQuery, validationProblem } from '../platform';
+import { toAuctionView, viewFor } from '../projections';
+import { auctionIdOf } from './queryRoutes';
+
+const EVENT_TYPES = Object.keys(auctionEventSchemas);
+
+export const stateQuerySchema = {
+  type: 'object',
+  properties: {
+    at: { type: 'string', format: 'date-time' },
+    revision: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  },
+  additionalProperties: false,
+} as const;
+
+export const eventsQuerySchema = {
+  type: 'object',
+  properties: {
+    after: { type: 'string', maxLength: 100 },
+    types: { type: 'string', maxLength: 500 },
+    limit: { type: 'integer', minimum: 1, maximum: 10_000_000 },
+  },
+  additionalProperties: false,
+} as const;
+
+export const historyItem = (e: RecordedEvent) => ({
+  type: e.type,
+  data: e.data,
+  revision: Number(e.revision),
+  position: e.position,
+  recordedAt: e.recordedAt.toISOString(),
+});
+
+/** Pure: the auction as it stood after the events up to a time or a revision. */
+export function stateAt(
+  events: RecordedEvent[],
+  until: { at?: number; revision?: number },
+): { state: AuctionState; revision: number } {
+  let state = initialState();
+  let revision = -1;
+  for (const e of events) {
+    if (until.at !== undefined && e.recordedAt.getTime() > until.at) break;
+    if (until.revision !== undefined && Number(e.revision) > until.revision) break;
+    state = evolve(state, { type: e.type, data: e.data } as AuctionEvent);
+    revision = Number(e.revision);
+  }
+  return { state, revision };
+}
+
+interface Deps {
+  eventStore: EventStore;
+  requireAuth: RequestHandler;
+  requireRole: (...roles: Array<'analyst' | 'admin'>) => RequestHandler;
+  pageSize?: number;
+}
+
+/** History for analysts: an auction's events, its state at a time or revision, the global log as NDJSON. */
+export function historyRoutes({ eventStore, requireAuth, requireRole, pageSize = 1000 }: Deps): Router {
+  const router = Router();
+  const analyst = [requireAuth, requireRole('analyst', 'admin')];
+
+  const streamOf = async (id: string) => {
+    const events = await eventStore.readStream(auctionStreamId(auctionIdOf(id)));
+    if (events.length === 0)
+      throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
+    return events;
+  };
+
+  router.get('/auctions/:id/events', ...analyst, async (req, res) => {
+    res.json({ items: (await streamOf(String(req.params.id))).map(historyItem) });
+  });
+
+  router.get('/auctions/:id/state', ...analyst, validateQuery(stateQuerySchema), async (req, res) => {
+    const q = res.locals.query as { at?: string; revision?: number };
+    if (q.at !== undefined && q.revision !== undefined) {
+      throw validationProblem([{ field: 'query', message: 'give at or revision, not both' }]);
+    }
+    const at = q.at === undefined ? undefined : Date.parse(q.at);
+    if (at !== undefined && Number.isNaN(at))
+      throw validationProblem([{ field: 'query.at', message: 'must be a valid time' }]);
+    const events = await streamOf(String(req.params.id));
+    const { state, revision } = stateAt(events, { at, revision: q.revision });
+    if (!state)
+      throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'The auction did not exist then');
+    const asOf = at ?? events[revision]!.recordedAt.getTime();
+    res.json(viewFor(toAuctionView(state, revision, asOf), req.auth?.userId));
+  });
+
+  router.get('/events', ...analyst, validateQuery(eventsQuerySchema), async (req, res) => {
+    const q = res.locals.query as { after?: string; types?: string; limit?: number };
+    if (q.after !== undefined && !isPosition(q.after)) {
+      throw validationProblem([{ field: 'query.after', message: 'must be a position' }]);
+    }
+    const types = q.types ? q.types.split(',').map((t) => t.trim()) : undefined;
+    const unknown = types?.filter((t) => !EVENT_TYPES.includes(t)) ?? [];
+    if (unknown.length)
+      throw validationProblem([{ field: 'query.types', message: `unknown types: ${unknown.join(', ')}` }]);
+
+    res.status(200).type('application/x-ndjson');
+    let closed = false;
+    req.on('close', () => (closed = true));
+    let after = q.after;
+    let sent = 0;
+    const limit = q.limit ?? Number.POSITIVE_INFINITY;
+    // Pages from the log, written as the client reads: a slow client pauses the reading.
+    while (!closed && sent < limit) {
+      const page = await eventStore.readAll({ after, limit: pageSize });
+      if (page.length === 0) break;
+      for (const e of page) {
+        after = e.position;
+        if (types && !types.includes(e.type)) continue;
+        const line = JSON.stringify({ stream: e.streamId, ...historyItem(e), metadata: e.metadata });
+        if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(req, 'close')]);
+        if (++sent >= limit || closed) break;
+      }
+    }
+    res.end();
+  });
+
+  return router;
+}

@@ -1,0 +1,8 @@
+/**
+ * The read side over HTTP: auction lists and views (Redis for the hot route, PostgreSQL for the
+ * rest), bids, each user's bids, `X-Min-Position` waiting, and the analysts' history routes.
+ */
+export * from './auctionQueries';
+export * from './consistency';
+export * from './historyRoutes';
+export * from './queryRoutes';

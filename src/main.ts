@@ -89,12 +89,13 @@ export async function startApp(
 
   const projections: ProjectionRunner[] = [];
   if (config.roles.includes('projector')) {
-    const leases = getLeases(knex, options.leaseTtlSeconds ?? 6);
+    const leaseTtlSeconds = options.leaseTtlSeconds ?? config.projectionLeaseTtlSeconds;
+    const leases = getLeases(knex, leaseTtlSeconds);
     const common = {
       eventStore,
       leases,
       logger,
-      heartbeatMs: options.heartbeatMs,
+      heartbeatMs: options.heartbeatMs ?? (leaseTtlSeconds * 1000) / 3,
       onChanges: options.onChanges,
       onApplied: options.onProjectionLag,
     };

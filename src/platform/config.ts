@@ -13,6 +13,7 @@ export interface Config {
   jwtTtlSeconds: number;
   roles: Role[];
   logLevel: string;
+  projectionLeaseTtlSeconds: number;
   nodeEnv: string;
 }
 
@@ -29,6 +30,7 @@ interface RawEnv {
   JWT_TTL_SECONDS: number;
   ROLES: string;
   LOG_LEVEL: string;
+  PROJECTION_LEASE_TTL_SECONDS: number;
   NODE_ENV: string;
 }
 
@@ -57,6 +59,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
       default: 'info',
     },
     NODE_ENV: { type: 'string', default: 'development' },
+    PROJECTION_LEASE_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 6 },
   },
   required: [],
   additionalProperties: true,
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     roles: [...new Set(values.ROLES.split(','))].filter((r): r is Role => ROLES.includes(r as Role)),
     logLevel: values.LOG_LEVEL,
+    projectionLeaseTtlSeconds: values.PROJECTION_LEASE_TTL_SECONDS,
     nodeEnv: values.NODE_ENV,
   };
 }

@@ -10,3 +10,4 @@ export * from './postgresReadModel';
 export * from './projectionRunner';
 export * from './projectionStore';
 export * from './redisReadModel';
+export * from './rebuild';

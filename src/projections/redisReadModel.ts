@@ -23,7 +23,7 @@ export const redisKeys = (prefix: string, generation: string) => ({
 // Compare-and-set of the checkpoint with the batch's writes, atomically; refused as well when a
 // rebuild switched the generation (the runner then restarts on the new one).
 const APPLY_SCRIPT = `
-if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[4] then return 0 end
+if ARGV[4] ~= '' and (redis.call('GET', KEYS[2]) or '0') ~= ARGV[4] then return 0 end
 local cp = redis.call('GET', KEYS[1])
 if (cp or '') ~= ARGV[1] then return 0 end
 local ops = cjson.decode(ARGV[3])
@@ -43,7 +43,13 @@ export async function currentGeneration(redis: Redis, prefix: string): Promise<s
 
 export function redisReadModel(
   redis: Redis,
-  options: { prefix: string; generation: string; name?: string },
+  options: {
+    prefix: string;
+    generation: string;
+    name?: string;
+    /** false while a rebuild fills a generation that is not current yet */
+    checkGeneration?: boolean;
+  },
 ): ProjectionStore {
   const name = options.name ?? REDIS_PROJECTION;
   const keys = redisKeys(options.prefix, options.generation);
@@ -102,7 +108,7 @@ export function redisReadModel(
         expected ?? '',
         next,
         JSON.stringify(ops),
-        options.generation,
+        options.checkGeneration === false ? '' : options.generation,
       );
       if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       return [...changed].map((auctionId) => ({

@@ -15,8 +15,10 @@ import {
   createKnex,
   createLogger,
   createPool,
+  createMetrics,
   createRedis,
   ensureDatabase,
+  metricsRoutes,
   healthRoutes,
   loadConfig,
   runMigrations,
@@ -87,6 +89,7 @@ export async function startApp(
   await waitForRedis(redis, 10_000);
   const prefix = config.redisKeyPrefix;
 
+  const metrics = createMetrics();
   const projections: ProjectionRunner[] = [];
   if (config.roles.includes('projector')) {
     const leaseTtlSeconds = options.leaseTtlSeconds ?? config.projectionLeaseTtlSeconds;
@@ -97,13 +100,25 @@ export async function startApp(
       logger,
       heartbeatMs: options.heartbeatMs ?? (leaseTtlSeconds * 1000) / 3,
       onChanges: options.onChanges,
-      onApplied: options.onProjectionLag,
+    };
+    const onApplied = (name: string) => (lagsMs: number[]) => {
+      for (const ms of lagsMs) {
+        metrics.projectionLag.observe({ projection: name }, ms / 1000);
+        metrics.projectionLagSummary.observe({ projection: name }, ms / 1000);
+      }
+      options.onProjectionLag?.(lagsMs);
     };
     projections.push(
-      runProjection({ ...common, name: POSTGRES_PROJECTION, store: async () => postgresReadModel(knex) }),
+      runProjection({
+        ...common,
+        name: POSTGRES_PROJECTION,
+        onApplied: onApplied(POSTGRES_PROJECTION),
+        store: async () => postgresReadModel(knex),
+      }),
       runProjection({
         ...common,
         name: REDIS_PROJECTION,
+        onApplied: onApplied(REDIS_PROJECTION),
         store: async () =>
           redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
       }),
@@ -118,6 +133,7 @@ export async function startApp(
   const postgresCheckpoint = postgresReadModel(knex);
 
   const routers = [
+    metricsRoutes(metrics),
     healthRoutes([
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
       { name: 'redis', check: async () => void (await redis.ping()) },

@@ -10,3 +10,4 @@ export * from './httpApp';
 export * from './health';
 export * from './validation';
 export * from './redis';
+export * from './metrics';

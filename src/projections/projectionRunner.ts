@@ -52,6 +52,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
   const runOnce = async (): Promise<'again' | 'failed'> => {
     const store = await options.store();
     let checkpoint = await store.readCheckpoint();
+    let applying = false;
     position = checkpoint;
     let ended: (outcome: unknown) => void = () => undefined;
     const done = new Promise<unknown>((resolve) => (ended = resolve));
@@ -60,7 +61,8 @@ export function runProjection(options: ProjectionRunnerOptions) {
       batchSize: options.batchSize ?? 500,
       onEvents: async (events) => {
         const next = events[events.length - 1]!.position;
-        const changes = await store.applyBatch(events, checkpoint, next);
+        applying = true;
+        const changes = await store.applyBatch(events, checkpoint, next).finally(() => (applying = false));
         checkpoint = next;
         position = next;
         const committedAt = Date.now();
@@ -74,6 +76,15 @@ export function runProjection(options: ProjectionRunnerOptions) {
         (held) => !held && ended(new Error('lease lost')),
         () => undefined, // a failed renewal is retried; the lease outlives a few
       );
+      // A read model that lost its data (a Redis FLUSHALL) lost its checkpoint with it: notice
+      // even when no event arrives, and rebuild.
+      if (!applying) {
+        store.readCheckpoint().then(
+          (stored) =>
+            !applying && stored !== checkpoint && ended(new CheckpointMovedError(`${name} checkpoint moved`)),
+          () => undefined,
+        );
+      }
     }, heartbeatMs);
     wakeStop = () => ended(undefined);
     const outcome = await done;

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { EventStore } from '../events';
 import { createReadModelTables, READ_MODEL_SCHEMA } from './migrations';
 import { applyToReadModel, POSTGRES_PROJECTION } from './postgresReadModel';
+import { stateCache } from './stateCache';
 import { currentGeneration, redisKeys, redisReadModel, REDIS_PROJECTION } from './redisReadModel';
 
 export const REBUILD_SCHEMA = 'read_model_rebuild';
@@ -25,10 +26,12 @@ export async function buildPostgresReadModel(
   await createReadModelTables(knex, schema);
   let position: string | undefined;
   let events = 0;
+  const cache = stateCache();
   for (;;) {
     const page = await eventStore.readAll({ after: position, limit: pageSize });
     if (page.length === 0) break;
-    await knex.transaction((trx) => applyToReadModel(trx, schema, page));
+    const { states } = await knex.transaction((trx) => applyToReadModel(trx, schema, page, cache));
+    cache.remember(states);
     position = page[page.length - 1]!.position;
     events += page.length;
   }

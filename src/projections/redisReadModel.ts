@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
-import { affectedAuctionIds, auctionIdOf, foldAuctions, type StoredAuction } from './auctionStates';
+import { affectedAuctionIds, auctionIdOf, foldAuctions } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
 import { CheckpointMovedError, type ProjectionStore } from './projectionStore';
+import { stateCache } from './stateCache';
 
 export const REDIS_PROJECTION = 'redis-read-model';
 
@@ -53,23 +54,23 @@ export function redisReadModel(
 ): ProjectionStore {
   const name = options.name ?? REDIS_PROJECTION;
   const keys = redisKeys(options.prefix, options.generation);
+  const cache = stateCache();
   return {
     name,
     async readCheckpoint() {
       return (await redis.get(keys.checkpoint(name))) ?? undefined;
     },
     async applyBatch(events, expected, next) {
-      const ids = affectedAuctionIds(events);
-      const current = new Map<string, StoredAuction>();
-      if (ids.length > 0) {
+      const { found: current, missing } = cache.lookup(affectedAuctionIds(events));
+      if (missing.length > 0) {
         const pipeline = redis.pipeline();
-        for (const id of ids) pipeline.hmget(keys.auction(id), 'state', 'revision');
+        for (const id of missing) pipeline.hmget(keys.auction(id), 'state', 'revision');
         const results = (await pipeline.exec()) ?? [];
         results.forEach(([error, value], i) => {
           if (error) throw error;
           const [state, revision] = value as [string | null, string | null];
           if (state && revision)
-            current.set(ids[i]!, { state: JSON.parse(state), revision: Number(revision) });
+            current.set(missing[i]!, { state: JSON.parse(state), revision: Number(revision) });
         });
       }
       const { auctions, applied } = foldAuctions(current, events);
@@ -111,6 +112,7 @@ export function redisReadModel(
         options.checkGeneration === false ? '' : options.generation,
       );
       if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
+      cache.remember(new Map([...changed].map((id) => [id, auctions.get(id)!])));
       return [...changed].map((auctionId) => ({
         auctionId,
         events: applied.filter((e) => auctionIdOf(e) === auctionId),

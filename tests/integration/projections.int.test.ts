@@ -7,7 +7,9 @@ import {
   POSTGRES_PROJECTION,
   REDIS_PROJECTION,
   buildPostgresReadModel,
+  currentGeneration,
   postgresReadModel,
+  redisReadModel,
   rebuildPostgresReadModel,
   rebuildRedisReadModel,
 } from '../../src/projections';
@@ -45,10 +47,21 @@ async function placeSomeBids(t: TestApp, auctions: number, bidsPerAuction: numbe
   return { ids, last };
 }
 
+/** Both read models have stored the head of the log as their checkpoint. */
 async function caughtUp(t: TestApp) {
   const head = await t.app.eventStore.headPosition();
-  const statuses = await Promise.all(t.app.projections.map((p) => p.status()));
-  return statuses.every((s) => s.state === 'running' && s.position === head);
+  const knex = createKnex(t.databaseUrl, 1);
+  try {
+    const pg = await postgresReadModel(knex).readCheckpoint();
+    const generation = await currentGeneration(t.app.redis, t.redisKeyPrefix);
+    const redis = await redisReadModel(t.app.redis, {
+      prefix: t.redisKeyPrefix,
+      generation,
+    }).readCheckpoint();
+    return pg === head && redis === head;
+  } finally {
+    await knex.destroy();
+  }
 }
 
 describe('projections', () => {

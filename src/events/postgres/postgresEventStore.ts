@@ -16,6 +16,7 @@ import {
   eventsAboveHorizonSql,
   headPositionSql,
   readAllSql,
+  readBatchSql,
   readStreamSql,
 } from './sql';
 import { postgresSubscription } from './postgresSubscription';
@@ -104,6 +105,16 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     return rows.map(toRecordedEvent);
   };
 
+  const readBatch = async (after: string | undefined, limit: number) => {
+    const [xid, position] = after ? splitPosition(after) : [0n, 0n];
+    const { rows } = await pool.query<EventRow & { blocked: boolean }>(readBatchSql, [
+      xid.toString(),
+      position.toString(),
+      limit,
+    ]);
+    return { events: rows.map(toRecordedEvent), blocked: rows[0]?.blocked };
+  };
+
   const eventsAboveHorizon = async () => {
     const { rows } = await pool.query<{ blocked: boolean }>(eventsAboveHorizonSql);
     return rows[0]?.blocked ?? false;
@@ -120,7 +131,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     },
     subscribeToAll: (subscribeOptions) =>
       postgresSubscription(subscribeOptions, {
-        readAll,
+        readBatch,
         eventsAboveHorizon,
         signal,
         pollIntervalMs: options.pollIntervalMs ?? 1000,

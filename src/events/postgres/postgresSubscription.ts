@@ -1,8 +1,12 @@
-import type { ReadAllOptions, RecordedEvent, SubscribeOptions, Subscription } from '../eventStore';
+import type { RecordedEvent, SubscribeOptions, Subscription } from '../eventStore';
 import type { ChangeSignal } from './changeSignal';
 
 interface Deps {
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** A page of the log and, when it returned rows, whether committed events wait above the horizon. */
+  readBatch(
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ events: RecordedEvent[]; blocked?: boolean }>;
   eventsAboveHorizon(): Promise<boolean>;
   signal: ChangeSignal;
   pollIntervalMs: number;
@@ -32,10 +36,11 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
     while (!stopped) {
       const seen = deps.signal.version();
       let events: RecordedEvent[];
-      let blocked = false;
+      let blocked: boolean;
       try {
-        events = await deps.readAll({ after, limit: batchSize });
-        if (events.length < batchSize) blocked = await deps.eventsAboveHorizon();
+        const batch = await deps.readBatch(after, batchSize);
+        events = batch.events;
+        blocked = batch.blocked ?? (await deps.eventsAboveHorizon());
         backoff = 100;
       } catch {
         await sleep(backoff);

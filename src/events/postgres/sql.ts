@@ -44,6 +44,17 @@ export const readAllSql = `SELECT ${EVENT_COLUMNS} FROM events
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY transaction_id, position LIMIT $3`;
 
+/**
+ * The same read for subscribers, with a flag on each row telling whether committed events wait
+ * above the horizon (a transaction below them is still in flight): one round trip, not two.
+ */
+export const readBatchSql = `SELECT ${EVENT_COLUMNS},
+    (SELECT EXISTS (SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))) AS blocked
+  FROM events
+  WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY transaction_id, position LIMIT $3`;
+
 /** True when committed events wait above the horizon (a transaction below them is in flight). */
 export const eventsAboveHorizonSql = `SELECT EXISTS (
   SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked`;

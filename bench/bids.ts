@@ -8,6 +8,7 @@
  */
 import os from 'node:os';
 import { bidLoad, type LoadResult } from './bidLoad';
+import { lagProbe } from './lagProbe';
 import {
   BARE,
   BASELINE,
@@ -60,7 +61,7 @@ async function main() {
     `# bids bench: ${os.cpus().length} cores, node ${process.version}, ${CONN} connections, ${DUR}s x ${RUNS} runs`,
   );
   await startBaseline();
-  const [hot, ...spread] = await startOurs(1001);
+  const [probeAuction, hot, ...spread] = await startOurs(1002);
   const ours = { hot: hot!, spread };
   await startBare();
 
@@ -71,6 +72,7 @@ async function main() {
   ];
   const rows: Array<ReturnType<typeof summarise>> = [];
   const lags: Record<string, Record<string, number | undefined>> = {};
+  const probes: Record<string, Array<Awaited<ReturnType<typeof lagProbe>>>> = { hot: [], '1000': [] };
   for (const scenario of scenarios) {
     const lock: LoadResult[] = [];
     const mine: LoadResult[] = [];
@@ -85,7 +87,12 @@ async function main() {
           ids: scenario.lock,
         }),
       );
-      mine.push(await bidLoad({ ...common, target: 'ours', url: OURS, ids: scenario.ours }));
+      const [result, probe] = await Promise.all([
+        bidLoad({ ...common, target: 'ours', url: OURS, ids: scenario.ours }),
+        lagProbe({ url: OURS, auctionId: probeAuction!, secret: SECRET, seconds: DUR - 1 }),
+      ]);
+      mine.push(result);
+      probes[scenario.name]!.push(probe);
       console.log(JSON.stringify({ scenario: scenario.name, run, lock: lock.at(-1), ours: mine.at(-1) }));
     }
     rows.push(summarise(lock), summarise(mine));
@@ -123,8 +130,22 @@ async function main() {
         `ours/bare = ${(o.decidedPerSec / bareRate).toFixed(2)}, ours p99 = ${o.p99} ms`,
     );
   }
-  for (const [scenario, lag] of Object.entries(lags))
-    console.log(`projection lag (ms), ${scenario}: ${JSON.stringify(lag)}`);
+  for (const [scenario, lag] of Object.entries(lags)) {
+    console.log(
+      `projection lag, event recorded -> read model commit (ms), ${scenario}: ${JSON.stringify(lag)}`,
+    );
+    const runs = probes[scenario]!;
+    const summary = {
+      samples: runs.reduce((n, r) => n + r.samples, 0),
+      redisP50: median(runs.map((r) => r.redis.p50)),
+      redisP99: median(runs.map((r) => r.redis.p99)),
+      postgresP50: median(runs.map((r) => r.postgres.p50)),
+      postgresP99: median(runs.map((r) => r.postgres.p99)),
+    };
+    console.log(
+      `projection lag, 201 reply -> visible to a client (ms), ${scenario}: ${JSON.stringify(summary)}`,
+    );
+  }
 }
 
 main()

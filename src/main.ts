@@ -91,6 +91,7 @@ export async function startApp(
 
   const metrics = createMetrics();
   const projections: ProjectionRunner[] = [];
+  let projectionKnex: ReturnType<typeof createKnex> | undefined;
   if (config.roles.includes('projector')) {
     const leaseTtlSeconds = options.leaseTtlSeconds ?? config.projectionLeaseTtlSeconds;
     const leases = getLeases(knex, leaseTtlSeconds);
@@ -108,12 +109,14 @@ export async function startApp(
       }
       options.onProjectionLag?.(lagsMs);
     };
+    projectionKnex = createKnex(config.databaseUrl, 2, { durable: false });
+    const readModelDb = projectionKnex;
     projections.push(
       runProjection({
         ...common,
         name: POSTGRES_PROJECTION,
         onApplied: onApplied(POSTGRES_PROJECTION),
-        store: async () => postgresReadModel(knex),
+        store: async () => postgresReadModel(readModelDb),
       }),
       runProjection({
         ...common,
@@ -195,6 +198,7 @@ export async function startApp(
       await eventStore.close();
       redis.disconnect();
       await pool.end();
+      await projectionKnex?.destroy();
       await knex.destroy();
     },
   };

@@ -34,13 +34,16 @@ export function createPool(databaseUrl: string, max: number): Pool {
   return pool;
 }
 
-export function createKnex(databaseUrl: string, max = 10): Knex {
-  return knexFactory({
-    client: 'pg',
-    connection: databaseUrl,
-    pool: { min: 0, max },
-    acquireConnectionTimeout: 5_000,
-  });
+/**
+ * A knex pool. `durable: false` makes its commits not wait for the WAL flush: only for data
+ * that is derived and re-created after a crash (read models with their checkpoints).
+ */
+export function createKnex(databaseUrl: string, max = 10, options: { durable?: boolean } = {}): Knex {
+  const connection =
+    options.durable === false
+      ? { connectionString: databaseUrl, options: '-c synchronous_commit=off' }
+      : databaseUrl;
+  return knexFactory({ client: 'pg', connection, pool: { min: 0, max }, acquireConnectionTimeout: 5_000 });
 }
 
 export interface Migration {

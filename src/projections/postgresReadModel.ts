@@ -13,143 +13,160 @@ interface AuctionRow {
   state: StoredAuction['state'];
 }
 
-/** Locks the checkpoint row (created empty if missing) and checks it is where this runner left it. */
-async function lockCheckpoint(trx: Knex.Transaction, name: string, expected: string | undefined) {
-  await trx('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
-  const row = await trx('projection_checkpoints').where({ name }).forUpdate().first('position');
-  if (((row?.position as string) || undefined) !== expected)
-    throw new CheckpointMovedError(`${name} checkpoint moved`);
-}
-
-async function storeCheckpoint(trx: Knex.Transaction, name: string, position: string) {
-  await trx('projection_checkpoints')
-    .insert({ name, position, updated_at: trx.fn.now() })
-    .onConflict('name')
-    .merge(['position', 'updated_at']);
-}
-
-/**
- * Applies a batch to the read model tables of `schema` (no checkpoint). Returns what changed
- * and the new states, for the caller to remember once the transaction committed.
- */
-export async function applyToReadModel(
-  trx: Knex.Transaction,
-  schema: string,
-  events: RecordedEvent[],
-  cache?: StateCache,
-): Promise<{ changes: AuctionChange[]; states: Map<string, StoredAuction> }> {
-  const ids = affectedAuctionIds(events);
-  if (ids.length === 0) return { changes: [], states: new Map() };
-  const { found, missing } = cache
-    ? cache.lookup(ids)
-    : { found: new Map<string, StoredAuction>(), missing: ids };
-  if (missing.length > 0) {
-    const rows = await trx<AuctionRow>(`${schema}.auctions`)
-      .whereIn('auction_id', missing)
-      .select('auction_id', 'revision', 'state');
-    for (const r of rows) found.set(r.auction_id, { state: r.state, revision: Number(r.revision) });
-  }
-  const { auctions, applied } = foldAuctions(found, events);
-  if (applied.length === 0) return { changes: [], states: new Map() };
-
-  const changedIds = new Set(applied.map((e) => auctionIdOf(e)!));
-  const auctionRows = [...changedIds].map((id) => {
+/** What a batch writes, worked out in memory from the states it starts from. */
+function planBatch(current: Map<string, StoredAuction>, events: RecordedEvent[]) {
+  const { auctions, applied } = foldAuctions(current, events);
+  const changedIds = [...new Set(applied.map((e) => auctionIdOf(e)!))];
+  const auctionRows = changedIds.map((id) => {
     const { state, revision } = auctions.get(id)!;
     return {
       auction_id: id,
       seller_id: state.sellerId,
       status: state.status,
-      starts_at: new Date(state.startsAt),
-      ends_at: new Date(state.endsAt),
-      created_at: new Date(state.createdAt),
+      starts_at: new Date(state.startsAt).toISOString(),
+      ends_at: new Date(state.endsAt).toISOString(),
+      created_at: new Date(state.createdAt).toISOString(),
       revision,
-      state: JSON.stringify(state),
+      state,
     };
   });
-  await trx(`${schema}.auctions`)
-    .insert(auctionRows)
-    .onConflict('auction_id')
-    .merge(['status', 'ends_at', 'revision', 'state']);
-
   const bids = applied.filter((e) => e.type === 'BidPlaced');
-  if (bids.length > 0) {
-    await trx(`${schema}.bids`)
-      .insert(
-        bids.map((e) => {
-          const bid = e.data as BidPlaced;
-          return {
-            bid_id: bid.bidId,
-            auction_id: auctionIdOf(e),
-            bidder_id: bid.bidderId,
-            amount: bid.amount,
-            auto: bid.auto,
-            placed_at: bid.placedAt,
-            revision: Number(e.revision),
-          };
-        }),
-      )
-      .onConflict('bid_id')
-      .ignore();
-    const highest = new Map<
-      string,
-      { user_id: string; auction_id: string; my_highest_bid: number; last_bid_at: string }
-    >();
-    for (const e of bids) {
-      const bid = e.data as BidPlaced;
-      const key = `${bid.bidderId}:${auctionIdOf(e)}`;
-      const seen = highest.get(key);
-      highest.set(key, {
-        user_id: bid.bidderId,
-        auction_id: auctionIdOf(e)!,
-        my_highest_bid: Math.max(seen?.my_highest_bid ?? 0, bid.amount),
-        last_bid_at: bid.placedAt,
-      });
-    }
-    await trx.raw(
-      `INSERT INTO "${schema}".user_bids (user_id, auction_id, my_highest_bid, last_bid_at)
-       SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(user_id uuid, auction_id uuid, my_highest_bid bigint, last_bid_at timestamptz)
-       ON CONFLICT (user_id, auction_id) DO UPDATE SET
-         my_highest_bid = GREATEST(user_bids.my_highest_bid, EXCLUDED.my_highest_bid),
-         last_bid_at = GREATEST(user_bids.last_bid_at, EXCLUDED.last_bid_at)`,
-      [JSON.stringify([...highest.values()])],
-    );
+  const bidRows = bids.map((e) => {
+    const bid = e.data as BidPlaced;
+    return {
+      bid_id: bid.bidId,
+      auction_id: auctionIdOf(e)!,
+      bidder_id: bid.bidderId,
+      amount: bid.amount,
+      auto: bid.auto,
+      placed_at: bid.placedAt,
+      revision: Number(e.revision),
+    };
+  });
+  const userBids = new Map<
+    string,
+    { user_id: string; auction_id: string; my_highest_bid: number; last_bid_at: string }
+  >();
+  for (const row of bidRows) {
+    const key = `${row.bidder_id}:${row.auction_id}`;
+    userBids.set(key, {
+      user_id: row.bidder_id,
+      auction_id: row.auction_id,
+      my_highest_bid: Math.max(userBids.get(key)?.my_highest_bid ?? 0, row.amount),
+      last_bid_at: row.placed_at,
+    });
   }
   return {
-    changes: [...changedIds].map((auctionId) => ({
+    auctionRows,
+    bidRows,
+    userBidRows: [...userBids.values()],
+    changes: changedIds.map((auctionId) => ({
       auctionId,
       events: applied.filter((e) => auctionIdOf(e) === auctionId),
-    })),
-    states: new Map([...changedIds].map((id) => [id, auctions.get(id)!])),
+    })) as AuctionChange[],
+    states: new Map(changedIds.map((id) => [id, auctions.get(id)!])),
   };
 }
 
-/** The PostgreSQL read model: auctions, bids, each user's bids; batch and checkpoint in one transaction. */
+/**
+ * One statement writes a whole batch and, for a live projection, moves the checkpoint by
+ * compare-and-set: when the checkpoint is not where the runner left it, nothing is written.
+ * One statement keeps the transaction (and its hold on the global log's horizon) short.
+ */
+const writeBatchSql = (schema: string, withCheckpoint: boolean) => `
+  WITH cp AS (
+    ${
+      withCheckpoint
+        ? `UPDATE projection_checkpoints SET position = :next, updated_at = now()
+           WHERE name = :name AND position = :expected RETURNING 1 AS ok`
+        : 'SELECT 1 AS ok'
+    }
+  ), a AS (
+    INSERT INTO "${schema}".auctions (auction_id, seller_id, status, starts_at, ends_at, created_at, revision, state)
+    SELECT x.auction_id, x.seller_id, x.status, x.starts_at, x.ends_at, x.created_at, x.revision, x.state
+    FROM jsonb_to_recordset(:auctions::jsonb) AS x(auction_id uuid, seller_id uuid, status text, starts_at timestamptz,
+      ends_at timestamptz, created_at timestamptz, revision bigint, state jsonb)
+    WHERE EXISTS (SELECT 1 FROM cp)
+    ON CONFLICT (auction_id) DO UPDATE SET status = EXCLUDED.status, ends_at = EXCLUDED.ends_at,
+      revision = EXCLUDED.revision, state = EXCLUDED.state
+  ), b AS (
+    INSERT INTO "${schema}".bids (bid_id, auction_id, bidder_id, amount, auto, placed_at, revision)
+    SELECT * FROM jsonb_to_recordset(:bids::jsonb) AS x(bid_id uuid, auction_id uuid, bidder_id uuid, amount bigint,
+      auto boolean, placed_at timestamptz, revision bigint)
+    WHERE EXISTS (SELECT 1 FROM cp)
+    ON CONFLICT (bid_id) DO NOTHING
+  ), u AS (
+    INSERT INTO "${schema}".user_bids (user_id, auction_id, my_highest_bid, last_bid_at)
+    SELECT * FROM jsonb_to_recordset(:userBids::jsonb) AS x(user_id uuid, auction_id uuid, my_highest_bid bigint,
+      last_bid_at timestamptz)
+    WHERE EXISTS (SELECT 1 FROM cp)
+    ON CONFLICT (user_id, auction_id) DO UPDATE SET
+      my_highest_bid = GREATEST(user_bids.my_highest_bid, EXCLUDED.my_highest_bid),
+      last_bid_at = GREATEST(user_bids.last_bid_at, EXCLUDED.last_bid_at)
+  )
+  SELECT count(*)::int AS ok FROM cp`;
+
+/**
+ * Applies a batch to the read model tables of `schema`; with `checkpoint`, moves it from
+ * `expected` to `next` in the same statement or throws CheckpointMovedError having written
+ * nothing. Returns what changed and the new states (to remember once committed).
+ */
+export async function applyToReadModel(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  events: RecordedEvent[],
+  cache?: StateCache,
+  checkpoint?: { name: string; expected: string | undefined; next: string },
+): Promise<{ changes: AuctionChange[]; states: Map<string, StoredAuction> }> {
+  const ids = affectedAuctionIds(events);
+  const { found, missing } = cache
+    ? cache.lookup(ids)
+    : { found: new Map<string, StoredAuction>(), missing: ids };
+  if (missing.length > 0) {
+    const rows = await db<AuctionRow>(`${schema}.auctions`)
+      .whereIn('auction_id', missing)
+      .select('auction_id', 'revision', 'state');
+    for (const r of rows) found.set(r.auction_id, { state: r.state, revision: Number(r.revision) });
+  }
+  const plan = planBatch(found, events);
+  const { rows } = await db.raw<{ rows: Array<{ ok: number }> }>(writeBatchSql(schema, Boolean(checkpoint)), {
+    next: checkpoint?.next ?? '',
+    name: checkpoint?.name ?? '',
+    expected: checkpoint?.expected ?? '',
+    auctions: JSON.stringify(plan.auctionRows),
+    bids: JSON.stringify(plan.bidRows),
+    userBids: JSON.stringify(plan.userBidRows),
+  });
+  if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${checkpoint?.name} checkpoint moved`);
+  return { changes: plan.changes, states: plan.states };
+}
+
+/**
+ * The PostgreSQL read model: auctions, bids, each user's bids; each batch and its checkpoint in
+ * one statement. `db` should not wait for the WAL flush (synchronous_commit off): the model is
+ * derived, and a crash that loses its newest commits loses their checkpoint with them.
+ */
 export function postgresReadModel(
-  knex: Knex,
+  db: Knex,
   name = POSTGRES_PROJECTION,
   schema = READ_MODEL_SCHEMA,
 ): ProjectionStore {
   const cache = stateCache();
+  let initialised = false;
   return {
     name,
     async readCheckpoint() {
-      const row = await knex('projection_checkpoints').where({ name }).first('position');
+      const row = await db('projection_checkpoints').where({ name }).first('position');
       return (row?.position as string) || undefined;
     },
     async applyBatch(events, expected, next) {
-      const { changes, states } = await knex.transaction(async (trx) => {
-        // The read model is derived: a crash may lose its newest commits, checkpoint included,
-        // and it re-applies them. Not waiting for the WAL flush halves the batch's cost.
-        await trx.raw('SET LOCAL synchronous_commit = off');
-        await lockCheckpoint(trx, name, expected);
-        const applied = await applyToReadModel(trx, schema, events, cache);
-        await storeCheckpoint(trx, name, next);
-        return applied;
-      });
+      if (!initialised) {
+        await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
+        initialised = true;
+      }
+      const { changes, states } = await applyToReadModel(db, schema, events, cache, { name, expected, next });
       cache.remember(states);
       return changes;
     },
   };
 }
-
-export { storeCheckpoint };

@@ -30,7 +30,7 @@ export async function buildPostgresReadModel(
   for (;;) {
     const page = await eventStore.readAll({ after: position, limit: pageSize });
     if (page.length === 0) break;
-    const { states } = await knex.transaction((trx) => applyToReadModel(trx, schema, page, cache));
+    const { states } = await applyToReadModel(knex, schema, page, cache);
     cache.remember(states);
     position = page[page.length - 1]!.position;
     events += page.length;

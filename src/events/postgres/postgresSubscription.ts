@@ -13,7 +13,7 @@ interface Deps {
 }
 
 // Committed events wait behind a transaction in flight: look again soon, backing off.
-const BLOCKED_RETRY_MS = [5, 10, 20, 50, 100, 200];
+const BLOCKED_RETRY_MS = [2, 5, 10, 20];
 const MAX_READ_BACKOFF_MS = 5000;
 
 /**

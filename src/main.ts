@@ -26,6 +26,9 @@ import {
 import {
   POSTGRES_PROJECTION,
   REDIS_PROJECTION,
+  changeMessage,
+  publishChanges,
+  subscribeChanges,
   currentGeneration,
   getLeases,
   postgresReadModel,
@@ -36,7 +39,7 @@ import {
   type AuctionChange,
   type ProjectionRunner,
 } from './projections';
-import { getAuctionQueries, historyRoutes, queryRoutes } from './read-api';
+import { getAuctionQueries, historyRoutes, hotAuctionRoute, hotViews, queryRoutes } from './read-api';
 
 export interface RunningApp {
   server: Server;
@@ -52,7 +55,7 @@ export interface StartOptions {
   /** Lease time-to-live and heartbeat of the projections (tests shorten them). */
   leaseTtlSeconds?: number;
   heartbeatMs?: number;
-  onChanges?(changes: AuctionChange[]): void;
+  onChanges?(changes: AuctionChange[], position: string): void;
   onProjectionLag?(lagsMs: number[]): void;
 }
 
@@ -100,7 +103,6 @@ export async function startApp(
       leases,
       logger,
       heartbeatMs: options.heartbeatMs ?? (leaseTtlSeconds * 1000) / 3,
-      onChanges: options.onChanges,
     };
     const onApplied = (name: string) => (lagsMs: number[]) => {
       for (const ms of lagsMs) {
@@ -122,6 +124,12 @@ export async function startApp(
         ...common,
         name: REDIS_PROJECTION,
         onApplied: onApplied(REDIS_PROJECTION),
+        onChanges: (changes, position) => {
+          publishChanges(redis, prefix, changeMessage(changes, position)).catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not publish changes'),
+          );
+          options.onChanges?.(changes, position);
+        },
         store: async () =>
           redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
       }),
@@ -133,6 +141,12 @@ export async function startApp(
   const commandHandler = getCommandHandler({ eventStore });
   const queries = getAuctionQueries(knex);
   const views = redisAuctionViews(redis, prefix);
+  const hot = hotViews();
+  const changeFeed = subscribeChanges(config.redisUrl, prefix, {
+    onMessage: (message) => hot.apply(message, Date.now()),
+    onReset: () => hot.reset(),
+  });
+  await changeFeed.ready;
   const postgresCheckpoint = postgresReadModel(knex);
 
   const routers = [
@@ -163,8 +177,8 @@ export async function startApp(
       commandRoutes({ handler: commandHandler, requireAuth }),
       queryRoutes({
         queries,
-        redisView: views.get,
-        redisPosition: views.checkpoint,
+        redis: views,
+        hot,
         postgresPosition: () => postgresCheckpoint.readCheckpoint(),
         optionalAuth,
         requireAuth,
@@ -174,7 +188,10 @@ export async function startApp(
   }
   const app = createHttpApp({ logger, routers });
 
-  const server = createServer(app);
+  const hotRoute = hotAuctionRoute(hot);
+  const server = createServer((req, res) => {
+    if (!hotRoute(req, res)) app(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
@@ -196,6 +213,7 @@ export async function startApp(
       await closed;
       await Promise.all(projections.map((p) => p.stop()));
       await eventStore.close();
+      await changeFeed.close();
       redis.disconnect();
       await pool.end();
       await projectionKnex?.destroy();

@@ -11,3 +11,4 @@ export * from './projectionRunner';
 export * from './projectionStore';
 export * from './redisReadModel';
 export * from './rebuild';
+export * from './changeFeed';

@@ -26,7 +26,7 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   heartbeatMs?: number;
   /** Called after each committed batch with what changed. */
-  onChanges?(changes: AuctionChange[]): void;
+  onChanges?(changes: AuctionChange[], position: string): void;
   /** Called after each committed batch with commit-time minus recorded-at of its events, in ms. */
   onApplied?(lagsMs: number[]): void;
 }
@@ -67,7 +67,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
         position = next;
         const committedAt = Date.now();
         options.onApplied?.(events.map((e) => committedAt - e.recordedAt.getTime()));
-        if (changes.length) options.onChanges?.(changes);
+        if (changes.length) options.onChanges?.(changes, next);
       },
       onError: ended,
     });

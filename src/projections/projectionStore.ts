@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../events';
+import type { AuctionView } from './auctionView';
 
 /** The checkpoint moved under us (another runner, or a Redis that lost its data): start over from it. */
 export class CheckpointMovedError extends Error {
@@ -9,6 +10,8 @@ export class CheckpointMovedError extends Error {
 export interface AuctionChange {
   auctionId: string;
   events: RecordedEvent[];
+  /** The view after the batch, reserve included (strip it with viewFor before showing it). */
+  view?: AuctionView;
 }
 
 /**

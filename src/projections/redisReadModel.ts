@@ -77,9 +77,12 @@ export function redisReadModel(
       const now = Date.now();
       const ops: Op[] = [];
       const changed = new Set(applied.map((e) => auctionIdOf(e)!));
+      const views = new Map<string, AuctionView>();
       for (const id of changed) {
         const { state, revision } = auctions.get(id)!;
-        const view = viewFor(toAuctionView(state, revision, now), undefined);
+        const fullView = toAuctionView(state, revision, now);
+        views.set(id, fullView);
+        const view = viewFor(fullView, undefined);
         ops.push([
           'hset',
           keys.auction(id),
@@ -116,12 +119,22 @@ export function redisReadModel(
       return [...changed].map((auctionId) => ({
         auctionId,
         events: applied.filter((e) => auctionIdOf(e) === auctionId),
+        view: views.get(auctionId),
       }));
     },
   };
 }
 
-/** Reads the hot route's view from Redis; undefined when Redis does not have it (yet). */
+export interface StoredView {
+  viewJson: string;
+  status: string;
+  startsAt: number;
+  sellerId: string;
+  reserve: number | null;
+  revision: number;
+}
+
+/** Reads the hot route's view from Redis, with the checkpoint it is at least as new as, in one round trip. */
 export function redisAuctionViews(redis: Redis, prefix: string) {
   let generation = '0';
   let refreshedAt = 0;
@@ -133,32 +146,61 @@ export function redisAuctionViews(redis: Redis, prefix: string) {
     return redisKeys(prefix, generation);
   };
   return {
-    /** The view as `viewerId` may see it, as a JSON string when no field needs changing. */
-    async get(
+    async fetch(
       auctionId: string,
-      viewerId: string | undefined,
-      now: number,
-    ): Promise<string | AuctionView | undefined> {
+    ): Promise<{ checkpoint: string | undefined; view: StoredView | undefined }> {
       const keys = await keysNow();
-      const [view, status, startsAt, sellerId, reserve] = await redis.hmget(
-        keys.auction(auctionId),
-        'view',
-        'status',
-        'startsAt',
-        'sellerId',
-        'reserve',
-      );
-      if (!view) return undefined;
-      const stale = status === 'scheduled' && now >= Number(startsAt);
-      if (!stale && viewerId !== sellerId) return view;
-      const parsed = JSON.parse(view) as AuctionView;
-      if (stale) parsed.status = 'open';
-      if (viewerId === sellerId) parsed.reservePrice = reserve ? Number(reserve) : null;
-      return parsed;
+      const results = await redis
+        .pipeline()
+        .get(keys.checkpoint(REDIS_PROJECTION)) // first: the view read after it is at least this new
+        .hmget(keys.auction(auctionId), 'view', 'status', 'startsAt', 'sellerId', 'reserve', 'revision')
+        .exec();
+      if (!results) throw new Error('Redis pipeline failed');
+      for (const [error] of results) if (error) throw error;
+      const checkpoint = (results[0]![1] as string | null) ?? undefined;
+      const [viewJson, status, startsAt, sellerId, reserve, revision] = results[1]![1] as Array<
+        string | null
+      >;
+      if (!viewJson) return { checkpoint, view: undefined };
+      return {
+        checkpoint,
+        view: {
+          viewJson,
+          status: status!,
+          startsAt: Number(startsAt),
+          sellerId: sellerId!,
+          reserve: reserve ? Number(reserve) : null,
+          revision: Number(revision),
+        },
+      };
     },
     async checkpoint(): Promise<string | undefined> {
       const keys = await keysNow();
       return (await redis.get(keys.checkpoint(REDIS_PROJECTION))) ?? undefined;
     },
   };
+}
+
+/** The stored view as `viewerId` may see it at `now`: the JSON untouched unless a field must change. */
+export function renderStoredView(
+  view: Pick<StoredView, 'viewJson' | 'sellerId' | 'reserve'> & { status?: string; startsAt?: number },
+  viewerId: string | undefined,
+  now: number,
+): string | AuctionView {
+  const parsed = () => JSON.parse(view.viewJson) as AuctionView;
+  const isSeller = viewerId !== undefined && viewerId === view.sellerId;
+  let status = view.status;
+  let startsAt = view.startsAt;
+  if (status === undefined || startsAt === undefined) {
+    if (!isSeller && !view.viewJson.includes('"status":"scheduled"')) return view.viewJson;
+    const p = parsed();
+    status = p.status;
+    startsAt = Date.parse(p.startsAt);
+  }
+  const stale = status === 'scheduled' && now >= startsAt;
+  if (!stale && !isSeller) return view.viewJson;
+  const result = parsed();
+  if (stale) result.status = 'open';
+  if (isSeller) result.reservePrice = view.reserve;
+  return result;
 }

@@ -6,3 +6,5 @@ export * from './auctionQueries';
 export * from './consistency';
 export * from './historyRoutes';
 export * from './queryRoutes';
+export * from './hotViews';
+export * from './hotAuctionRoute';

@@ -1,8 +1,11 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { ProblemError, validateQuery, validationProblem } from '../platform';
-import type { AuctionView } from '../projections';
+import { renderStoredView, type AuctionView, type redisAuctionViews } from '../projections';
+import type { HotViews } from './hotViews';
+
+type RedisAuctionViews = ReturnType<typeof redisAuctionViews>;
 import { decodeCursor, type AuctionQueries } from './auctionQueries';
-import { awaitReadModel } from './consistency';
+import { awaitReadModel, minPositionOf } from './consistency';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,6 +32,9 @@ export const listBidsQuerySchema = {
 
 export const emptyQuerySchema = { type: 'object', additionalProperties: false } as const;
 
+const sendView = (res: Response, view: string | AuctionView) =>
+  typeof view === 'string' ? res.type('application/json').send(view) : res.json(view);
+
 export function auctionIdOf(id: string): string {
   if (!UUID.test(id))
     throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
@@ -37,14 +43,10 @@ export function auctionIdOf(id: string): string {
 
 interface Deps {
   queries: AuctionQueries;
-  /** The hot route's Redis view; undefined when Redis does not have it. */
-  redisView(
-    auctionId: string,
-    viewerId: string | undefined,
-    now: number,
-  ): Promise<string | AuctionView | undefined>;
+  /** The hot route's views in Redis. */
+  redis: RedisAuctionViews;
+  hot: HotViews;
   postgresPosition(): Promise<string | undefined>;
-  redisPosition(): Promise<string | undefined>;
   optionalAuth: RequestHandler;
   requireAuth: RequestHandler;
   clock?: () => Date;
@@ -73,21 +75,36 @@ export function queryRoutes(deps: Deps): Router {
     );
   });
 
+  // The hot path: this process's memory (kept current by the change feed), else one Redis
+  // round trip, else PostgreSQL when Redis is behind what the client needs, lost it, or is away.
   router.get('/auctions/:id', optionalAuth, validateQuery(emptyQuerySchema), async (req, res) => {
     const auctionId = auctionIdOf(String(req.params.id));
-    const now = clock();
-    // The hot path: Redis, unless Redis is behind what the client needs or lost the view.
+    const minPosition = minPositionOf(req);
+    const now = clock().getTime();
+    const viewer = req.auth?.userId;
+    const hot = deps.hot.get(auctionId, now);
+    if (hot && (!minPosition || hot.position >= minPosition)) {
+      res.setHeader('X-Projection-Position', hot.position);
+      return void sendView(res, renderStoredView(hot.view, viewer, now));
+    }
     try {
-      await awaitReadModel(req, res, deps.redisPosition);
-      const view = await deps.redisView(auctionId, req.auth?.userId, now.getTime());
-      if (typeof view === 'string') return void res.type('application/json').send(view);
-      if (view) return void res.json(view);
+      const { checkpoint, view } = await deps.redis.fetch(auctionId);
+      if (view && checkpoint && (!minPosition || checkpoint >= minPosition)) {
+        deps.hot.set(auctionId, { ...view, position: checkpoint }, now);
+        res.setHeader('X-Projection-Position', checkpoint);
+        return void sendView(res, renderStoredView(view, viewer, now));
+      }
+      if (minPosition && (checkpoint ?? '') < minPosition) {
+        await awaitReadModel(req, res, deps.redis.checkpoint);
+        const again = await deps.redis.fetch(auctionId);
+        if (again.view) return void sendView(res, renderStoredView(again.view, viewer, now));
+      }
     } catch (error) {
       // Redis lagging or unreachable: PostgreSQL answers. A bad header stays a 400.
       if (error instanceof ProblemError && error.code === 'VALIDATION_FAILED') throw error;
     }
     await awaitReadModel(req, res, deps.postgresPosition);
-    const view = await queries.get(auctionId, req.auth?.userId, now);
+    const view = await queries.get(auctionId, viewer, new Date(now));
     if (!view) throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
     res.json(view);
   });

@@ -58,6 +58,25 @@ describe('read models and query routes', () => {
     }
   });
 
+  it('the hot route answers watchers from memory and follows the change feed', async () => {
+    const auctionId = await createAuction(t.url, seller.token);
+    const first = await bid(auctionId, alice.token, { amount: 1000 });
+    const warm = await get(`/auctions/${auctionId}`, { minPosition: first.body.position as string });
+    expect(warm.body).toMatchObject({ currentPrice: 1000 });
+    const cached = await get(`/auctions/${auctionId}`);
+    expect(cached.headers.get('content-type')).toMatch(/application\/json/);
+    expect(cached.body).toEqual(warm.body);
+    // A later bid reaches the watcher without any hint from the client.
+    await bid(auctionId, bob.token, { amount: 1100 });
+    const deadline = Date.now() + 5000;
+    let seen = cached;
+    while (seen.body.currentPrice !== 1100 && Date.now() < deadline)
+      seen = await get(`/auctions/${auctionId}`);
+    expect(seen.body).toMatchObject({ currentPrice: 1100, leadingBidderId: bob.userId, bidCount: 2 });
+    expect(seen.body).not.toHaveProperty('reservePrice');
+    expect(seen.headers.get('X-Projection-Position')).toMatch(/^\d{20}-\d{20}$/);
+  });
+
   it('shows the reserve to the seller only', async () => {
     const auctionId = await createAuction(t.url, seller.token, { reservePrice: 5000 });
     const created = await bid(auctionId, alice.token, { amount: 1000 });

@@ -1,0 +1,106 @@
+import Redis from 'ioredis';
+import type { RecordedEvent } from '../events';
+import { viewFor, type AuctionView } from './auctionView';
+import type { AuctionChange } from './projectionStore';
+
+/** An event as it may be shown to anyone: no reserve, no bidder's ceiling. */
+export interface PublicEvent {
+  type: string;
+  data: Record<string, unknown>;
+  revision: number;
+  position: string;
+  recordedAt: string;
+}
+
+export interface ChangedAuction {
+  auctionId: string;
+  revision: number;
+  /** The public view (no reserve) as JSON, serialised once for every reader and subscriber. */
+  viewJson: string;
+  sellerId: string;
+  reserve: number | null;
+  events: PublicEvent[];
+}
+
+export interface ChangeMessage {
+  /** The Redis read model's checkpoint after the batch. */
+  position: string;
+  auctions: ChangedAuction[];
+}
+
+export function publicEvent(e: RecordedEvent): PublicEvent {
+  const { reservePrice: _reserve, maxAmount: _ceiling, ...data } = e.data as Record<string, unknown>;
+  return {
+    type: e.type,
+    data,
+    revision: Number(e.revision),
+    position: e.position,
+    recordedAt: e.recordedAt.toISOString(),
+  };
+}
+
+export const changeChannel = (prefix: string) => `${prefix}rm:changes`;
+
+/** After the Redis read model committed a batch: one message for every instance. */
+export function changeMessage(changes: AuctionChange[], position: string): ChangeMessage {
+  return {
+    position,
+    auctions: changes
+      .filter((c): c is AuctionChange & { view: AuctionView } => c.view !== undefined)
+      .map((c) => ({
+        auctionId: c.auctionId,
+        revision: c.view.revision,
+        viewJson: JSON.stringify(viewFor(c.view, undefined)),
+        sellerId: c.view.sellerId,
+        reserve: c.view.reservePrice ?? null,
+        events: c.events.map(publicEvent),
+      })),
+  };
+}
+
+export async function publishChanges(redis: Redis, prefix: string, message: ChangeMessage): Promise<void> {
+  await redis.publish(changeChannel(prefix), JSON.stringify(message));
+}
+
+/**
+ * Follows the change channel on a connection of its own. `onReset` is called whenever the
+ * connection (re)subscribes: messages may have been missed, so caches built on them must go.
+ */
+export function subscribeChanges(
+  redisUrl: string,
+  prefix: string,
+  handlers: { onMessage(message: ChangeMessage): void; onReset(): void },
+) {
+  const subscriber = new Redis(redisUrl, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (n) => Math.min(n * 100, 2000),
+  });
+  subscriber.on('error', () => undefined);
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  subscriber.on('ready', () => {
+    handlers.onReset();
+    subscriber.subscribe(changeChannel(prefix)).then(
+      () => {
+        handlers.onReset(); // anything stored before the subscription took effect is suspect
+        markReady();
+      },
+      () => undefined,
+    );
+  });
+  subscriber.on('close', handlers.onReset);
+  subscriber.on('message', (_channel: string, text: string) => {
+    try {
+      handlers.onMessage(JSON.parse(text) as ChangeMessage);
+    } catch {
+      handlers.onReset();
+    }
+  });
+  return {
+    /** Resolves once subscribed (the first time). */
+    ready,
+    async close() {
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { renderStoredView } from '../projections';
+import type { HotViews } from './hotViews';
+
+const HOT_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * The hottest request, `GET /auctions/:id` from an anonymous watcher, answered straight from this
+ * process's memory without the express stack. Returns false for anything it does not fully
+ * handle (a token, a query string, a view not in memory or older than `X-Min-Position`), and
+ * express then answers it the ordinary way (which also fills the memory).
+ */
+export function hotAuctionRoute(hot: HotViews, headers: Record<string, string> = {}) {
+  return (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' || req.headers.authorization !== undefined) return false;
+    const match = HOT_PATH.exec(req.url ?? '');
+    if (!match) return false;
+    const now = Date.now();
+    const entry = hot.get(match[1]!, now);
+    if (!entry) return false;
+    const minPosition = req.headers['x-min-position'];
+    if (minPosition !== undefined && (typeof minPosition !== 'string' || entry.position < minPosition))
+      return false;
+    const view = renderStoredView(entry.view, undefined, now);
+    const body = typeof view === 'string' ? view : JSON.stringify(view);
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'X-Projection-Position': entry.position,
+    });
+    res.end(body);
+    return true;
+  };
+}

@@ -39,7 +39,7 @@ function summarise(results: LoadResult[]) {
   };
 }
 
-/** Projection lag quantiles (ms) over the last minute: this scenario's runs. */
+/** Projection lag quantiles (ms) over the last minute: this scenario's last runs. */
 async function projectionLag() {
   const lag: Record<string, number | undefined> = {};
   for (const projection of ['postgres-read-model', 'redis-read-model']) {
@@ -87,15 +87,23 @@ async function main() {
           ids: scenario.lock,
         }),
       );
-      const [result, probe] = await Promise.all([
-        bidLoad({ ...common, target: 'ours', url: OURS, ids: scenario.ours }),
-        lagProbe({ url: OURS, auctionId: probeAuction!, secret: SECRET, seconds: DUR - 1 }),
-      ]);
-      mine.push(result);
-      probes[scenario.name]!.push(probe);
+      mine.push(await bidLoad({ ...common, target: 'ours', url: OURS, ids: scenario.ours }));
       console.log(JSON.stringify({ scenario: scenario.name, run, lock: lock.at(-1), ours: mine.at(-1) }));
     }
     rows.push(summarise(lock), summarise(mine));
+    // One more run of the same load with the lag probe: the probe's reads stay out of the rates.
+    const [, probe] = await Promise.all([
+      bidLoad({
+        secret: SECRET,
+        connections: CONN,
+        seconds: DUR,
+        target: 'ours',
+        url: OURS,
+        ids: scenario.ours,
+      }),
+      lagProbe({ url: OURS, auctionId: probeAuction!, secret: SECRET, seconds: DUR - 1 }),
+    ]);
+    probes[scenario.name]!.push(probe);
     lags[scenario.name] = await projectionLag();
   }
   const bare: LoadResult[] = [];

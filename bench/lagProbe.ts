@@ -29,7 +29,7 @@ export async function lagProbe(options: {
       const res = await fetch(`${options.url}${path}`);
       if (shows(await res.json())) return performance.now() - since;
       if (performance.now() - since > 10_000) return Number.POSITIVE_INFINITY;
-      await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => setTimeout(r, 3));
     }
   };
   while (Date.now() < deadline) {

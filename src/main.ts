@@ -37,8 +37,10 @@ import {
   redisReadModel,
   runProjection,
   type AuctionChange,
+  type AuctionView,
   type ProjectionRunner,
 } from './projections';
+import { auctionHistory, readModelView, realtimeGateway, type GatewayDeps, type RealtimeGateway } from './realtime';
 import { getAuctionQueries, historyRoutes, hotAuctionRoute, hotViews, queryRoutes } from './read-api';
 
 export interface RunningApp {
@@ -48,6 +50,7 @@ export interface RunningApp {
   eventStore: EventStore;
   redis: Redis;
   projections: ProjectionRunner[];
+  gateway: RealtimeGateway | undefined;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,7 @@ export interface StartOptions {
   heartbeatMs?: number;
   onChanges?(changes: AuctionChange[], position: string): void;
   onProjectionLag?(lagsMs: number[]): void;
+  websocketLimits?: GatewayDeps['limits'];
 }
 
 async function waitForRedis(redis: Redis, timeoutMs: number) {
@@ -137,14 +141,21 @@ export async function startApp(
   }
 
   const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
-  const { requireAuth, optionalAuth, requireRole } = getJwtAuth(tokens.key);
+  const { requireAuth, optionalAuth, requireRole, verifyToken } = getJwtAuth(tokens.key);
   const commandHandler = getCommandHandler({ eventStore });
   const queries = getAuctionQueries(knex);
   const views = redisAuctionViews(redis, prefix);
   const hot = hotViews();
+  let gateway: RealtimeGateway | undefined;
   const changeFeed = subscribeChanges(config.redisUrl, prefix, {
-    onMessage: (message) => hot.apply(message, Date.now()),
-    onReset: () => hot.reset(),
+    onMessage: (message) => {
+      hot.apply(message, Date.now());
+      gateway?.onChange(message);
+    },
+    onReset: () => {
+      hot.reset();
+      gateway?.onFeedReset();
+    },
   });
   await changeFeed.ready;
   const postgresCheckpoint = postgresReadModel(knex);
@@ -192,6 +203,23 @@ export async function startApp(
   const server = createServer((req, res) => {
     if (!hotRoute(req, res)) app(req, res);
   });
+  if (config.roles.includes('api')) {
+    gateway = realtimeGateway({
+      server,
+      logger,
+      verifyToken,
+      currentView: readModelView(
+        async (auctionId) => {
+          const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
+          if (view) return JSON.parse(view.viewJson) as AuctionView;
+          return queries.get(auctionId, undefined, new Date());
+        },
+        eventStore,
+      ),
+      history: auctionHistory(eventStore),
+      limits: options.websocketLimits,
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, resolve);
@@ -206,9 +234,11 @@ export async function startApp(
     eventStore,
     redis,
     projections,
+    gateway,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      await gateway?.close();
       await commandHandler.idle();
       await closed;
       await Promise.all(projections.map((p) => p.stop()));

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import jwt from 'jsonwebtoken';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { ProblemError } from '../platform';
@@ -32,6 +33,8 @@ export function getJwtAuth(key: KeyObject): {
   /** Authenticates when a token is sent (a bad one is still a 401); passes anonymous requests. */
   optionalAuth: RequestHandler;
   requireRole(...roles: Role[]): RequestHandler;
+  /** For the WebSocket upgrade: the user of a valid token, else undefined. */
+  verifyToken(token: string): AuthenticatedUser | undefined;
 } {
   const authenticator = new passport.Passport();
   authenticator.use(
@@ -79,5 +82,12 @@ export function getJwtAuth(key: KeyObject): {
       }
       next();
     };
-  return { requireAuth, optionalAuth, requireRole };
+  const verifyToken = (token: string) => {
+    try {
+      return userFromClaims(jwt.verify(token, key, { algorithms: ['HS256'] }));
+    } catch {
+      return undefined;
+    }
+  };
+  return { requireAuth, optionalAuth, requireRole, verifyToken };
 }

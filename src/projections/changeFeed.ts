@@ -19,7 +19,8 @@ export interface ChangedAuction {
   viewJson: string;
   sellerId: string;
   reserve: number | null;
-  events: PublicEvent[];
+  /** Each event of the batch with the public view right after it, in revision order. */
+  events: Array<{ event: PublicEvent; view: AuctionView }>;
 }
 
 export interface ChangeMessage {
@@ -53,7 +54,10 @@ export function changeMessage(changes: AuctionChange[], position: string): Chang
         viewJson: JSON.stringify(viewFor(c.view, undefined)),
         sellerId: c.view.sellerId,
         reserve: c.view.reservePrice ?? null,
-        events: c.events.map(publicEvent),
+        events: (c.steps ?? []).map((step) => ({
+          event: publicEvent(step.event),
+          view: viewFor(step.view, undefined),
+        })),
       })),
   };
 }

@@ -12,6 +12,8 @@ export interface AuctionChange {
   events: RecordedEvent[];
   /** The view after the batch, reserve included (strip it with viewFor before showing it). */
   view?: AuctionView;
+  /** Each event with the view right after it (reserve included). */
+  steps?: Array<{ event: RecordedEvent; view: AuctionView }>;
 }
 
 /**

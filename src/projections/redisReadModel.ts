@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { evolve } from '../commands/auction';
+import type { AuctionEvent } from '../events';
 import { affectedAuctionIds, auctionIdOf, foldAuctions } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
 import { CheckpointMovedError, type ProjectionStore } from './projectionStore';
@@ -116,11 +118,16 @@ export function redisReadModel(
       );
       if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       cache.remember(new Map([...changed].map((id) => [id, auctions.get(id)!])));
-      return [...changed].map((auctionId) => ({
-        auctionId,
-        events: applied.filter((e) => auctionIdOf(e) === auctionId),
-        view: views.get(auctionId),
-      }));
+      return [...changed].map((auctionId) => {
+        // The view after each event, for live updates that show every step.
+        let state = current.get(auctionId)?.state ?? null;
+        const events = applied.filter((e) => auctionIdOf(e) === auctionId);
+        const steps = events.map((event) => {
+          state = evolve(state, { type: event.type, data: event.data } as AuctionEvent);
+          return { event, view: toAuctionView(state!, Number(event.revision), now) };
+        });
+        return { auctionId, events, view: views.get(auctionId), steps };
+      });
     },
   };
 }

@@ -3,6 +3,12 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 
+// Servers a test started and did not stop (a failed assertion, a timeout) die with the worker.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -17,6 +23,8 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     env: { ...process.env, LOG_LEVEL: 'info', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -31,7 +39,10 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

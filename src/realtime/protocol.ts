@@ -1,0 +1,66 @@
+import { ajv } from '../platform';
+
+/** Client -> server messages of the WebSocket protocol (api.md). */
+export type ClientMessage =
+  | { type: 'subscribe'; auctionId: string; afterRevision?: number }
+  | { type: 'unsubscribe'; auctionId: string }
+  | { type: 'ping' };
+
+export const clientMessageSchema = {
+  oneOf: [
+    {
+      type: 'object',
+      properties: {
+        type: { const: 'subscribe' },
+        auctionId: { type: 'string', format: 'uuid' },
+        afterRevision: { type: 'integer', minimum: -1, maximum: Number.MAX_SAFE_INTEGER },
+      },
+      required: ['type', 'auctionId'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'unsubscribe' }, auctionId: { type: 'string', format: 'uuid' } },
+      required: ['type', 'auctionId'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'ping' } },
+      required: ['type'],
+      additionalProperties: false,
+    },
+  ],
+} as const;
+
+const validate = ajv.compile(clientMessageSchema);
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: string; message: string };
+
+/** Parses and validates one client message; never throws. */
+export function parseClientMessage(text: string): ParseResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'INVALID_JSON', message: 'The message is not valid JSON' };
+  }
+  if (!validate(value)) {
+    const type = (value as { type?: unknown })?.type;
+    const known = type === 'subscribe' || type === 'unsubscribe' || type === 'ping';
+    return {
+      ok: false,
+      code: known ? 'VALIDATION_FAILED' : 'UNKNOWN_MESSAGE_TYPE',
+      message: known
+        ? `Invalid ${String(type)} message: auctionId must be a UUID, afterRevision an integer, no other fields`
+        : 'type must be subscribe, unsubscribe or ping',
+    };
+  }
+  return { ok: true, message: value as ClientMessage };
+}
+
+export const errorFrame = (code: string, message: string, auctionId?: string) =>
+  JSON.stringify({ type: 'error', code, message, ...(auctionId ? { auctionId } : {}) });
+
+export const eventFrame = (auctionId: string, eventJson: string, viewJson: string) =>
+  `{"type":"auction.event","auctionId":${JSON.stringify(auctionId)},"event":${eventJson},"auction":${viewJson}}`;

@@ -7,7 +7,8 @@ import { errorFrame, eventFrame, parseClientMessage } from './protocol';
 
 export interface Step {
   revision: number;
-  frame: string;
+  /** The message, encoded once for every subscriber. */
+  frame: string | Buffer;
 }
 
 export interface GatewayDeps {
@@ -65,7 +66,7 @@ export function realtimeGateway(deps: GatewayDeps) {
   let closing = false;
   let slowClosed = 0;
 
-  const send = (ws: Client, frame: string) => {
+  const send = (ws: Client, frame: string | Buffer) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > limits.maxBufferedBytes) {
       // The close frame queues behind what is unread; a client that never reads is cut off.
@@ -74,7 +75,7 @@ export function realtimeGateway(deps: GatewayDeps) {
       setTimeout(() => ws.terminate(), 5000).unref();
       return;
     }
-    ws.send(frame);
+    ws.send(frame, { binary: false });
     deps.onMessageSent?.();
   };
 
@@ -251,7 +252,7 @@ export function realtimeGateway(deps: GatewayDeps) {
         for (const { event, view } of auction.events) {
           const step = {
             revision: event.revision,
-            frame: eventFrame(auction.auctionId, JSON.stringify(event), JSON.stringify(view)),
+            frame: Buffer.from(eventFrame(auction.auctionId, JSON.stringify(event), JSON.stringify(view))),
           };
           for (const sub of room) deliver(sub, step);
         }

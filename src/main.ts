@@ -40,7 +40,22 @@ import {
   type AuctionView,
   type ProjectionRunner,
 } from './projections';
-import { auctionHistory, readModelView, realtimeGateway, type GatewayDeps, type RealtimeGateway } from './realtime';
+import {
+  auctionHistory,
+  readModelView,
+  realtimeGateway,
+  type GatewayDeps,
+  type RealtimeGateway,
+} from './realtime';
+import { Queue } from 'bullmq';
+import {
+  SCHEDULER_PROJECTION,
+  SCHEDULER_QUEUE,
+  bullConnection,
+  closeWorker,
+  closingReactor,
+  type CloseJobData,
+} from './scheduler';
 import { getAuctionQueries, historyRoutes, hotAuctionRoute, hotViews, queryRoutes } from './read-api';
 
 export interface RunningApp {
@@ -50,6 +65,7 @@ export interface RunningApp {
   eventStore: EventStore;
   redis: Redis;
   projections: ProjectionRunner[];
+  scheduler: { sweep(): Promise<void> } | undefined;
   gateway: RealtimeGateway | undefined;
   stop(): Promise<void>;
 }
@@ -140,9 +156,39 @@ export async function startApp(
     );
   }
 
+  const commandHandler = getCommandHandler({ eventStore });
+  let closing: ReturnType<typeof closeWorker> | undefined;
+  let closeQueue: Queue<CloseJobData> | undefined;
+  if (config.roles.includes('scheduler')) {
+    const connection = bullConnection(config.redisUrl);
+    const bullPrefix = `${prefix}bull`;
+    const queue = (closeQueue = new Queue<CloseJobData>(SCHEDULER_QUEUE, { connection, prefix: bullPrefix }));
+    queue.on('error', (error) => logger.warn({ err: error }, 'scheduler queue error'));
+    const leaseTtlSeconds = options.leaseTtlSeconds ?? config.projectionLeaseTtlSeconds;
+    projections.push(
+      runProjection({
+        name: SCHEDULER_PROJECTION,
+        eventStore,
+        leases: getLeases(knex, leaseTtlSeconds),
+        logger,
+        heartbeatMs: options.heartbeatMs ?? (leaseTtlSeconds * 1000) / 3,
+        store: async () => closingReactor(knex, queue, eventStore),
+      }),
+    );
+    closing = closeWorker({
+      queue,
+      connection,
+      prefix: bullPrefix,
+      handler: commandHandler,
+      knex,
+      logger,
+      sweepEverySeconds: config.schedulerSweepSeconds,
+      onClosed: (delayMs) => metrics.closeDelay.observe(Math.max(0, delayMs) / 1000),
+    });
+  }
+
   const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
   const { requireAuth, optionalAuth, requireRole, verifyToken } = getJwtAuth(tokens.key);
-  const commandHandler = getCommandHandler({ eventStore });
   const queries = getAuctionQueries(knex);
   const views = redisAuctionViews(redis, prefix);
   const hot = hotViews();
@@ -208,14 +254,11 @@ export async function startApp(
       server,
       logger,
       verifyToken,
-      currentView: readModelView(
-        async (auctionId) => {
-          const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
-          if (view) return JSON.parse(view.viewJson) as AuctionView;
-          return queries.get(auctionId, undefined, new Date());
-        },
-        eventStore,
-      ),
+      currentView: readModelView(async (auctionId) => {
+        const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
+        if (view) return JSON.parse(view.viewJson) as AuctionView;
+        return queries.get(auctionId, undefined, new Date());
+      }, eventStore),
       history: auctionHistory(eventStore),
       limits: options.websocketLimits,
     });
@@ -234,6 +277,7 @@ export async function startApp(
     eventStore,
     redis,
     projections,
+    scheduler: closing,
     gateway,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -241,7 +285,9 @@ export async function startApp(
       await gateway?.close();
       await commandHandler.idle();
       await closed;
+      await closing?.close();
       await Promise.all(projections.map((p) => p.stop()));
+      await closeQueue?.close();
       await eventStore.close();
       await changeFeed.close();
       redis.disconnect();

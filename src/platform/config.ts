@@ -14,6 +14,7 @@ export interface Config {
   roles: Role[];
   logLevel: string;
   projectionLeaseTtlSeconds: number;
+  schedulerSweepSeconds: number;
   nodeEnv: string;
 }
 
@@ -31,6 +32,7 @@ interface RawEnv {
   ROLES: string;
   LOG_LEVEL: string;
   PROJECTION_LEASE_TTL_SECONDS: number;
+  SCHEDULER_SWEEP_SECONDS: number;
   NODE_ENV: string;
 }
 
@@ -60,6 +62,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     },
     NODE_ENV: { type: 'string', default: 'development' },
     PROJECTION_LEASE_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 6 },
+    SCHEDULER_SWEEP_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 5 },
   },
   required: [],
   additionalProperties: true,
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles: [...new Set(values.ROLES.split(','))].filter((r): r is Role => ROLES.includes(r as Role)),
     logLevel: values.LOG_LEVEL,
     projectionLeaseTtlSeconds: values.PROJECTION_LEASE_TTL_SECONDS,
+    schedulerSweepSeconds: values.SCHEDULER_SWEEP_SECONDS,
     nodeEnv: values.NODE_ENV,
   };
 }

@@ -15,6 +15,12 @@ export function createMetrics() {
       buckets: lagBuckets,
       registers: [registry],
     }),
+    closeDelay: new Histogram({
+      name: 'auction_close_delay_seconds',
+      help: "Time from an auction's end to its AuctionClosed",
+      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
     projectionLagSummary: new Summary({
       name: 'projection_lag_quantiles_seconds',
       help: 'Quantiles of projection lag over the last minute',

@@ -36,4 +36,7 @@ async function main() {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(`rebuild failed: ${(error as Error).message}`);
+  process.exit(1);
+});

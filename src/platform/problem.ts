@@ -41,6 +41,7 @@ interface HttpError {
 }
 
 // Connection failures and PostgreSQL's "cannot serve now" classes: the client should retry.
+// 40001/40P01: a serialization failure or deadlock victim, retryable by definition.
 const TRANSIENT_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -50,6 +51,8 @@ const TRANSIENT_CODES = new Set([
   '57P02',
   '57P03',
   '53300',
+  '40001',
+  '40P01',
 ]);
 
 export function isTransientError(error: unknown): boolean {

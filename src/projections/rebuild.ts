@@ -47,6 +47,12 @@ export async function rebuildPostgresReadModel(knex: Knex, eventStore: EventStor
   const built = await buildPostgresReadModel(knex, eventStore, REBUILD_SCHEMA);
   let { position, events } = built;
   await knex.transaction(async (trx) => {
+    // Writers first, then the checkpoint: the live projection's statement takes the tables'
+    // locks before the checkpoint row's, so taking them in the same order cannot deadlock.
+    // EXCLUSIVE lets readers through; only the final DROP waits for them, briefly.
+    await trx.raw(
+      `LOCK TABLE "${READ_MODEL_SCHEMA}".auctions, "${READ_MODEL_SCHEMA}".bids, "${READ_MODEL_SCHEMA}".user_bids IN EXCLUSIVE MODE`,
+    );
     await trx('projection_checkpoints')
       .insert({ name: POSTGRES_PROJECTION, position: '' })
       .onConflict('name')

@@ -231,61 +231,47 @@ export function commandRoutes({ handler, requireAuth, clock = () => new Date() }
     );
   });
 
-  router.post('/auctions/:id/bids', requireAuth, validateBody(placeBidSchema), async (req, res) => {
+  /** The envelope of a command on an existing auction, with the request's idempotency key. */
+  const envelopeFor = (req: Request, route: string, command: AuctionCommand) => {
+    const key = idempotencyKeyOf(req);
     const auctionId = auctionIdParam(req);
+    return {
+      auctionId,
+      userId: req.auth!.userId,
+      correlationId: randomUUID(),
+      idempotencyKey: key,
+      requestHash: key ? requestHash(`POST /auctions/${auctionId}/${route}`, req.body) : undefined,
+      command,
+    };
+  };
+
+  router.post('/auctions/:id/bids', requireAuth, validateBody(placeBidSchema), async (req, res) => {
     const body = req.body as { amount: number; maxAmount?: number };
     if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
       throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
     }
-    const key = idempotencyKeyOf(req);
-    const userId = req.auth!.userId;
-    await send(
-      () =>
-        handler.handle({
-          auctionId,
-          userId,
-          correlationId: randomUUID(),
-          idempotencyKey: key,
-          requestHash: key ? requestHash(`POST /auctions/${auctionId}/bids`, body) : undefined,
-          command: {
-            type: 'PlaceBid',
-            now: clock(),
-            data: {
-              bidId: uuidv7(),
-              autoBidId: uuidv7(),
-              bidderId: userId,
-              amount: body.amount,
-              ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
-            },
-          },
-        }),
-      201,
-      res,
-    );
+    const envelope = envelopeFor(req, 'bids', {
+      type: 'PlaceBid',
+      now: clock(),
+      data: {
+        bidId: uuidv7(),
+        autoBidId: uuidv7(),
+        bidderId: req.auth!.userId,
+        amount: body.amount,
+        ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
+      },
+    });
+    await send(() => handler.handle(envelope), 201, res);
   });
 
   router.post('/auctions/:id/cancel', requireAuth, validateBody(cancelAuctionSchema), async (req, res) => {
-    const auctionId = auctionIdParam(req);
     const body = req.body as { reason?: string };
-    const key = idempotencyKeyOf(req);
-    const userId = req.auth!.userId;
-    await send(
-      () =>
-        handler.handle({
-          auctionId,
-          userId,
-          correlationId: randomUUID(),
-          idempotencyKey: key,
-          requestHash: key ? requestHash(`POST /auctions/${auctionId}/cancel`, body) : undefined,
-          command: {
-            type: 'CancelAuction',
-            now: clock(),
-            data: { userId, ...(body.reason ? { reason: body.reason } : {}) },
-          },
-        }),
-      200,
-      res,
-    );
+    const envelope = envelopeFor(req, 'cancel', {
+      type: 'CancelAuction',
+      now: clock(),
+      data: { userId: req.auth!.userId, ...(body.reason ? { reason: body.reason } : {}) },
+    });
+    await send(() => handler.handle(envelope), 200, res);
   });
 
   return router;

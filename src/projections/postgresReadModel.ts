@@ -141,6 +141,12 @@ export async function applyToReadModel(
   return { changes: plan.changes, states: plan.states };
 }
 
+/** A checkpoint kept in `projection_checkpoints` (an empty position means none yet). */
+export async function readStoredCheckpoint(db: Knex, name: string): Promise<string | undefined> {
+  const row = await db('projection_checkpoints').where({ name }).first('position');
+  return (row?.position as string) || undefined;
+}
+
 /**
  * The PostgreSQL read model: auctions, bids, each user's bids; each batch and its checkpoint in
  * one statement. `db` should not wait for the WAL flush (synchronous_commit off): the model is
@@ -155,10 +161,7 @@ export function postgresReadModel(
   let initialised = false;
   return {
     name,
-    async readCheckpoint() {
-      const row = await db('projection_checkpoints').where({ name }).first('position');
-      return (row?.position as string) || undefined;
-    },
+    readCheckpoint: () => readStoredCheckpoint(db, name),
     async applyBatch(events, expected, next) {
       if (!initialised) {
         await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();

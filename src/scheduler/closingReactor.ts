@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
 import type { Queue } from 'bullmq';
 import { auctionStreamId, type EventStore, type RecordedEvent } from '../events';
-import { auctionIdOf, CheckpointMovedError, type ProjectionStore } from '../projections';
+import {
+  auctionIdOf,
+  CheckpointMovedError,
+  readStoredCheckpoint,
+  type ProjectionStore,
+} from '../projections';
 
 export const SCHEDULER_PROJECTION = 'scheduler';
 export const CLOSE_JOB = 'close-auction';
@@ -60,10 +65,7 @@ export function closingReactor(
   };
   return {
     name,
-    async readCheckpoint() {
-      const row = await knex('projection_checkpoints').where({ name }).first('position');
-      return (row?.position as string) || undefined;
-    },
+    readCheckpoint: () => readStoredCheckpoint(knex, name),
     async applyBatch(events, expected, next) {
       for (const e of events) {
         const auctionId = auctionIdOf(e);

@@ -7,6 +7,7 @@ import { stateCache } from './stateCache';
 import { currentGeneration, redisKeys, redisReadModel, REDIS_PROJECTION } from './redisReadModel';
 
 export const REBUILD_SCHEMA = 'read_model_rebuild';
+const OLD_SCHEMA = `${READ_MODEL_SCHEMA}_old`;
 
 export interface RebuildResult {
   events: number;
@@ -44,12 +45,13 @@ export async function buildPostgresReadModel(
  * finds the checkpoint moved and continues from the rebuilt position.
  */
 export async function rebuildPostgresReadModel(knex: Knex, eventStore: EventStore): Promise<RebuildResult> {
+  await knex.raw(`DROP SCHEMA IF EXISTS "${OLD_SCHEMA}" CASCADE`);
   const built = await buildPostgresReadModel(knex, eventStore, REBUILD_SCHEMA);
   let { position, events } = built;
   await knex.transaction(async (trx) => {
     // Writers first, then the checkpoint: the live projection's statement takes the tables'
     // locks before the checkpoint row's, so taking them in the same order cannot deadlock.
-    // EXCLUSIVE lets readers through; only the final DROP waits for them, briefly.
+    // EXCLUSIVE lets readers through.
     await trx.raw(
       `LOCK TABLE "${READ_MODEL_SCHEMA}".auctions, "${READ_MODEL_SCHEMA}".bids, "${READ_MODEL_SCHEMA}".user_bids IN EXCLUSIVE MODE`,
     );
@@ -65,13 +67,16 @@ export async function rebuildPostgresReadModel(knex: Knex, eventStore: EventStor
       position = page[page.length - 1]!.position;
       events += page.length;
     }
-    await trx.raw(`ALTER SCHEMA "${READ_MODEL_SCHEMA}" RENAME TO "${READ_MODEL_SCHEMA}_old"`);
+    await trx.raw(`ALTER SCHEMA "${READ_MODEL_SCHEMA}" RENAME TO "${OLD_SCHEMA}"`);
     await trx.raw(`ALTER SCHEMA "${REBUILD_SCHEMA}" RENAME TO "${READ_MODEL_SCHEMA}"`);
-    await trx.raw(`DROP SCHEMA "${READ_MODEL_SCHEMA}_old" CASCADE`);
     await trx('projection_checkpoints')
       .where({ name: POSTGRES_PROJECTION })
       .update({ position: position ?? '', updated_at: trx.fn.now() });
   });
+  // The old tables go only now, outside the swap: a live batch that waited on them during the
+  // swap still runs against them, finds the checkpoint moved, writes nothing and restarts.
+  await new Promise((r) => setTimeout(r, 1000));
+  await knex.raw(`DROP SCHEMA IF EXISTS "${OLD_SCHEMA}" CASCADE`);
   return { events, position, seconds: built.seconds };
 }
 

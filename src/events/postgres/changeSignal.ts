@@ -64,6 +64,13 @@ export function getChangeSignal(pool: Pool, connectionString: string): ChangeSig
     client.on('notification', wakeAll);
     try {
       await client.connect();
+      if (closed) {
+        // close() ran while we were connecting: it could not end this client, so we do.
+        client.removeAllListeners();
+        client.on('error', () => undefined);
+        await client.end().catch(() => undefined);
+        return;
+      }
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
       listener = client;
       wakeAll(); // events may have been appended while we were not listening

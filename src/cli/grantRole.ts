@@ -22,4 +22,10 @@ async function main() {
   }
 }
 
-void main();
+main().then(
+  () => process.stdout.write('', () => process.exit(process.exitCode ?? 0)), // flush, then exit without waiting for idle sockets
+  (error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  },
+);

@@ -36,7 +36,10 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`rebuild failed: ${(error as Error).message}`);
-  process.exit(1);
-});
+main().then(
+  () => process.stdout.write('', () => process.exit(0)), // flush, then exit without waiting for idle sockets
+  (error: unknown) => {
+    console.error(`rebuild failed: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -22,9 +22,14 @@ describe('command-line tools', () => {
               REDIS_KEY_PREFIX: t.redisKeyPrefix,
             },
             encoding: 'utf8',
+            timeout: 30_000, // a hung tool fails the test with its output instead of stalling it
+            killSignal: 'SIGKILL',
           },
-          (error, stdout) =>
-            resolve({ status: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+          (error, stdout, stderr) => {
+            const killed = (error as { killed?: boolean } | null)?.killed;
+            if (killed) console.error(`${script} ${args.join(' ')} did not finish:\n${stdout}\n${stderr}`);
+            resolve({ status: killed ? -1 : error ? ((error as { code?: number }).code ?? 1) : 0, stdout });
+          },
         );
       });
     try {
@@ -85,5 +90,5 @@ describe('command-line tools', () => {
     } finally {
       await t.stop();
     }
-  });
+  }, 120_000);
 });

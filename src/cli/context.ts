@@ -31,3 +31,17 @@ export function fail(message: string): never {
   console.error(message);
   process.exit(2);
 }
+
+/**
+ * Runs a tool's main: exits once it is done (after stdout is flushed, without waiting for idle
+ * sockets), with 1 and the message when it fails.
+ */
+export function runCli(main: () => Promise<void>, failure = (error: Error) => error.message): void {
+  main().then(
+    () => process.stdout.write('', () => process.exit(process.exitCode ?? 0)),
+    (error: unknown) => {
+      console.error(failure(error as Error));
+      process.exit(1);
+    },
+  );
+}

@@ -1,7 +1,7 @@
 /** `npm run export -- [--after POS]`: the global log as NDJSON on stdout, in log order. */
 import { once } from 'node:events';
 import { isPosition } from '../events';
-import { fail, openStores } from './context';
+import { fail, openStores, runCli } from './context';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -33,10 +33,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.stdout.write('', () => process.exit(process.exitCode ?? 0)), // flush, then exit without waiting for idle sockets
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(1);
-  },
-);
+runCli(main);

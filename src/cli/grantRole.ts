@@ -1,6 +1,7 @@
 /** `npm run users:grant -- <email> <role>`: adds a role; tokens issued afterwards carry it. */
 import { getAccountsStore, ROLES, type Role } from '../auth';
 import { createKnex, loadConfig } from '../platform';
+import { runCli } from './context';
 
 async function main() {
   const [email, role] = process.argv.slice(2);
@@ -22,10 +23,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.stdout.write('', () => process.exit(process.exitCode ?? 0)), // flush, then exit without waiting for idle sockets
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(1);
-  },
-);
+runCli(main);

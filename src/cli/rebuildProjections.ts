@@ -9,7 +9,7 @@ import {
   rebuildPostgresReadModel,
   rebuildRedisReadModel,
 } from '../projections';
-import { fail, openStores } from './context';
+import { fail, openStores, runCli } from './context';
 
 async function main() {
   const [name] = process.argv.slice(2);
@@ -36,10 +36,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.stdout.write('', () => process.exit(0)), // flush, then exit without waiting for idle sockets
-  (error: unknown) => {
-    console.error(`rebuild failed: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli(main, (error) => `rebuild failed: ${error.message}`);

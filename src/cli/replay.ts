@@ -2,7 +2,7 @@
 import { auctionStreamId } from '../events';
 import { stateAt } from '../read-api';
 import { toAuctionView } from '../projections';
-import { fail, openStores } from './context';
+import { fail, openStores, runCli } from './context';
 
 const summary = (type: string, data: Record<string, unknown>) => {
   switch (type) {
@@ -46,10 +46,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.stdout.write('', () => process.exit(process.exitCode ?? 0)), // flush, then exit without waiting for idle sockets
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(1);
-  },
-);
+runCli(main);

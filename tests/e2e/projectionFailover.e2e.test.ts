@@ -3,8 +3,8 @@ import { createKnex, createPool } from '../../src/platform';
 import { getPostgresEventStore } from '../../src/events';
 import { buildPostgresReadModel, POSTGRES_PROJECTION, REDIS_PROJECTION } from '../../src/projections';
 import { snapshotPostgres, waitUntil } from '../support/readModelSnapshot';
-import { freePort, startServerProcess, type ServerProcess } from '../support/serverProcess';
-import { TEST_JWT_SECRET, call, createAuction, deleteKeys, registerUser } from '../support/testApp';
+import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../support/serverProcess';
+import { call, createAuction, deleteKeys, registerUser } from '../support/testApp';
 import { createTestDatabase } from '../support/testDatabase';
 
 const projectionStates = async (server: ServerProcess) => {
@@ -17,14 +17,7 @@ describe('kill -9 of the instance running the projections', () => {
   it('the other takes over within seconds; afterwards the read model equals a fresh rebuild', async () => {
     const database = await createTestDatabase('failover');
     const prefix = `failover-${randomUUID().slice(0, 8)}:`;
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      REDIS_KEY_PREFIX: prefix,
-      JWT_SECRET: TEST_JWT_SECRET,
-      PROJECTION_LEASE_TTL_SECONDS: '2',
-      LOG_LEVEL: 'warn',
-    };
+    const env = serverEnv(database.url, prefix);
     const a = await startServerProcess(env, freePort());
     const b = await startServerProcess(env, freePort());
     const knex = createKnex(database.url, 4);

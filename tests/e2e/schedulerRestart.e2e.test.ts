@@ -2,22 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createPool } from '../../src/platform';
 import { auctionStreamId, getPostgresEventStore } from '../../src/events';
 import { waitUntil } from '../support/readModelSnapshot';
-import { freePort, startServerProcess } from '../support/serverProcess';
-import { TEST_JWT_SECRET, createAuction, deleteKeys, registerUser } from '../support/testApp';
+import { freePort, serverEnv, startServerProcess } from '../support/serverProcess';
+import { createAuction, deleteKeys, registerUser } from '../support/testApp';
 import { createTestDatabase } from '../support/testDatabase';
 
 it('kill -9 between creation and end, start again after the end: the auction closes', async () => {
   const database = await createTestDatabase('sched_kill');
   const prefix = `schedkill-${randomUUID().slice(0, 8)}:`;
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-    REDIS_KEY_PREFIX: prefix,
-    JWT_SECRET: TEST_JWT_SECRET,
-    PROJECTION_LEASE_TTL_SECONDS: '2',
-    SCHEDULER_SWEEP_SECONDS: '1',
-    LOG_LEVEL: 'warn',
-  };
+  const env = serverEnv(database.url, prefix, { SCHEDULER_SWEEP_SECONDS: '1' });
   const pool = createPool(database.url, 2);
   const eventStore = getPostgresEventStore({ pool, connectionString: database.url });
   const first = await startServerProcess(env, freePort());

@@ -75,3 +75,20 @@ export function runServerToExit(
 
 let nextPort = 40_000 + (process.pid % 1000) * 10;
 export const freePort = () => nextPort++;
+
+/** The environment of a server process for a test: its database, a Redis key prefix, fast leases. */
+export function serverEnv(
+  databaseUrl: string,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: prefix,
+    JWT_SECRET: 'test-secret-0123456789abcdef0123456789',
+    PROJECTION_LEASE_TTL_SECONDS: '2',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}

@@ -2,19 +2,11 @@ import type { AuctionClosed, AuctionCreated, AuctionEvent, AuctionOutcome, BidPl
 import { AuctionRuleError } from './auctionRuleError';
 import { incrementAt } from './increments';
 
-export interface Auction {
+/** The auction as decided: what AuctionCreated said (times in ms), and what happened since. */
+export interface Auction extends Omit<AuctionCreated, 'startsAt' | 'endsAt' | 'createdAt'> {
   status: 'active' | 'cancelled' | 'closed';
-  auctionId: string;
-  sellerId: string;
-  title: string;
-  description: string;
-  currency: string;
-  startingPrice: number;
-  reservePrice: number | null;
-  minIncrement: number | null;
   startsAt: number;
   endsAt: number;
-  softClose: { windowSeconds: number; extensionSeconds: number } | null;
   createdAt: number;
   /** null until the first bid. */
   currentPrice: number | null;

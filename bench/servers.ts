@@ -78,6 +78,9 @@ export async function startOurs(count: number): Promise<string[]> {
     REDIS_KEY_PREFIX: 'bench:',
     JWT_SECRET: SECRET,
     LOG_LEVEL: 'warn',
+    // The lock baseline has no rate limits; the load generator is one IP with a few users.
+    RATE_LIMIT_AUTH: 'off',
+    RATE_LIMIT_BIDS: 'off',
   });
   await waitFor(`${OURS}/health/live`);
   const reg = await fetch(`${OURS}/auth/register`, {

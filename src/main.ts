@@ -11,12 +11,20 @@ import { EventStore, eventStoreMigrations, getEventStoreDbEventStore, getPostgre
 import {
   Config,
   Logger,
+  type OpenApiDocument,
   createHttpApp,
   createKnex,
   createLogger,
   createPool,
   createMetrics,
   createRedis,
+  apiDocsRoutes,
+  buildOpenApi,
+  httpShell,
+  isDocumentedRouter,
+  markRoute,
+  observeCommand,
+  rateLimit,
   ensureDatabase,
   metricsRoutes,
   healthRoutes,
@@ -48,6 +56,7 @@ import {
   type RealtimeGateway,
 } from './realtime';
 import { Queue } from 'bullmq';
+import type { Router } from 'express';
 import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
@@ -57,6 +66,14 @@ import {
   type CloseJobData,
 } from './scheduler';
 import { getAuctionQueries, historyRoutes, hotAuctionRoute, hotViews, queryRoutes } from './read-api';
+import { pageRoutes } from './web';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+// package.json sits beside src/ and dist/ alike.
+const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '../package.json'), 'utf8')) as {
+  version: string;
+};
 
 export interface RunningApp {
   server: Server;
@@ -67,6 +84,7 @@ export interface RunningApp {
   projections: ProjectionRunner[];
   scheduler: { sweep(): Promise<void> } | undefined;
   gateway: RealtimeGateway | undefined;
+  openApi: OpenApiDocument;
   stop(): Promise<void>;
 }
 
@@ -78,6 +96,12 @@ export interface StartOptions {
   onProjectionLag?(lagsMs: number[]): void;
   websocketLimits?: GatewayDeps['limits'];
 }
+
+/** The close queue answers, and says how much is waiting and failing in it. */
+const queueCheck = (queue: Queue<CloseJobData>) => async () => {
+  const counts = await queue.getJobCounts('delayed', 'waiting', 'active', 'failed');
+  return { ...counts };
+};
 
 async function waitForRedis(redis: Redis, timeoutMs: number) {
   if (redis.status === 'ready') return;
@@ -156,7 +180,10 @@ export async function startApp(
     );
   }
 
-  const commandHandler = getCommandHandler({ eventStore });
+  const commandHandler = getCommandHandler({
+    eventStore,
+    onHandled: (command, outcome, seconds) => observeCommand(metrics, command, outcome, seconds),
+  });
   let closing: ReturnType<typeof closeWorker> | undefined;
   let closeQueue: Queue<CloseJobData> | undefined;
   if (config.roles.includes('scheduler')) {
@@ -206,7 +233,29 @@ export async function startApp(
   await changeFeed.ready;
   const postgresCheckpoint = postgresReadModel(knex);
 
-  const routers = [
+  const limited = (name: string) => metrics.rateLimited.inc({ limit: name });
+  const authRateLimit =
+    config.authRateLimit &&
+    rateLimit({
+      ...config.authRateLimit,
+      name: 'auth',
+      redis,
+      keyPrefix: prefix,
+      keyOf: (req) => req.ip ?? 'unknown',
+      onLimited: limited,
+    });
+  const bidRateLimit =
+    config.bidRateLimit &&
+    rateLimit({
+      ...config.bidRateLimit,
+      name: 'bids',
+      redis,
+      keyPrefix: prefix,
+      keyOf: (req) => req.auth!.userId,
+      onLimited: limited,
+    });
+
+  const routers: Router[] = [
     metricsRoutes(metrics),
     healthRoutes([
       { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
@@ -226,12 +275,13 @@ export async function startApp(
           return { state: status.state, lagMs: status.lagMs, position: status.position };
         },
       })),
+      ...(closeQueue ? [{ name: 'schedulerQueue', check: queueCheck(closeQueue) }] : []),
     ]),
   ];
   if (config.roles.includes('api')) {
     routers.push(
-      accountsRoutes({ accounts: getAccountsStore(knex), tokens, requireAuth }),
-      commandRoutes({ handler: commandHandler, requireAuth }),
+      accountsRoutes({ accounts: getAccountsStore(knex), tokens, requireAuth, authRateLimit }),
+      commandRoutes({ handler: commandHandler, requireAuth, bidRateLimit }),
       queryRoutes({
         queries,
         redis: views,
@@ -241,14 +291,29 @@ export async function startApp(
         requireAuth,
       }),
       historyRoutes({ eventStore, requireAuth, requireRole }),
+      pageRoutes(),
     );
   }
-  const app = createHttpApp({ logger, routers });
+  const openApi = buildOpenApi(
+    {
+      title: 'Live auctions',
+      version,
+      description:
+        'Event-sourced live auctions. Live updates are on the WebSocket at /ws (see docs/asyncapi.json).',
+    },
+    routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
+  );
+  routers.push(apiDocsRoutes(openApi));
+  const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
 
   const hotRoute = hotAuctionRoute(hot);
-  const server = createServer((req, res) => {
-    if (!hotRoute(req, res)) app(req, res);
-  });
+  const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins });
+  const server = createServer(
+    shell((req, res) => {
+      if (hotRoute(req, res)) markRoute(res, '/auctions/:id');
+      else app(req, res);
+    }),
+  );
   if (config.roles.includes('api')) {
     gateway = realtimeGateway({
       server,
@@ -261,6 +326,9 @@ export async function startApp(
       }, eventStore),
       history: auctionHistory(eventStore),
       limits: options.websocketLimits,
+      onConnectionsChanged: (open) => metrics.websocketConnections.set(open),
+      onMessageSent: () => metrics.websocketMessages.inc({ direction: 'out' }),
+      onMessageReceived: () => metrics.websocketMessages.inc({ direction: 'in' }),
     });
   }
   await new Promise<void>((resolve, reject) => {
@@ -279,6 +347,7 @@ export async function startApp(
     projections,
     scheduler: closing,
     gateway,
+    openApi,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,6 +1,5 @@
-import { Router } from 'express';
 import { v7 as uuidv7 } from 'uuid';
-import { ProblemError, validateBody } from '../platform';
+import { ProblemError, apiRouter, type DocumentedRouter } from '../platform';
 import { EmailTakenError, type AccountsStore } from './accountsStore';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenIssuer } from './tokens';
@@ -27,61 +26,128 @@ export const loginSchema = {
   additionalProperties: false,
 } as const;
 
+const uuid = { type: 'string', format: 'uuid' } as const;
+
+export const sessionSchema = {
+  type: 'object',
+  properties: { userId: uuid, token: { type: 'string', description: 'A JWT for the Authorization header' } },
+  required: ['userId', 'token'],
+  additionalProperties: false,
+} as const;
+
+export const meSchema = {
+  type: 'object',
+  properties: {
+    userId: uuid,
+    email: { type: 'string' },
+    displayName: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string', enum: ['bidder', 'analyst', 'admin'] } },
+  },
+  required: ['userId', 'email', 'displayName', 'roles'],
+  additionalProperties: false,
+} as const;
+
 interface Deps {
   accounts: AccountsStore;
   tokens: TokenIssuer;
   requireAuth: RequestHandler;
+  /** Per-IP limit on register and login (429 with Retry-After). */
+  authRateLimit?: RequestHandler;
 }
 
 /** POST /auth/register, POST /auth/login, GET /me. */
-export function accountsRoutes({ accounts, tokens, requireAuth }: Deps): Router {
-  const router = Router();
+export function accountsRoutes({ accounts, tokens, requireAuth, authRateLimit }: Deps): DocumentedRouter {
+  const { router, route } = apiRouter();
+  const limited = authRateLimit ? [authRateLimit] : [];
 
-  router.post('/auth/register', validateBody(registerSchema), async (req, res) => {
-    const { email, password, displayName } = req.body as {
-      email: string;
-      password: string;
-      displayName: string;
-    };
-    const userId = uuidv7();
-    try {
-      await accounts.insert({
-        userId,
-        email: email.trim(),
-        passwordHash: await hashPassword(password),
-        displayName: displayName.trim(),
-        roles: ['bidder'],
-      });
-    } catch (error) {
-      if (error instanceof EmailTakenError) {
-        throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken', 'An account with this email exists');
+  route(
+    {
+      tag: 'Accounts',
+      method: 'post',
+      path: '/auth/register',
+      summary: 'Sign up; the reply carries a token',
+      guards: limited,
+      body: registerSchema,
+      responses: { 201: { description: 'Signed up', schema: sessionSchema } },
+      problems: { 409: ['EMAIL_TAKEN'] },
+    },
+    async (req, res) => {
+      const { email, password, displayName } = req.body as {
+        email: string;
+        password: string;
+        displayName: string;
+      };
+      const userId = uuidv7();
+      try {
+        await accounts.insert({
+          userId,
+          email: email.trim(),
+          passwordHash: await hashPassword(password),
+          displayName: displayName.trim(),
+          roles: ['bidder'],
+        });
+      } catch (error) {
+        if (error instanceof EmailTakenError) {
+          throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken', 'An account with this email exists');
+        }
+        throw error;
       }
-      throw error;
-    }
-    res.status(201).json({ userId, token: tokens.issue({ sub: userId, roles: ['bidder'] }) });
-  });
+      res.status(201).json({ userId, token: tokens.issue({ sub: userId, roles: ['bidder'] }) });
+    },
+  );
 
-  router.post('/auth/login', validateBody(loginSchema), async (req, res) => {
-    const { email, password } = req.body as { email: string; password: string };
-    const account = await accounts.findByEmail(email.trim());
-    // Unknown email: verify against a dummy hash anyway, so timing does not tell.
-    const ok = await verifyPassword(account?.passwordHash, password);
-    if (!account || !ok) {
-      throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid credentials', 'Email or password is wrong');
-    }
-    res.json({ userId: account.userId, token: tokens.issue({ sub: account.userId, roles: account.roles }) });
-  });
+  route(
+    {
+      tag: 'Accounts',
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Log in; the reply carries a token',
+      guards: limited,
+      body: loginSchema,
+      responses: { 200: { description: 'Logged in', schema: sessionSchema } },
+      problems: { 401: ['INVALID_CREDENTIALS'] },
+    },
+    async (req, res) => {
+      const { email, password } = req.body as { email: string; password: string };
+      const account = await accounts.findByEmail(email.trim());
+      // Unknown email: verify against a dummy hash anyway, so timing does not tell.
+      const ok = await verifyPassword(account?.passwordHash, password);
+      if (!account || !ok) {
+        throw new ProblemError(
+          401,
+          'INVALID_CREDENTIALS',
+          'Invalid credentials',
+          'Email or password is wrong',
+        );
+      }
+      res.json({
+        userId: account.userId,
+        token: tokens.issue({ sub: account.userId, roles: account.roles }),
+      });
+    },
+  );
 
-  router.get('/me', requireAuth, async (req, res) => {
-    const account = await accounts.findById(req.auth!.userId);
-    if (!account) throw new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'The account no longer exists');
-    res.json({
-      userId: account.userId,
-      email: account.email,
-      displayName: account.displayName,
-      roles: account.roles,
-    });
-  });
+  route(
+    {
+      tag: 'Accounts',
+      method: 'get',
+      path: '/me',
+      summary: 'My account',
+      guards: [requireAuth],
+      responses: { 200: { description: 'My account', schema: meSchema } },
+    },
+    async (req, res) => {
+      const account = await accounts.findById(req.auth!.userId);
+      if (!account)
+        throw new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'The account no longer exists');
+      res.json({
+        userId: account.userId,
+        email: account.email,
+        displayName: account.displayName,
+        roles: account.roles,
+      });
+    },
+  );
 
   return router;
 }

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ProblemError } from '../platform';
+import { ProblemError, describeGuard } from '../platform';
 import { ROLES, type Role, type TokenClaims } from './tokens';
 
 export interface AuthenticatedUser {
@@ -68,20 +68,24 @@ export function getJwtAuth(key: KeyObject): {
     if (req.headers.authorization === undefined) return next();
     requireAuth(req, res, next);
   };
-  const requireRole =
-    (...roles: Role[]): RequestHandler =>
-    (req, _res, next) => {
-      if (!req.auth)
-        return next(
-          new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'A valid bearer token is required'),
-        );
-      if (!req.auth.roles.some((r) => roles.includes(r))) {
-        return next(
-          new ProblemError(403, 'FORBIDDEN', 'Forbidden', `This needs the role ${roles.join(' or ')}`),
-        );
-      }
-      next();
-    };
+  describeGuard(requireAuth, { auth: 'required' });
+  describeGuard(optionalAuth, { auth: 'optional' });
+  const requireRole = (...roles: Role[]): RequestHandler =>
+    describeGuard(
+      (req, _res, next) => {
+        if (!req.auth)
+          return next(
+            new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'A valid bearer token is required'),
+          );
+        if (!req.auth.roles.some((r) => roles.includes(r))) {
+          return next(
+            new ProblemError(403, 'FORBIDDEN', 'Forbidden', `This needs the role ${roles.join(' or ')}`),
+          );
+        }
+        next();
+      },
+      { roles },
+    );
   const verifyToken = (token: string) => {
     try {
       return userFromClaims(jwt.verify(token, key, { algorithms: ['HS256'] }));

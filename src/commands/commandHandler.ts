@@ -42,7 +42,15 @@ export interface CommandHandlerOptions {
   maxAttempts?: number;
   maxCachedAuctions?: number;
   maxPendingPerAuction?: number;
+  /** Told of every command answered: its type, `accepted` or the refusal's code, and the time taken. */
+  onHandled?(command: AuctionCommand['type'], outcome: string, seconds: number): void;
 }
+
+/** `accepted`, or the stable code of a refusal (`ERROR` for anything unexpected). */
+const outcomeCode = (error: unknown) => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'ERROR';
+};
 
 interface Pending {
   envelope: CommandEnvelope;
@@ -228,26 +236,39 @@ export function getCommandHandler(options: CommandHandlerOptions) {
   return {
     /** Queues the command behind the others for the same auction; resolves with its reply. */
     handle(envelope: CommandEnvelope): Promise<AuctionReply> {
-      return new Promise((resolve, reject) => {
-        let queue = lanes.get(envelope.auctionId);
-        if (queue && queue.length >= maxPending) {
-          reject(new CommandBusyError('Too many commands queued for this auction'));
-          return;
-        }
-        const start = !queue;
-        if (!queue) {
-          queue = [];
-          lanes.set(envelope.auctionId, queue);
-        }
-        queue.push({ envelope, resolve, reject });
-        if (start) void drain(envelope.auctionId, queue);
-      });
+      const { onHandled } = options;
+      if (!onHandled) return enqueue(envelope);
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
+      const reply = enqueue(envelope);
+      reply.then(
+        () => onHandled(envelope.command.type, 'accepted', seconds()),
+        (error: unknown) => onHandled(envelope.command.type, outcomeCode(error), seconds()),
+      );
+      return reply;
     },
     /** Resolves once every queued command has been answered. */
     async idle(): Promise<void> {
       while (lanes.size > 0) await new Promise((r) => setTimeout(r, 10));
     },
   };
+
+  function enqueue(envelope: CommandEnvelope): Promise<AuctionReply> {
+    return new Promise((resolve, reject) => {
+      let queue = lanes.get(envelope.auctionId);
+      if (queue && queue.length >= maxPending) {
+        reject(new CommandBusyError('Too many commands queued for this auction'));
+        return;
+      }
+      const start = !queue;
+      if (!queue) {
+        queue = [];
+        lanes.set(envelope.auctionId, queue);
+      }
+      queue.push({ envelope, resolve, reject });
+      if (start) void drain(envelope.auctionId, queue);
+    });
+  }
 }
 
 export type CommandHandler = ReturnType<typeof getCommandHandler>;

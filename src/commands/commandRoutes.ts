@@ -1,7 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Router, type Request, type RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import { ProblemError, validateBody, validationProblem, type FieldError } from '../platform';
+import {
+  ProblemError,
+  apiRouter,
+  validationProblem,
+  type DocumentedRouter,
+  type FieldError,
+  type RouteSpec,
+} from '../platform';
 import { AuctionRuleError, type AuctionCommand } from './auction';
 import type { AuctionReply } from './auctionStreamFold';
 import { CommandBusyError, IdempotencyKeyReusedError, type CommandHandler } from './commandHandler';
@@ -53,6 +60,51 @@ export const cancelAuctionSchema = {
   properties: { reason: { type: 'string', maxLength: 500 } },
   additionalProperties: false,
 } as const;
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+const position = { type: 'string', description: 'Send as X-Min-Position to read your own write' } as const;
+
+export const commandReplySchema = {
+  type: 'object',
+  properties: { auctionId: uuid, revision: { type: 'integer', minimum: 0 }, position },
+  required: ['auctionId', 'revision', 'position'],
+  additionalProperties: false,
+} as const;
+
+export const bidReplySchema = {
+  type: 'object',
+  properties: {
+    ...commandReplySchema.properties,
+    bidId: uuid,
+    amount: { type: 'integer' },
+    status: {
+      type: 'string',
+      enum: ['leading', 'outbid'],
+      description: 'outbid: recorded, but a standing proxy bid outbid it at once',
+    },
+    currentPrice: { type: 'integer' },
+    leadingBidderId: uuid,
+    endsAt: { type: 'string', format: 'date-time' },
+  },
+  required: [
+    'bidId',
+    'auctionId',
+    'amount',
+    'status',
+    'currentPrice',
+    'leadingBidderId',
+    'endsAt',
+    'revision',
+    'position',
+  ],
+  additionalProperties: false,
+} as const;
+
+const idempotencyKeyHeader = {
+  name: 'Idempotency-Key',
+  description: 'A retry with the same key and body returns the first reply and records nothing new',
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
+};
 
 interface CreateAuctionBody {
   title: string;
@@ -160,12 +212,24 @@ function scheduleErrors(body: CreateAuctionBody, now: number): FieldError[] {
 interface Deps {
   handler: CommandHandler;
   requireAuth: RequestHandler;
+  /** Per-user limit on bids (429 with Retry-After). */
+  bidRateLimit?: RequestHandler;
   clock?: () => Date;
 }
 
 /** POST /auctions, POST /auctions/:id/bids, POST /auctions/:id/cancel. */
-export function commandRoutes({ handler, requireAuth, clock = () => new Date() }: Deps): Router {
-  const router = Router();
+export function commandRoutes({
+  handler,
+  requireAuth,
+  bidRateLimit,
+  clock = () => new Date(),
+}: Deps): DocumentedRouter {
+  const { router, route } = apiRouter();
+  const common: Pick<RouteSpec, 'tag' | 'headers' | 'guards'> = {
+    tag: 'Commands',
+    headers: [idempotencyKeyHeader],
+    guards: [requireAuth],
+  };
 
   const send = async (
     run: () => Promise<AuctionReply>,
@@ -182,54 +246,67 @@ export function commandRoutes({ handler, requireAuth, clock = () => new Date() }
     }
   };
 
-  router.post('/auctions', requireAuth, validateBody(createAuctionSchema), async (req, res) => {
-    const body = req.body as CreateAuctionBody;
-    const key = idempotencyKeyOf(req);
-    const now = clock();
-    const errors = scheduleErrors(body, now.getTime());
-    if (errors.length) throw validationProblem(errors);
-    const userId = req.auth!.userId;
-    const auctionId = key ? uuidv5(`${userId}:${key}`, AUCTION_ID_NAMESPACE) : uuidv7();
-    const command: AuctionCommand = {
-      type: 'CreateAuction',
-      now,
-      data: {
-        auctionId,
-        sellerId: userId,
-        title: body.title,
-        description: body.description ?? '',
-        currency: body.currency,
-        startingPrice: body.startingPrice,
-        reservePrice: body.reservePrice ?? null,
-        minIncrement: body.minIncrement ?? null,
-        startsAt: new Date(body.startsAt ? Date.parse(body.startsAt) : now.getTime()).toISOString(),
-        endsAt: new Date(Date.parse(body.endsAt)).toISOString(),
-        softClose: body.softClose ?? null,
-      },
-    };
-    await send(
-      async () => {
-        try {
-          return await handler.handle({
-            auctionId,
-            command,
-            userId,
-            correlationId: randomUUID(),
-            idempotencyKey: key,
-            requestHash: key ? requestHash('POST /auctions', body) : undefined,
-          });
-        } catch (error) {
-          // The key was used before: the create is then a replay (or a reuse) of that command.
-          if (error instanceof AuctionRuleError && error.code === 'AUCTION_ALREADY_EXISTS' && key) {
-            throw new IdempotencyKeyReusedError('This Idempotency-Key was used for another request');
+  route(
+    {
+      ...common,
+      method: 'post',
+      path: '/auctions',
+      summary: 'Create an auction',
+      description:
+        'With an Idempotency-Key, the auction id is derived from (user, key): a retry hits the same auction.',
+      body: createAuctionSchema,
+      responses: { 201: { description: 'Created', schema: commandReplySchema } },
+      problems: { 422: ['IDEMPOTENCY_KEY_REUSED'], 503: ['BUSY'] },
+    },
+    async (req, res) => {
+      const body = req.body as CreateAuctionBody;
+      const key = idempotencyKeyOf(req);
+      const now = clock();
+      const errors = scheduleErrors(body, now.getTime());
+      if (errors.length) throw validationProblem(errors);
+      const userId = req.auth!.userId;
+      const auctionId = key ? uuidv5(`${userId}:${key}`, AUCTION_ID_NAMESPACE) : uuidv7();
+      const command: AuctionCommand = {
+        type: 'CreateAuction',
+        now,
+        data: {
+          auctionId,
+          sellerId: userId,
+          title: body.title,
+          description: body.description ?? '',
+          currency: body.currency,
+          startingPrice: body.startingPrice,
+          reservePrice: body.reservePrice ?? null,
+          minIncrement: body.minIncrement ?? null,
+          startsAt: new Date(body.startsAt ? Date.parse(body.startsAt) : now.getTime()).toISOString(),
+          endsAt: new Date(Date.parse(body.endsAt)).toISOString(),
+          softClose: body.softClose ?? null,
+        },
+      };
+      await send(
+        async () => {
+          try {
+            return await handler.handle({
+              auctionId,
+              command,
+              userId,
+              correlationId: randomUUID(),
+              idempotencyKey: key,
+              requestHash: key ? requestHash('POST /auctions', body) : undefined,
+            });
+          } catch (error) {
+            // The key was used before: the create is then a replay (or a reuse) of that command.
+            if (error instanceof AuctionRuleError && error.code === 'AUCTION_ALREADY_EXISTS' && key) {
+              throw new IdempotencyKeyReusedError('This Idempotency-Key was used for another request');
+            }
+            throw error;
           }
-          throw error;
-        }
-      },
-      201,
-      res,
-    );
-  });
+        },
+        201,
+        res,
+      );
+    },
+  );
 
   /** The envelope of a command on an existing auction, with the request's idempotency key. */
   const envelopeFor = (req: Request, route: string, command: AuctionCommand) => {
@@ -245,34 +322,66 @@ export function commandRoutes({ handler, requireAuth, clock = () => new Date() }
     };
   };
 
-  router.post('/auctions/:id/bids', requireAuth, validateBody(placeBidSchema), async (req, res) => {
-    const body = req.body as { amount: number; maxAmount?: number };
-    if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
-      throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
-    }
-    const envelope = envelopeFor(req, 'bids', {
-      type: 'PlaceBid',
-      now: clock(),
-      data: {
-        bidId: uuidv7(),
-        autoBidId: uuidv7(),
-        bidderId: req.auth!.userId,
-        amount: body.amount,
-        ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
+  route(
+    {
+      ...common,
+      method: 'post',
+      path: '/auctions/:id/bids',
+      summary: 'Bid, optionally with a maximum for automatic (proxy) bidding',
+      guards: [requireAuth, ...(bidRateLimit ? [bidRateLimit] : [])],
+      body: placeBidSchema,
+      responses: { 201: { description: 'Recorded', schema: bidReplySchema } },
+      problems: {
+        404: ['AUCTION_NOT_FOUND'],
+        422: ['AUCTION_NOT_OPEN', 'BID_TOO_LOW', 'SELLER_CANNOT_BID', 'IDEMPOTENCY_KEY_REUSED'],
+        503: ['BUSY'],
       },
-    });
-    await send(() => handler.handle(envelope), 201, res);
-  });
+    },
+    async (req, res) => {
+      const body = req.body as { amount: number; maxAmount?: number };
+      if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
+        throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
+      }
+      const envelope = envelopeFor(req, 'bids', {
+        type: 'PlaceBid',
+        now: clock(),
+        data: {
+          bidId: uuidv7(),
+          autoBidId: uuidv7(),
+          bidderId: req.auth!.userId,
+          amount: body.amount,
+          ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
+        },
+      });
+      await send(() => handler.handle(envelope), 201, res);
+    },
+  );
 
-  router.post('/auctions/:id/cancel', requireAuth, validateBody(cancelAuctionSchema), async (req, res) => {
-    const body = req.body as { reason?: string };
-    const envelope = envelopeFor(req, 'cancel', {
-      type: 'CancelAuction',
-      now: clock(),
-      data: { userId: req.auth!.userId, ...(body.reason ? { reason: body.reason } : {}) },
-    });
-    await send(() => handler.handle(envelope), 200, res);
-  });
+  route(
+    {
+      ...common,
+      method: 'post',
+      path: '/auctions/:id/cancel',
+      summary: 'Cancel an auction that has no bids (seller only)',
+      body: cancelAuctionSchema,
+      responses: { 200: { description: 'Cancelled', schema: commandReplySchema } },
+      problems: {
+        403: ['NOT_SELLER'],
+        404: ['AUCTION_NOT_FOUND'],
+        422: ['AUCTION_HAS_BIDS', 'AUCTION_NOT_OPEN', 'IDEMPOTENCY_KEY_REUSED'],
+        503: ['BUSY'],
+      },
+    },
+    async (req, res) => {
+      const body = req.body as { reason?: string };
+      const envelope = envelopeFor(req, 'cancel', {
+        type: 'CancelAuction',
+        now: clock(),
+        data: { userId: req.auth!.userId, ...(body.reason ? { reason: body.reason } : {}) },
+      });
+      await send(() => handler.handle(envelope), 200, res);
+    },
+  );
 
   return router;
 }

@@ -16,6 +16,19 @@ export interface Config {
   projectionLeaseTtlSeconds: number;
   schedulerSweepSeconds: number;
   nodeEnv: string;
+  /** Register and login, per client IP; undefined: off. */
+  authRateLimit: RateLimitConfig | undefined;
+  /** Bids, per user; undefined: off. */
+  bidRateLimit: RateLimitConfig | undefined;
+  /** Origins allowed to call the API from a browser: a list, `*`, or none (same origin only). */
+  corsOrigins: string[] | '*';
+  /** express's `trust proxy`: how many proxies in front set X-Forwarded-For (the client IP of rate limits). */
+  trustProxy: number;
+}
+
+export interface RateLimitConfig {
+  points: number;
+  seconds: number;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
@@ -34,7 +47,13 @@ interface RawEnv {
   PROJECTION_LEASE_TTL_SECONDS: number;
   SCHEDULER_SWEEP_SECONDS: number;
   NODE_ENV: string;
+  RATE_LIMIT_AUTH: string;
+  RATE_LIMIT_BIDS: string;
+  CORS_ORIGINS: string;
+  TRUST_PROXY: number;
 }
+
+const RATE_LIMIT = '^(off|[1-9][0-9]{0,6}/[1-9][0-9]{0,5})$';
 
 const envSchema: JSONSchemaType<RawEnv> = {
   type: 'object',
@@ -63,6 +82,14 @@ const envSchema: JSONSchemaType<RawEnv> = {
     NODE_ENV: { type: 'string', default: 'development' },
     PROJECTION_LEASE_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 6 },
     SCHEDULER_SWEEP_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 5 },
+    RATE_LIMIT_AUTH: { type: 'string', pattern: RATE_LIMIT, default: '20/60' },
+    RATE_LIMIT_BIDS: { type: 'string', pattern: RATE_LIMIT, default: '30/10' },
+    CORS_ORIGINS: {
+      type: 'string',
+      pattern: '^(\\*|https?://[^,\\s]+(,https?://[^,\\s]+)*)?$',
+      default: '',
+    },
+    TRUST_PROXY: { type: 'integer', minimum: 0, maximum: 10, default: 0 },
   },
   required: [],
   additionalProperties: true,
@@ -105,5 +132,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectionLeaseTtlSeconds: values.PROJECTION_LEASE_TTL_SECONDS,
     schedulerSweepSeconds: values.SCHEDULER_SWEEP_SECONDS,
     nodeEnv: values.NODE_ENV,
+    authRateLimit: rateLimitOf(values.RATE_LIMIT_AUTH),
+    bidRateLimit: rateLimitOf(values.RATE_LIMIT_BIDS),
+    corsOrigins:
+      values.CORS_ORIGINS === '*' ? '*' : values.CORS_ORIGINS.split(',').filter((o) => o.length > 0),
+    trustProxy: values.TRUST_PROXY,
   };
+}
+
+/** `points/seconds`, or `off`. */
+function rateLimitOf(value: string): RateLimitConfig | undefined {
+  if (value === 'off') return undefined;
+  const [points, seconds] = value.split('/').map(Number);
+  return { points: points!, seconds: seconds! };
 }

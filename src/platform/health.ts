@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { apiRouter, type DocumentedRouter } from './apiRouter';
 
 export interface HealthCheck {
   name: string;
@@ -17,26 +17,68 @@ const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   ]);
 
 /** /health/live answers while the process serves; /health/ready runs every dependency check. */
-export function healthRoutes(checks: HealthCheck[]): Router {
-  const router = Router();
-  router.get('/health/live', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  router.get('/health/ready', async (_req, res) => {
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
-        try {
-          const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
-          return [name, { status: 'ok', ...(details ?? {}) }] as const;
-        } catch (error) {
-          return [name, { status: 'failing', error: (error as Error).message }] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, r]) => r.status === 'ok');
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
-  });
+const readySchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ready', 'not_ready'] },
+    checks: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: { status: { type: 'string', enum: ['ok', 'failing'] }, error: { type: 'string' } },
+        required: ['status'],
+      },
+    },
+  },
+  required: ['status', 'checks'],
+} as const;
+
+export function healthRoutes(checks: HealthCheck[]): DocumentedRouter {
+  const { router, route } = apiRouter();
+  route(
+    {
+      tag: 'Operations',
+      method: 'get',
+      path: '/health/live',
+      summary: 'Liveness: the process serves',
+      responses: {
+        200: {
+          description: 'Alive',
+          schema: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] },
+        },
+      },
+    },
+    (_req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
+  route(
+    {
+      tag: 'Operations',
+      method: 'get',
+      path: '/health/ready',
+      summary: 'Readiness: PostgreSQL, Redis, the event store, each projection and the scheduler queue',
+      responses: {
+        200: { description: 'Every check passes', schema: readySchema },
+        503: { description: 'A check fails; each check says why', schema: readySchema },
+      },
+    },
+    async (_req, res) => {
+      const results = await Promise.all(
+        checks.map(async ({ name, check }) => {
+          try {
+            const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
+            return [name, { status: 'ok', ...(details ?? {}) }] as const;
+          } catch (error) {
+            return [name, { status: 'failing', error: (error as Error).message }] as const;
+          }
+        }),
+      );
+      const ready = results.every(([, r]) => r.status === 'ok');
+      res
+        .status(ready ? 200 : 503)
+        .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+    },
+  );
   return router;
 }

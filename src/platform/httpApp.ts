@@ -5,18 +5,24 @@ import { errorHandler, notFoundHandler } from './problem';
 export interface HttpAppOptions {
   logger: Logger;
   routers: Router[];
+  /** How many proxies in front of us set X-Forwarded-For (req.ip, hence per-IP rate limits). */
+  trustProxy?: number;
 }
 
 export const BODY_LIMIT = '64kb';
 
 /** The express shell: body parsing with the contract's limit, the routers, problem+json errors. */
-export function createHttpApp({ logger, routers }: HttpAppOptions): express.Express {
+export function createHttpApp({ logger, routers, trustProxy = 0 }: HttpAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   app.set('etag', false);
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   for (const router of routers) app.use(router);
   app.use(notFoundHandler);
-  app.use(errorHandler((error) => logger.error({ err: error }, 'unhandled error in request')));
+  // req.log (pino-http) carries the request id.
+  app.use(
+    errorHandler((error, req) => (req.log ?? logger).error({ err: error }, 'unhandled error in request')),
+  );
   return app;
 }

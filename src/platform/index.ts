@@ -11,3 +11,7 @@ export * from './health';
 export * from './validation';
 export * from './redis';
 export * from './metrics';
+export * from './apiRouter';
+export * from './openapi';
+export * from './httpShell';
+export * from './rateLimit';

@@ -1,10 +1,14 @@
-import { Router } from 'express';
-import { collectDefaultMetrics, Histogram, Registry, Summary } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import { apiRouter, type DocumentedRouter } from './apiRouter';
 
-/** The process's Prometheus registry and the metrics every module reports into. */
+/**
+ * The process's Prometheus registry and the metrics every module reports into. Event loop lag
+ * comes with the default metrics (`nodejs_eventloop_lag_*`).
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   const lagBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5, 10];
   return {
     registry,
@@ -21,6 +25,43 @@ export function createMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    commandDuration: new Histogram({
+      name: 'command_duration_seconds',
+      help: 'Time to answer a command, by type and outcome (accepted or the refusal code)',
+      labelNames: ['command', 'outcome'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    bids: new Counter({
+      name: 'bids_total',
+      help: 'Bids answered: result accepted or rejected, with the refusal code',
+      labelNames: ['result', 'code'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'rate_limited_total',
+      help: 'Requests refused with 429, by limit',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
+    websocketConnections: new Gauge({
+      name: 'websocket_connections',
+      help: 'Open WebSocket connections',
+      registers: [registry],
+    }),
+    websocketMessages: new Counter({
+      name: 'websocket_messages_total',
+      help: 'WebSocket messages, by direction (in: from clients, out: to clients)',
+      labelNames: ['direction'],
+      registers: [registry],
+    }),
     projectionLagSummary: new Summary({
       name: 'projection_lag_quantiles_seconds',
       help: 'Quantiles of projection lag over the last minute',
@@ -35,10 +76,30 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function metricsRoutes(metrics: Metrics): Router {
-  const router = Router();
-  router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+/** Records a command's answer into the command and bid metrics. */
+export function observeCommand(metrics: Metrics, command: string, outcome: string, seconds: number) {
+  metrics.commandDuration.observe({ command, outcome }, seconds);
+  if (command === 'PlaceBid') {
+    const accepted = outcome === 'accepted';
+    metrics.bids.inc({ result: accepted ? 'accepted' : 'rejected', code: accepted ? '' : outcome });
+  }
+}
+
+export function metricsRoutes(metrics: Metrics): DocumentedRouter {
+  const { router, route } = apiRouter();
+  route(
+    {
+      tag: 'Operations',
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      responses: {
+        200: { description: 'Prometheus text format', contentType: 'text/plain', schema: { type: 'string' } },
+      },
+    },
+    async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    },
+  );
   return router;
 }

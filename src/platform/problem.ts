@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
 /** An expected failure with a stable code, answered as application/problem+json (RFC 9457). */
 export class ProblemError extends Error {
@@ -64,8 +64,8 @@ export function isTransientError(error: unknown): boolean {
 }
 
 /** Turns thrown errors into problems; only bugs become a 500, and their details stay in the log. */
-export function errorHandler(onBug: (error: unknown) => void): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+export function errorHandler(onBug: (error: unknown, req: Request) => void): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof ProblemError) return sendProblem(res, error);
     const httpError = error as HttpError;
@@ -100,7 +100,7 @@ export function errorHandler(onBug: (error: unknown) => void): ErrorRequestHandl
         ),
       );
     }
-    onBug(error);
+    onBug(error, req);
     sendProblem(
       res,
       new ProblemError(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side'),

@@ -74,3 +74,56 @@ export function refreshStatus(view: AuctionView, now: number): AuctionView {
   const status = now < Date.parse(view.startsAt) ? 'scheduled' : 'open';
   return status === view.status ? view : { ...view, status };
 }
+
+const nullable = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type, 'null'] });
+const uuid = { type: 'string', format: 'uuid' } as const;
+const money = { type: 'integer', minimum: 0 } as const;
+
+/** The published shape of AuctionView (OpenAPI, AsyncAPI, and the tests that check replies). */
+export const auctionViewSchema = {
+  type: 'object',
+  properties: {
+    auctionId: uuid,
+    sellerId: uuid,
+    title: { type: 'string' },
+    description: { type: 'string' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    startingPrice: money,
+    minIncrement: nullable({ type: 'integer', minimum: 1 }),
+    currentPrice: nullable(money),
+    minimumBid: nullable(money),
+    leadingBidderId: nullable(uuid),
+    bidCount: { type: 'integer', minimum: 0 },
+    reserveMet: { type: ['boolean', 'null'], description: 'null when there is no reserve' },
+    reservePrice: nullable({ ...money, description: 'Only ever shown to the seller' }),
+    startsAt: { type: 'string', format: 'date-time' },
+    endsAt: { type: 'string', format: 'date-time' },
+    status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
+    outcome: { type: ['string', 'null'], enum: ['sold', 'reserve_not_met', 'no_bids', null] },
+    winnerId: nullable(uuid),
+    finalPrice: nullable(money),
+    revision: { type: 'integer', minimum: 0 },
+  },
+  required: [
+    'auctionId',
+    'sellerId',
+    'title',
+    'description',
+    'currency',
+    'startingPrice',
+    'minIncrement',
+    'currentPrice',
+    'minimumBid',
+    'leadingBidderId',
+    'bidCount',
+    'reserveMet',
+    'startsAt',
+    'endsAt',
+    'status',
+    'outcome',
+    'winnerId',
+    'finalPrice',
+    'revision',
+  ],
+  additionalProperties: false,
+} as const;

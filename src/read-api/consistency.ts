@@ -45,3 +45,16 @@ export async function awaitReadModel(
   }
   res.setHeader('X-Projection-Position', position ?? '');
 }
+
+/** The document of a GET on a read model: `X-Min-Position` in, `X-Projection-Position` out. */
+export const readModelDocs = {
+  headers: [
+    {
+      name: 'X-Min-Position',
+      description: 'Answer only once the read model has processed this position (at most 5 s)',
+      schema: { type: 'string' },
+    },
+  ],
+  responseHeaders: { 'X-Projection-Position': 'The log position this answer reflects' },
+  problems: { 503: ['PROJECTION_LAGGING'] },
+};

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { evolve, initialState, type AuctionState } from '../commands/auction';
 import {
   auctionEventSchemas,
@@ -9,8 +9,8 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '../events';
-import { ProblemError, validateQuery, validationProblem } from '../platform';
-import { toAuctionView, viewFor } from '../projections';
+import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
+import { auctionViewSchema, toAuctionView, viewFor } from '../projections';
 import { auctionIdOf } from './queryRoutes';
 
 const EVENT_TYPES = Object.keys(auctionEventSchemas);
@@ -58,6 +58,31 @@ export function stateAt(
   return { state, revision };
 }
 
+const historyItemSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', enum: EVENT_TYPES },
+    data: { type: 'object' },
+    revision: { type: 'integer', minimum: 0 },
+    position: { type: 'string' },
+    recordedAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['type', 'data', 'revision', 'position', 'recordedAt'],
+} as const;
+
+export const streamEventsSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: historyItemSchema } },
+  required: ['items'],
+} as const;
+
+export const logLineSchema = {
+  type: 'object',
+  description: 'One line of the NDJSON stream',
+  properties: { stream: { type: 'string' }, ...historyItemSchema.properties, metadata: { type: 'object' } },
+  required: ['stream', ...historyItemSchema.required, 'metadata'],
+} as const;
+
 interface Deps {
   eventStore: EventStore;
   requireAuth: RequestHandler;
@@ -66,9 +91,15 @@ interface Deps {
 }
 
 /** History for analysts: an auction's events, its state at a time or revision, the global log as NDJSON. */
-export function historyRoutes({ eventStore, requireAuth, requireRole, pageSize = 1000 }: Deps): Router {
-  const router = Router();
-  const analyst = [requireAuth, requireRole('analyst', 'admin')];
+export function historyRoutes({
+  eventStore,
+  requireAuth,
+  requireRole,
+  pageSize = 1000,
+}: Deps): DocumentedRouter {
+  const { router, route } = apiRouter();
+  const common = { tag: 'History', guards: [requireAuth, requireRole('analyst', 'admin')] };
+  const notFound = { 404: ['AUCTION_NOT_FOUND'] };
 
   const streamOf = async (id: string) => {
     const events = await eventStore.readStream(auctionStreamId(auctionIdOf(id)));
@@ -77,56 +108,94 @@ export function historyRoutes({ eventStore, requireAuth, requireRole, pageSize =
     return events;
   };
 
-  router.get('/auctions/:id/events', ...analyst, async (req, res) => {
-    res.json({ items: (await streamOf(String(req.params.id))).map(historyItem) });
-  });
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/auctions/:id/events',
+      summary: "An auction's whole stream, in order",
+      responses: { 200: { description: 'The events', schema: streamEventsSchema } },
+      problems: notFound,
+    },
+    async (req, res) => {
+      res.json({ items: (await streamOf(String(req.params.id))).map(historyItem) });
+    },
+  );
 
-  router.get('/auctions/:id/state', ...analyst, validateQuery(stateQuerySchema), async (req, res) => {
-    const q = res.locals.query as { at?: string; revision?: number };
-    if (q.at !== undefined && q.revision !== undefined) {
-      throw validationProblem([{ field: 'query', message: 'give at or revision, not both' }]);
-    }
-    const at = q.at === undefined ? undefined : Date.parse(q.at);
-    if (at !== undefined && Number.isNaN(at))
-      throw validationProblem([{ field: 'query.at', message: 'must be a valid time' }]);
-    const events = await streamOf(String(req.params.id));
-    const { state, revision } = stateAt(events, { at, revision: q.revision });
-    if (!state)
-      throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'The auction did not exist then');
-    const asOf = at ?? events[revision]!.recordedAt.getTime();
-    res.json(viewFor(toAuctionView(state, revision, asOf), req.auth?.userId));
-  });
-
-  router.get('/events', ...analyst, validateQuery(eventsQuerySchema), async (req, res) => {
-    const q = res.locals.query as { after?: string; types?: string; limit?: number };
-    if (q.after !== undefined && !isPosition(q.after)) {
-      throw validationProblem([{ field: 'query.after', message: 'must be a position' }]);
-    }
-    const types = q.types ? q.types.split(',').map((t) => t.trim()) : undefined;
-    const unknown = types?.filter((t) => !EVENT_TYPES.includes(t)) ?? [];
-    if (unknown.length)
-      throw validationProblem([{ field: 'query.types', message: `unknown types: ${unknown.join(', ')}` }]);
-
-    res.status(200).type('application/x-ndjson');
-    let closed = false;
-    req.on('close', () => (closed = true));
-    let after = q.after;
-    let sent = 0;
-    const limit = q.limit ?? Number.POSITIVE_INFINITY;
-    // Pages from the log, written as the client reads: a slow client pauses the reading.
-    while (!closed && sent < limit) {
-      const page = await eventStore.readAll({ after, limit: pageSize });
-      if (page.length === 0) break;
-      for (const e of page) {
-        after = e.position;
-        if (types && !types.includes(e.type)) continue;
-        const line = JSON.stringify({ stream: e.streamId, ...historyItem(e), metadata: e.metadata });
-        if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(req, 'close')]);
-        if (++sent >= limit || closed) break;
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/auctions/:id/state',
+      summary: 'The auction as it stood at a time or a revision, folded from its events',
+      query: stateQuerySchema,
+      responses: { 200: { description: 'The auction then', schema: auctionViewSchema } },
+      problems: notFound,
+    },
+    async (req, res) => {
+      const q = res.locals.query as { at?: string; revision?: number };
+      if (q.at !== undefined && q.revision !== undefined) {
+        throw validationProblem([{ field: 'query', message: 'give at or revision, not both' }]);
       }
-    }
-    res.end();
-  });
+      const at = q.at === undefined ? undefined : Date.parse(q.at);
+      if (at !== undefined && Number.isNaN(at))
+        throw validationProblem([{ field: 'query.at', message: 'must be a valid time' }]);
+      const events = await streamOf(String(req.params.id));
+      const { state, revision } = stateAt(events, { at, revision: q.revision });
+      if (!state)
+        throw new ProblemError(
+          404,
+          'AUCTION_NOT_FOUND',
+          'Auction not found',
+          'The auction did not exist then',
+        );
+      const asOf = at ?? events[revision]!.recordedAt.getTime();
+      res.json(viewFor(toAuctionView(state, revision, asOf), req.auth?.userId));
+    },
+  );
+
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/events',
+      summary: 'The global log as NDJSON, one event per line in global order',
+      query: eventsQuerySchema,
+      responses: {
+        200: { description: 'Streamed events', contentType: 'application/x-ndjson', schema: logLineSchema },
+      },
+    },
+    async (req, res) => {
+      const q = res.locals.query as { after?: string; types?: string; limit?: number };
+      if (q.after !== undefined && !isPosition(q.after)) {
+        throw validationProblem([{ field: 'query.after', message: 'must be a position' }]);
+      }
+      const types = q.types ? q.types.split(',').map((t) => t.trim()) : undefined;
+      const unknown = types?.filter((t) => !EVENT_TYPES.includes(t)) ?? [];
+      if (unknown.length)
+        throw validationProblem([{ field: 'query.types', message: `unknown types: ${unknown.join(', ')}` }]);
+
+      res.status(200).type('application/x-ndjson');
+      let closed = false;
+      req.on('close', () => (closed = true));
+      let after = q.after;
+      let sent = 0;
+      const limit = q.limit ?? Number.POSITIVE_INFINITY;
+      // Pages from the log, written as the client reads: a slow client pauses the reading.
+      while (!closed && sent < limit) {
+        const page = await eventStore.readAll({ after, limit: pageSize });
+        if (page.length === 0) break;
+        for (const e of page) {
+          after = e.position;
+          if (types && !types.includes(e.type)) continue;
+          const line = JSON.stringify({ stream: e.streamId, ...historyItem(e), metadata: e.metadata });
+          if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(req, 'close')]);
+          if (++sent >= limit || closed) break;
+        }
+      }
+      res.end();
+    },
+  );
 
   return router;
 }

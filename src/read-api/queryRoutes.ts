@@ -1,11 +1,16 @@
-import { Router, type RequestHandler, type Response } from 'express';
-import { ProblemError, validateQuery, validationProblem } from '../platform';
-import { renderStoredView, type AuctionView, type redisAuctionViews } from '../projections';
+import type { RequestHandler, Response } from 'express';
+import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
+import {
+  auctionViewSchema,
+  renderStoredView,
+  type AuctionView,
+  type redisAuctionViews,
+} from '../projections';
 import type { HotViews } from './hotViews';
 
 type RedisAuctionViews = ReturnType<typeof redisAuctionViews>;
 import { decodeCursor, type AuctionQueries } from './auctionQueries';
-import { awaitReadModel, minPositionOf } from './consistency';
+import { awaitReadModel, minPositionOf, readModelDocs } from './consistency';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,6 +37,66 @@ export const listBidsQuerySchema = {
 
 export const emptyQuerySchema = { type: 'object', additionalProperties: false } as const;
 
+const uuid = { type: 'string', format: 'uuid' } as const;
+const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page' } as const;
+
+export const auctionListSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: auctionViewSchema }, nextCursor },
+  required: ['items', 'nextCursor'],
+} as const;
+
+export const bidListSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          bidId: uuid,
+          bidderId: uuid,
+          amount: { type: 'integer' },
+          auto: { type: 'boolean', description: 'Placed by proxy bidding for the bidder' },
+          placedAt: { type: 'string', format: 'date-time' },
+          revision: { type: 'integer' },
+        },
+        required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt', 'revision'],
+        additionalProperties: false,
+      },
+    },
+    nextCursor,
+  },
+  required: ['items', 'nextCursor'],
+} as const;
+
+export const myBidsSchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          auctionId: uuid,
+          title: { type: 'string' },
+          myHighestBid: { type: 'integer' },
+          currentPrice: { type: ['integer', 'null'] },
+          state: { type: 'string', enum: ['leading', 'outbid', 'won', 'lost'] },
+          endsAt: { type: 'string', format: 'date-time' },
+        },
+        required: ['auctionId', 'title', 'myHighestBid', 'currentPrice', 'state', 'endsAt'],
+      },
+    },
+  },
+  required: ['items'],
+} as const;
+
+const notFound = { 404: ['AUCTION_NOT_FOUND'] };
+const ok = (description: string, schema: object) => ({
+  200: { description, schema, headers: readModelDocs.responseHeaders },
+});
+
 const sendView = (res: Response, view: string | AuctionView) =>
   typeof view === 'string' ? res.type('application/json').send(view) : res.json(view);
 
@@ -53,75 +118,125 @@ interface Deps {
 }
 
 /** GET /auctions, /auctions/:id, /auctions/:id/bids, /me/bids. */
-export function queryRoutes(deps: Deps): Router {
+export function queryRoutes(deps: Deps): DocumentedRouter {
   const { queries, optionalAuth, requireAuth } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const router = Router();
+  const { router, route } = apiRouter();
+  const common = { tag: 'Auctions', headers: readModelDocs.headers };
 
-  router.get('/auctions', optionalAuth, validateQuery(listAuctionsQuerySchema), async (req, res) => {
-    const q = res.locals.query as {
-      status?: AuctionView['status'];
-      sellerId?: string;
-      sort: 'endingSoon' | 'newest';
-      limit: number;
-      cursor?: string;
-    };
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (q.cursor !== undefined && !cursor)
-      throw validationProblem([{ field: 'query.cursor', message: 'is not a cursor from this list' }]);
-    await awaitReadModel(req, res, deps.postgresPosition);
-    res.json(
-      await queries.list({ ...q, sellerId: q.sellerId?.toLowerCase(), cursor }, req.auth?.userId, clock()),
-    );
-  });
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/auctions',
+      summary: 'List auctions',
+      guards: [optionalAuth],
+      query: listAuctionsQuerySchema,
+      responses: ok('A page of auctions', auctionListSchema),
+      problems: readModelDocs.problems,
+    },
+    async (req, res) => {
+      const q = res.locals.query as {
+        status?: AuctionView['status'];
+        sellerId?: string;
+        sort: 'endingSoon' | 'newest';
+        limit: number;
+        cursor?: string;
+      };
+      const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (q.cursor !== undefined && !cursor)
+        throw validationProblem([{ field: 'query.cursor', message: 'is not a cursor from this list' }]);
+      await awaitReadModel(req, res, deps.postgresPosition);
+      res.json(
+        await queries.list({ ...q, sellerId: q.sellerId?.toLowerCase(), cursor }, req.auth?.userId, clock()),
+      );
+    },
+  );
 
   // The hot path: this process's memory (kept current by the change feed), else one Redis
   // round trip, else PostgreSQL when Redis is behind what the client needs, lost it, or is away.
-  router.get('/auctions/:id', optionalAuth, validateQuery(emptyQuerySchema), async (req, res) => {
-    const auctionId = auctionIdOf(String(req.params.id));
-    const minPosition = minPositionOf(req);
-    const now = clock().getTime();
-    const viewer = req.auth?.userId;
-    const hot = deps.hot.get(auctionId, now);
-    if (hot && (!minPosition || hot.position >= minPosition)) {
-      res.setHeader('X-Projection-Position', hot.position);
-      return void sendView(res, renderStoredView(hot.view, viewer, now));
-    }
-    try {
-      const { checkpoint, view } = await deps.redis.fetch(auctionId);
-      if (view && checkpoint && (!minPosition || checkpoint >= minPosition)) {
-        deps.hot.set(auctionId, { ...view, position: checkpoint }, now);
-        res.setHeader('X-Projection-Position', checkpoint);
-        return void sendView(res, renderStoredView(view, viewer, now));
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/auctions/:id',
+      summary: 'One auction (the hot path, served from memory or Redis)',
+      description: 'The reserve price is shown only to the seller.',
+      guards: [optionalAuth],
+      query: emptyQuerySchema,
+      responses: ok('The auction', auctionViewSchema),
+      problems: { ...notFound, ...readModelDocs.problems },
+    },
+    async (req, res) => {
+      const auctionId = auctionIdOf(String(req.params.id));
+      const minPosition = minPositionOf(req);
+      const now = clock().getTime();
+      const viewer = req.auth?.userId;
+      const hot = deps.hot.get(auctionId, now);
+      if (hot && (!minPosition || hot.position >= minPosition)) {
+        res.setHeader('X-Projection-Position', hot.position);
+        return void sendView(res, renderStoredView(hot.view, viewer, now));
       }
-      if (minPosition && (checkpoint ?? '') < minPosition) {
-        await awaitReadModel(req, res, deps.redis.checkpoint);
-        const again = await deps.redis.fetch(auctionId);
-        if (again.view) return void sendView(res, renderStoredView(again.view, viewer, now));
+      try {
+        const { checkpoint, view } = await deps.redis.fetch(auctionId);
+        if (view && checkpoint && (!minPosition || checkpoint >= minPosition)) {
+          deps.hot.set(auctionId, { ...view, position: checkpoint }, now);
+          res.setHeader('X-Projection-Position', checkpoint);
+          return void sendView(res, renderStoredView(view, viewer, now));
+        }
+        if (minPosition && (checkpoint ?? '') < minPosition) {
+          await awaitReadModel(req, res, deps.redis.checkpoint);
+          const again = await deps.redis.fetch(auctionId);
+          if (again.view) return void sendView(res, renderStoredView(again.view, viewer, now));
+        }
+      } catch (error) {
+        // Redis lagging or unreachable: PostgreSQL answers. A bad header stays a 400.
+        if (error instanceof ProblemError && error.code === 'VALIDATION_FAILED') throw error;
       }
-    } catch (error) {
-      // Redis lagging or unreachable: PostgreSQL answers. A bad header stays a 400.
-      if (error instanceof ProblemError && error.code === 'VALIDATION_FAILED') throw error;
-    }
-    await awaitReadModel(req, res, deps.postgresPosition);
-    const view = await queries.get(auctionId, viewer, new Date(now));
-    if (!view) throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
-    res.json(view);
-  });
+      await awaitReadModel(req, res, deps.postgresPosition);
+      const view = await queries.get(auctionId, viewer, new Date(now));
+      if (!view) throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
+      res.json(view);
+    },
+  );
 
-  router.get('/auctions/:id/bids', validateQuery(listBidsQuerySchema), async (req, res) => {
-    const auctionId = auctionIdOf(String(req.params.id));
-    const q = res.locals.query as { limit: number; cursor?: string };
-    await awaitReadModel(req, res, deps.postgresPosition);
-    if (!(await queries.exists(auctionId)))
-      throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
-    res.json(await queries.bids(auctionId, q.limit, q.cursor === undefined ? undefined : Number(q.cursor)));
-  });
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/auctions/:id/bids',
+      summary: "An auction's bids, newest first",
+      query: listBidsQuerySchema,
+      responses: ok('A page of bids', bidListSchema),
+      problems: { ...notFound, ...readModelDocs.problems },
+    },
+    async (req, res) => {
+      const auctionId = auctionIdOf(String(req.params.id));
+      const q = res.locals.query as { limit: number; cursor?: string };
+      await awaitReadModel(req, res, deps.postgresPosition);
+      if (!(await queries.exists(auctionId)))
+        throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
+      res.json(await queries.bids(auctionId, q.limit, q.cursor === undefined ? undefined : Number(q.cursor)));
+    },
+  );
 
-  router.get('/me/bids', requireAuth, validateQuery(emptyQuerySchema), async (req, res) => {
-    await awaitReadModel(req, res, deps.postgresPosition);
-    res.json({ items: await queries.myBids(req.auth!.userId, clock()) });
-  });
+  route(
+    {
+      ...common,
+      tag: 'Accounts',
+      method: 'get',
+      path: '/me/bids',
+      summary: 'The auctions I bid in: leading, outbid, won or lost',
+      guards: [requireAuth],
+      query: emptyQuerySchema,
+      responses: ok('My auctions', myBidsSchema),
+      problems: readModelDocs.problems,
+    },
+    async (req, res) => {
+      await awaitReadModel(req, res, deps.postgresPosition);
+      res.json({ items: await queries.myBids(req.auth!.userId, clock()) });
+    },
+  );
 
   return router;
 }

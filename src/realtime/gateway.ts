@@ -23,6 +23,7 @@ export interface GatewayDeps {
   limits?: Partial<typeof DEFAULT_LIMITS>;
   onConnectionsChanged?(open: number): void;
   onMessageSent?(): void;
+  onMessageReceived?(): void;
 }
 
 export const DEFAULT_LIMITS = {
@@ -184,6 +185,7 @@ export function realtimeGateway(deps: GatewayDeps) {
   };
 
   const onMessage = (ws: Client, data: RawData, isBinary: boolean) => {
+    deps.onMessageReceived?.();
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (isBinary) return send(ws, errorFrame('BINARY_NOT_SUPPORTED', 'Send JSON text messages'));
     if (size > limits.maxMessageBytes)

@@ -89,6 +89,8 @@ export function serverEnv(
     JWT_SECRET: 'test-secret-0123456789abcdef0123456789',
     PROJECTION_LEASE_TTL_SECONDS: '2',
     LOG_LEVEL: 'warn',
+    RATE_LIMIT_AUTH: 'off',
+    RATE_LIMIT_BIDS: 'off',
     ...extra,
   };
 }

@@ -23,6 +23,9 @@ export async function startTestApp(
     REDIS_KEY_PREFIX: redisKeyPrefix,
     JWT_SECRET: TEST_JWT_SECRET,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests register and bid from one IP at machine speed; the rate-limit tests turn them on.
+    RATE_LIMIT_AUTH: 'off',
+    RATE_LIMIT_BIDS: 'off',
     ...options.env,
   });
   const app: RunningApp = await startApp(config, createLogger(config.logLevel), {

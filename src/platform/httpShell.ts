@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from 'cors';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { Metrics } from './metrics';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+export interface HttpShellOptions {
+  logger: Logger;
+  metrics: Metrics;
+  corsOrigins: string[] | '*';
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const AUCTION_IN_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+
+// express rewrites req.url inside mounted routers; the log names what the client asked for.
+const originalUrl = (req: IncomingMessage) => (req as { originalUrl?: string }).originalUrl ?? req.url;
+
+/** The path without its query string, and never a `token=` (WebSocket and copy-pasted URLs). */
+const safePath = (url: string | undefined) => (url ?? '/').split('?')[0]!;
+
+/**
+ * What every request gets, whichever path answers it (the hot route or express): a request id
+ * (the client's `X-Request-Id` when well-formed), one structured log line, security headers,
+ * CORS, and the HTTP duration metric. Headers and bodies are never logged: they carry tokens
+ * and passwords.
+ */
+export function httpShell(options: HttpShellOptions) {
+  const requestLogger = pinoHttp({
+    logger: options.logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string; raw: IncomingMessage }) => ({
+        id: req.id,
+        method: req.method,
+        path: safePath(req.url),
+        remoteAddress: req.raw.socket?.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customProps: (req) => {
+      const auctionId = AUCTION_IN_PATH.exec(safePath(req.url))?.[1];
+      return auctionId ? { auctionId: auctionId.toLowerCase() } : {};
+    },
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: (req, res) => `${req.method} ${safePath(originalUrl(req))} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${safePath(originalUrl(req))} ${res.statusCode}`,
+  });
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      // The service is often reached over plain HTTP on a private network or localhost.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
+  const corsHeaders = cors({
+    origin: options.corsOrigins === '*' ? '*' : options.corsOrigins,
+    exposedHeaders: ['X-Projection-Position', 'X-Request-Id', 'Retry-After'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Min-Position', 'X-Request-Id'],
+    maxAge: 600,
+  }) as Middleware;
+
+  const observe = (req: IncomingMessage, res: ServerResponse, started: bigint) => {
+    res.once('finish', () => {
+      const route = (req as { route?: { path?: string } }).route?.path ?? routeOf(res);
+      options.metrics.httpDuration.observe(
+        { method: req.method ?? '', route, status: String(res.statusCode) },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+  };
+
+  return (next: NodeHandler): NodeHandler =>
+    (req, res) => {
+      observe(req, res, process.hrtime.bigint());
+      requestLogger(req, res);
+      securityHeaders(req, res, () => {
+        if (options.corsOrigins.length === 0) return next(req, res);
+        corsHeaders(req, res, () => next(req, res));
+      });
+    };
+}
+
+const ROUTE = Symbol('route');
+
+/** Lets a handler outside express name its route for the metrics. */
+export function markRoute(res: ServerResponse, route: string) {
+  (res as ServerResponse & { [ROUTE]?: string })[ROUTE] = route;
+}
+
+const routeOf = (res: ServerResponse) => (res as ServerResponse & { [ROUTE]?: string })[ROUTE] ?? 'unmatched';

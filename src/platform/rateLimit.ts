@@ -1,0 +1,60 @@
+import type { Request, RequestHandler } from 'express';
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { describeGuard } from './apiRouter';
+import type { RateLimitConfig } from './config';
+import { ProblemError } from './problem';
+
+export interface RateLimitOptions extends RateLimitConfig {
+  /** Names the limit in keys, metrics and the API document. */
+  name: string;
+  redis: Redis;
+  keyPrefix: string;
+  /** Whom the limit counts: a user id, a client IP. */
+  keyOf(req: Request): string;
+  onLimited?(name: string): void;
+}
+
+/**
+ * A fixed-window limit shared by every instance through Redis. While Redis is away each
+ * instance counts on its own in memory (the insurance limiter), so a Redis outage neither
+ * lifts the limit nor turns every request into an error.
+ */
+export function rateLimit(options: RateLimitOptions): RequestHandler {
+  const { name, points, seconds } = options;
+  const limiter = new RateLimiterRedis({
+    storeClient: options.redis,
+    keyPrefix: `${options.keyPrefix}rl:${name}`,
+    points,
+    duration: seconds,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory({ points, duration: seconds }),
+  });
+  const handler: RequestHandler = (req, res, next) => {
+    limiter.consume(options.keyOf(req)).then(
+      (result) => {
+        res.setHeader('RateLimit-Limit', points);
+        res.setHeader('RateLimit-Remaining', result.remainingPoints);
+        next();
+      },
+      (refusal: unknown) => {
+        if (!(refusal instanceof RateLimiterRes)) return next(refusal);
+        const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+        options.onLimited?.(name);
+        res.setHeader('Retry-After', String(retryAfter));
+        res.setHeader('RateLimit-Limit', points);
+        res.setHeader('RateLimit-Remaining', 0);
+        next(
+          new ProblemError(
+            429,
+            'RATE_LIMITED',
+            'Too many requests',
+            `At most ${points} requests per ${seconds} s; retry in ${retryAfter} s`,
+            { retryAfter },
+          ),
+        );
+      },
+    );
+  };
+  return describeGuard(handler, { rateLimit: name });
+}

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import express from 'express';
+import { apiRouter, type DocumentedRouter } from '../platform';
+
+/** public/ beside src/ and dist/ alike. */
+export const PUBLIC_DIR = path.resolve(__dirname, '../../public');
+
+/** GET / (the live auction page) and its static assets. The page uses only the public API. */
+export function pageRoutes(publicDir = PUBLIC_DIR): DocumentedRouter {
+  const { router, route } = apiRouter();
+  route(
+    {
+      tag: 'Page',
+      method: 'get',
+      path: '/',
+      summary: 'The live auction page',
+      responses: { 200: { description: 'HTML', contentType: 'text/html', schema: { type: 'string' } } },
+    },
+    (_req, res) => {
+      res.sendFile('index.html', { root: publicDir, maxAge: 0 });
+    },
+  );
+  router.use(express.static(publicDir, { index: false, maxAge: '5m', fallthrough: true }));
+  return router;
+}

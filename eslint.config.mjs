@@ -1,8 +1,9 @@
+import globals from 'globals';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '**/*.js', '!public/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,4 +13,10 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**', 'tests/**', 'src/cli/**'], rules: { 'no-console': 'off' } },
+  // The live page: plain browser JavaScript, no build step.
+  {
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: globals.browser },
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
 );

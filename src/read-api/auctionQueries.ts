@@ -123,6 +123,7 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
         return {
           auctionId: r.auction_id as string,
           title: state.title,
+          currency: state.currency,
           myHighestBid: Number(r.my_highest_bid),
           currentPrice: state.currentPrice,
           state: myState,

@@ -1,0 +1,172 @@
+/**
+ * The live auction page in a real headless Chromium: two browser contexts are two people. The
+ * seller signs up and creates an auction through the page; the bidder signs up, finds it in the
+ * list and bids; the seller's page shows the bid without reloading, and offers the seller no way
+ * to bid (the API refuses it too). Then won and lost auctions show on the bidder's page.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { browserSkipReason, launchBrowser, pageProblems } from '../support/browser';
+import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
+
+/** The page's globals, for code run inside it (the tests compile without the DOM types). */
+type BrowserGlobals = { localStorage: { getItem(key: string): string | null } };
+
+const skipReason = browserSkipReason();
+if (skipReason) console.warn(`\n!! Browser e2e SKIPPED: ${skipReason}\n`);
+const describeBrowser = skipReason ? describe.skip : describe;
+
+describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  let server: Awaited<ReturnType<typeof startTestApp>>;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const problems: string[][] = [];
+
+  beforeAll(async () => {
+    server = await startTestApp({ label: 'page' });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function person(): Promise<Page> {
+    const context = await browser.newContext({ baseURL: server.url });
+    contexts.push(context);
+    const page = await context.newPage();
+    problems.push(pageProblems(page));
+    await page.goto('/');
+    await page.locator('#connection.live').waitFor();
+    return page;
+  }
+
+  async function signUp(page: Page, name: string) {
+    await page.goto('/#/login');
+    const form = page.locator('#signup-form');
+    await form.locator('[name=displayName]').fill(name);
+    await form.locator('[name=email]').fill(`${name.toLowerCase()}-${Date.now()}@example.test`);
+    await form.locator('[name=password]').fill('correct horse battery');
+    await form.locator('button').click();
+    await page.locator('#logout').waitFor();
+    return page.evaluate(() => {
+      const { localStorage } = globalThis as unknown as BrowserGlobals;
+      return { userId: localStorage.getItem('userId')!, token: localStorage.getItem('token')! };
+    });
+  }
+
+  it('a bid from one person appears live on the seller page; the seller cannot bid', async () => {
+    const seller = await person();
+    const bidder = await person();
+    const sellerAccount = await signUp(seller, 'Sally');
+    const bidderAccount = await signUp(bidder, 'Bob');
+
+    // The seller creates an auction through the form and lands on it.
+    await seller.click('text=Sell');
+    const form = seller.locator('#create-form');
+    await form.locator('[name=title]').fill('Mahogany writing desk');
+    await form.locator('[name=description]').fill('Victorian, with a leather top.');
+    await form.locator('[name=startingPrice]').fill('50');
+    await form.locator('[name=reservePrice]').fill('80');
+    await form.locator('[name=minutes]').fill('30');
+    await form.locator('button').click();
+    await seller.waitForURL(/#\/auction\/[0-9a-f-]{36}$/);
+    const auctionId = seller.url().split('/').pop()!;
+    await expectText(seller, '#a-title', 'Mahogany writing desk');
+    await expectText(seller, '#a-reserve', '80.00');
+    // The seller is told, and offered no bid form.
+    await seller.locator('#a-seller-note').waitFor();
+    expect(await seller.locator('#bid-form').isHidden()).toBe(true);
+
+    // The bidder finds it among the open auctions, with a countdown, and opens it.
+    await bidder.click('text=Open auctions');
+    const card = bidder.locator(`#auction-list li[data-auction-id="${auctionId}"]`);
+    await card.waitFor();
+    expect(await card.locator('.countdown').textContent()).toMatch(/^00:(29|30):\d\d$/);
+    await card.locator('a').click();
+    await expectText(bidder, '#a-title', 'Mahogany writing desk');
+    expect(await bidder.locator('#a-reserve').isHidden()).toBe(true);
+    expect(await bidder.content()).not.toContain('80.00');
+
+    // The bidder bids 55 with a ceiling of 70.
+    await bidder.locator('#bid-amount').fill('55');
+    await bidder.locator('#bid-max').fill('70');
+    await bidder.locator('#bid-submit').click();
+    await expectText(bidder, '#bid-result', 'You lead');
+
+    // The seller sees it arrive without reloading: the page was never navigated again.
+    const navigations: string[] = [];
+    seller.on('framenavigated', (frame) => navigations.push(frame.url()));
+    await expectText(seller, '#bid-list li', 'by bidder');
+    await expectText(seller, '#a-bidcount', '1');
+    await expectText(seller, '#a-price', '55.00');
+    await expectText(seller, '#a-leader', 'another bidder');
+    expect(navigations).toEqual([]);
+
+    // A second bid, live again.
+    const rival = await registerUser(server.url, 'rival');
+    const outbid = await call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
+      token: rival.token,
+      body: { amount: 6000 },
+    });
+    expect(outbid.body.status).toBe('outbid'); // Bob's ceiling of 70 answers at once
+    await expectText(seller, '#a-bidcount', '3');
+    await expectText(bidder, '#a-leader', 'you');
+
+    expect(problems.flat()).toEqual([]);
+
+    // Even a hand-made request from the seller's page is refused by the API.
+    const attempt = await seller.evaluate(async (id) => {
+      const { localStorage } = globalThis as unknown as BrowserGlobals;
+      const res = await fetch(`/auctions/${id}/bids`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${localStorage.getItem('token')}`,
+        },
+        body: JSON.stringify({ amount: 100000 }),
+      });
+      return { status: res.status, body: await res.json() };
+    }, auctionId);
+    expect(attempt).toMatchObject({ status: 422, body: { code: 'SELLER_CANNOT_BID' } });
+    expect(sellerAccount.userId).not.toBe(bidderAccount.userId);
+    for (const list of problems) list.length = 0; // Chromium logs the refused request as an error
+  }, 60_000);
+
+  it('shows the bidder the auctions they won and lost once they close', async () => {
+    const bidder = await person();
+    const me = await signUp(bidder, 'Wendy');
+    const seller = await registerUser(server.url, 'seller');
+    const rival = await registerUser(server.url, 'rival');
+    const winning = await createAuction(server.url, seller.token, { title: 'Clock', endsAt: inSeconds(4) });
+    const losing = await createAuction(server.url, seller.token, { title: 'Vase', endsAt: inSeconds(4) });
+
+    for (const auctionId of [winning, losing]) {
+      await bidder.goto(`/#/auction/${auctionId}`);
+      await bidder.locator('#bid-form').waitFor();
+      await bidder.locator('#bid-submit').click(); // the form is filled with the minimum bid
+      await expectText(bidder, '#bid-result', 'You lead');
+    }
+    const overbid = await call(server.url, 'POST', `/auctions/${losing}/bids`, {
+      token: rival.token,
+      body: { amount: 5000 },
+    });
+    expect(overbid.status).toBe(201);
+
+    // Watching the winning auction, the page sees it close live.
+    await bidder.goto(`/#/auction/${winning}`);
+    await expectText(bidder, '#a-status', 'closed', 10_000);
+    await expectText(bidder, '#a-countdown', 'sold for');
+
+    await bidder.click('text=My bids');
+    await expectText(bidder, `#my-bids tr[data-auction-id="${winning}"] .state-won`, 'won');
+    await expectText(bidder, `#my-bids tr[data-auction-id="${losing}"] .state-lost`, 'lost');
+    expect(me.userId).toBeTruthy();
+    expect(problems.flat()).toEqual([]);
+  }, 60_000);
+});
+
+async function expectText(page: Page, selector: string, text: string, timeout = 5000) {
+  await page.locator(selector).filter({ hasText: text }).first().waitFor({ timeout });
+}

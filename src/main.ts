@@ -56,7 +56,7 @@ import {
   type RealtimeGateway,
 } from './realtime';
 import { Queue } from 'bullmq';
-import type { Router } from 'express';
+import type { Express, Router } from 'express';
 import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
@@ -85,6 +85,8 @@ export interface RunningApp {
   scheduler: { sweep(): Promise<void> } | undefined;
   gateway: RealtimeGateway | undefined;
   openApi: OpenApiDocument;
+  /** The express app behind the server (the hot route answers in front of it). */
+  httpApp: Express;
   stop(): Promise<void>;
 }
 
@@ -294,6 +296,7 @@ export async function startApp(
       pageRoutes(),
     );
   }
+  routers.push(apiDocsRoutes(() => openApi));
   const openApi = buildOpenApi(
     {
       title: 'Live auctions',
@@ -303,7 +306,6 @@ export async function startApp(
     },
     routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
   );
-  routers.push(apiDocsRoutes(openApi));
   const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
 
   const hotRoute = hotAuctionRoute(hot);
@@ -348,6 +350,7 @@ export async function startApp(
     scheduler: closing,
     gateway,
     openApi,
+    httpApp: app,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,7 +1,7 @@
 import type { SchemaObject } from 'ajv';
-import { Router } from 'express';
+import type { RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
-import { guardDocOf, type GuardDoc, type RouteSpec } from './apiRouter';
+import { apiRouter, guardDocOf, type DocumentedRouter, type GuardDoc, type RouteSpec } from './apiRouter';
 
 export const problemSchema = {
   type: 'object',
@@ -165,16 +165,41 @@ export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[]) {
 
 export type OpenApiDocument = ReturnType<typeof buildOpenApi>;
 
-/** GET /openapi.json and the Swagger UI at /docs. */
-export function apiDocsRoutes(document: OpenApiDocument): Router {
-  const router = Router();
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.use(
-    '/docs',
-    swaggerUi.serveFiles(document),
-    swaggerUi.setup(document, { customSiteTitle: `${document.info.title} API` }),
+/**
+ * GET /openapi.json and the Swagger UI at /docs. The document is read when first asked for, so
+ * that it can include this router's own route.
+ */
+export function apiDocsRoutes(getDocument: () => OpenApiDocument): DocumentedRouter {
+  const { router, route } = apiRouter();
+  route(
+    {
+      tag: 'Operations',
+      method: 'get',
+      path: '/openapi.json',
+      summary: 'This document (OpenAPI 3.1)',
+      responses: { 200: { description: 'The OpenAPI document', schema: { type: 'object' } } },
+    },
+    (_req, res) => {
+      res.json(getDocument());
+    },
   );
+  let swagger: RequestHandler[] | undefined;
+  const ui: RequestHandler = (req, res, next) => {
+    const document = getDocument();
+    swagger ??= [
+      ...swaggerUi.serveFiles(document),
+      swaggerUi.setup(document, { customSiteTitle: `${document.info.title} API` }),
+    ];
+    const [first, ...rest] = swagger;
+    // Runs the chain: serveFiles' static handlers, then the page.
+    const run = (handlers: RequestHandler[], error?: unknown): void => {
+      if (error !== undefined) return next(error);
+      const [handler, ...others] = handlers;
+      if (!handler) return next();
+      void handler(req, res, (err?: unknown) => run(others, err));
+    };
+    run([first!, ...rest]);
+  };
+  router.use('/docs', ui);
   return router;
 }

@@ -1,0 +1,228 @@
+/**
+ * The OpenAPI document against the running app: it is valid OpenAPI 3.1; every route express
+ * registers is documented and every documented route is registered; and a real call to every
+ * documented operation answers with a body its documented schema accepts.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { Express } from 'express';
+import { getTokenIssuer } from '../../src/auth';
+import { openApiPath } from '../../src/platform';
+import { TEST_JWT_SECRET, call, createAuction, registerUser, startTestApp } from '../support/testApp';
+
+type Operation = {
+  responses: Record<string, { content?: Record<string, { schema: object }> }>;
+};
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, object> };
+};
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** `METHOD /path` of every route in the express app, routers included. */
+function registeredRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) {
+          if (on && method !== '_all') found.push(`${method.toUpperCase()} ${openApiPath(layer.route.path)}`);
+        }
+      } else if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return found.sort();
+}
+
+const documentedRoutes = (doc: Document) =>
+  Object.entries(doc.paths)
+    .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+
+describe('the OpenAPI document', () => {
+  let server: Awaited<ReturnType<typeof startTestApp>>;
+  let doc: Document;
+  const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+
+  beforeAll(async () => {
+    server = await startTestApp({ label: 'openapi' });
+    const res = await fetch(`${server.url}/openapi.json`);
+    expect(res.status).toBe(200);
+    doc = (await res.json()) as Document;
+  });
+  afterAll(() => server.stop());
+
+  it('is valid OpenAPI 3.1', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        [path.join(__dirname, '../support/validateOpenApi.mjs')],
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      );
+      child.stdin!.end(JSON.stringify(doc));
+    });
+    const result = JSON.parse(output) as { valid: boolean; errors: unknown[] };
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents every registered route, and registers every documented one', () => {
+    const registered = registeredRoutes(server.app.httpApp);
+    expect(registered.length).toBeGreaterThan(10);
+    expect(documentedRoutes(doc)).toEqual(registered);
+    // The routes of the contract (api.md) are all there.
+    for (const route of [
+      'POST /auth/register',
+      'POST /auth/login',
+      'GET /me',
+      'POST /auctions',
+      'POST /auctions/{id}/bids',
+      'POST /auctions/{id}/cancel',
+      'GET /auctions',
+      'GET /auctions/{id}',
+      'GET /auctions/{id}/bids',
+      'GET /me/bids',
+      'GET /auctions/{id}/events',
+      'GET /auctions/{id}/state',
+      'GET /events',
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /metrics',
+      'GET /openapi.json',
+      'GET /',
+    ])
+      expect(registered).toContain(route);
+  });
+
+  it('serves the Swagger UI at /docs', async () => {
+    const res = await fetch(`${server.url}/docs/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('swagger-ui');
+    const init = await fetch(`${server.url}/docs/swagger-ui-init.js`);
+    expect(init.status).toBe(200);
+    expect(await init.text()).toContain('/auctions/{id}/bids');
+  });
+
+  it('answers every documented operation with a body its schema accepts', async () => {
+    const url = server.url;
+    const seller = await registerUser(url, 'seller');
+    const bidder = await registerUser(url, 'bidder');
+    const analyst = getTokenIssuer(TEST_JWT_SECRET, 600).issue({
+      sub: bidder.userId,
+      roles: ['bidder', 'analyst'],
+    });
+    const auctionId = await createAuction(url, seller.token, { reservePrice: 5000 });
+    const spare = await createAuction(url, seller.token);
+    const bid = await call(url, 'POST', `/auctions/${auctionId}/bids`, {
+      token: bidder.token,
+      body: { amount: 1000, maxAmount: 2000 },
+    });
+    const sync = { 'X-Min-Position': bid.body.position as string };
+    const exercised = new Set<string>();
+
+    const check = async (
+      method: string,
+      path: string,
+      documentedPath: string,
+      options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+    ) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.body ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
+        body: options.body ? JSON.stringify(options.body) : undefined,
+      });
+      const operation = doc.paths[documentedPath]?.[method.toLowerCase()];
+      const documented = operation?.responses[String(res.status)];
+      const text = await res.text();
+      expect({ route: `${method} ${documentedPath}`, status: res.status, documented: !!documented }).toEqual({
+        route: `${method} ${documentedPath}`,
+        status: res.status,
+        documented: true,
+      });
+      const [contentType, media] = Object.entries(documented!.content ?? {})[0] ?? [];
+      if (contentType) expect(res.headers.get('content-type')).toContain(contentType);
+      if (media && contentType?.includes('json')) {
+        const ref = (media.schema as { $ref?: string }).$ref?.replace('#/components/schemas/', '');
+        const validate = ajv.compile(ref ? doc.components.schemas[ref]! : media.schema);
+        const bodies = contentType.includes('ndjson')
+          ? text
+              .trim()
+              .split('\n')
+              .map((line) => JSON.parse(line) as unknown)
+          : [JSON.parse(text) as unknown];
+        for (const body of bodies) {
+          if (!validate(body))
+            throw new Error(`${method} ${path}: ${ajv.errorsText(validate.errors)}\n${text.slice(0, 500)}`);
+        }
+      }
+      exercised.add(`${method} ${documentedPath}`);
+      return text;
+    };
+
+    await check('GET', '/', '/');
+    await check('GET', '/openapi.json', '/openapi.json');
+    await check('GET', '/metrics', '/metrics');
+    await check('GET', '/health/live', '/health/live');
+    await check('GET', '/health/ready', '/health/ready');
+    const email = `doc-${Date.now()}@example.test`;
+    await check('POST', '/auth/register', '/auth/register', {
+      body: { email, password: 'correct horse battery', displayName: 'Doc' },
+    });
+    await check('POST', '/auth/login', '/auth/login', {
+      body: { email, password: 'correct horse battery' },
+    });
+    await check('GET', '/me', '/me', { token: seller.token });
+    await check('POST', '/auctions', '/auctions', {
+      token: seller.token,
+      body: {
+        title: 'Lamp',
+        currency: 'EUR',
+        startingPrice: 0,
+        endsAt: new Date(Date.now() + 60_000).toISOString(),
+      },
+    });
+    await check('POST', `/auctions/${auctionId}/bids`, '/auctions/{id}/bids', {
+      token: bidder.token,
+      body: { amount: 1500 },
+    });
+    await check('POST', `/auctions/${spare}/cancel`, '/auctions/{id}/cancel', {
+      token: seller.token,
+      body: { reason: 'changed my mind' },
+    });
+    await check('GET', '/auctions?status=open', '/auctions', { headers: sync });
+    await check('GET', `/auctions/${auctionId}`, '/auctions/{id}', { headers: sync });
+    const asSeller = JSON.parse(
+      await check('GET', `/auctions/${auctionId}`, '/auctions/{id}', { token: seller.token, headers: sync }),
+    ) as { reservePrice: number };
+    expect(asSeller.reservePrice).toBe(5000);
+    await check('GET', `/auctions/${auctionId}/bids`, '/auctions/{id}/bids', { headers: sync });
+    await check('GET', '/me/bids', '/me/bids', { token: bidder.token, headers: sync });
+    await check('GET', `/auctions/${auctionId}/events`, '/auctions/{id}/events', { token: analyst });
+    await check('GET', `/auctions/${auctionId}/state?revision=1`, '/auctions/{id}/state', { token: analyst });
+    await check('GET', '/events?limit=5', '/events', { token: analyst });
+
+    // Documented problems answer as documented too.
+    await check('GET', '/auctions/00000000-0000-4000-8000-000000000000', '/auctions/{id}');
+    await check('POST', `/auctions/${auctionId}/bids`, '/auctions/{id}/bids', {
+      token: seller.token,
+      body: { amount: 99_999 },
+    });
+    await check('GET', '/events', '/events', { token: bidder.token });
+    await check('POST', '/auctions', '/auctions', { body: {} });
+
+    expect([...exercised].sort()).toEqual(documentedRoutes(doc));
+  });
+});

@@ -90,6 +90,9 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** How long open HTTP connections may take to finish their requests when stopping. */
+const SHUTDOWN_DRAIN_MS = 5000;
+
 export interface StartOptions {
   /** Lease time-to-live and heartbeat of the projections (tests shorten them). */
   leaseTtlSeconds?: number;
@@ -310,8 +313,11 @@ export async function startApp(
 
   const hotRoute = hotAuctionRoute(hot);
   const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins });
+  let draining = false;
   const server = createServer(
     shell((req, res) => {
+      // While stopping, a request on a kept-alive connection is answered and the connection closed.
+      if (draining) res.setHeader('Connection', 'close');
       if (hotRoute(req, res)) markRoute(res, '/auctions/:id');
       else app(req, res);
     }),
@@ -352,11 +358,17 @@ export async function startApp(
     openApi,
     httpApp: app,
     async stop() {
+      draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections finish their current request and close; busy clients must not hold us open.
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const cutOff = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS);
       server.closeIdleConnections();
       await gateway?.close();
-      await commandHandler.idle();
       await closed;
+      clearInterval(sweep);
+      clearTimeout(cutOff);
+      await commandHandler.idle();
       await closing?.close();
       await Promise.all(projections.map((p) => p.stop()));
       await closeQueue?.close();

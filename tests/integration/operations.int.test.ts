@@ -1,0 +1,235 @@
+/**
+ * What operators and browsers see: security headers on every path (the hot route too), request
+ * ids, CORS as configured, readiness with every dependency, the metrics the issue names, and
+ * rate limits that answer 429 with Retry-After, are shared by instances through Redis, and
+ * recover.
+ */
+import { call, createAuction, registerUser, startTestApp } from '../support/testApp';
+import { connectWs } from '../support/wsClient';
+
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'strict-transport-security',
+  'cross-origin-opener-policy',
+];
+
+describe('operations', () => {
+  let server: Awaited<ReturnType<typeof startTestApp>>;
+
+  beforeAll(async () => {
+    server = await startTestApp({ label: 'ops', env: { CORS_ORIGINS: 'https://shop.example' } });
+  });
+  afterAll(() => server.stop());
+
+  it('sends security headers and a request id on every path, the hot route included', async () => {
+    const seller = await registerUser(server.url, 'seller');
+    const auctionId = await createAuction(server.url, seller.token);
+    // The first anonymous GET fills this process's memory; the next ones are the hot route.
+    await new Promise((r) => setTimeout(r, 300));
+    for (const path of [
+      '/',
+      `/auctions/${auctionId}`,
+      `/auctions/${auctionId}`,
+      '/no/such/route',
+      '/health/live',
+    ]) {
+      const res = await fetch(`${server.url}${path}`);
+      for (const header of SECURITY_HEADERS)
+        expect({ path, [header]: res.headers.get(header) }).toEqual({
+          path,
+          [header]: expect.any(String),
+        });
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/auctions\/:id",status="200"\} [1-9]/,
+    );
+
+    const given = await fetch(`${server.url}/health/live`, { headers: { 'X-Request-Id': 'trace-abc.123' } });
+    expect(given.headers.get('x-request-id')).toBe('trace-abc.123');
+    const forged = await fetch(`${server.url}/health/live`, { headers: { 'X-Request-Id': 'a b\u00e9' } });
+    expect(forged.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('allows the configured origins only', async () => {
+    const allowed = await fetch(`${server.url}/auctions`, { headers: { Origin: 'https://shop.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('X-Projection-Position');
+    const other = await fetch(`${server.url}/auctions`, { headers: { Origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${server.url}/auctions/x/bids`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'https://shop.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,idempotency-key',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Idempotency-Key/);
+  });
+
+  it('is ready only with every dependency checked, the scheduler queue included', async () => {
+    const res = await call(server.url, 'GET', '/health/ready');
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.checks as object).sort()).toEqual([
+      'eventStore',
+      'postgres',
+      'projection:postgres-read-model',
+      'projection:redis-read-model',
+      'projection:scheduler',
+      'redis',
+      'schedulerQueue',
+    ]);
+    expect(res.body.checks).toMatchObject({
+      schedulerQueue: { status: 'ok', delayed: expect.any(Number), failed: 0 },
+      'projection:redis-read-model': { status: 'ok', state: 'running', lagMs: expect.any(Number) },
+    });
+  });
+
+  it('reports commands by type and outcome, bids by code, WebSockets, lags and the event loop', async () => {
+    const seller = await registerUser(server.url, 'seller');
+    const bidder = await registerUser(server.url, 'bidder');
+    const auctionId = await createAuction(server.url, seller.token);
+    const ws = await connectWs(server.url);
+    ws.send({ type: 'subscribe', auctionId });
+    await ws.until((m) => m.some((x) => x.type === 'subscribed'));
+    expect(
+      (
+        await call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
+          token: bidder.token,
+          body: { amount: 1000 },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
+          token: bidder.token,
+          body: { amount: 1 },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
+          token: seller.token,
+          body: { amount: 5000 },
+        })
+      ).status,
+    ).toBe(422);
+    await ws.until((m) => m.some((x) => x.type === 'auction.event'));
+
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (pattern: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(pattern));
+      return line === undefined ? undefined : Number(line.split(' ').pop());
+    };
+    expect(
+      value('command_duration_seconds_count{command="CreateAuction",outcome="accepted"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value('command_duration_seconds_count{command="PlaceBid",outcome="accepted"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value('command_duration_seconds_count{command="PlaceBid",outcome="BID_TOO_LOW"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value('bids_total{result="accepted",code=""}')).toBeGreaterThanOrEqual(1);
+    expect(value('bids_total{result="rejected",code="BID_TOO_LOW"}')).toBeGreaterThanOrEqual(1);
+    expect(value('bids_total{result="rejected",code="SELLER_CANNOT_BID"}')).toBeGreaterThanOrEqual(1);
+    expect(value('websocket_connections')).toBeGreaterThanOrEqual(1);
+    expect(value('websocket_messages_total{direction="in"}')).toBeGreaterThanOrEqual(1);
+    expect(value('websocket_messages_total{direction="out"}')).toBeGreaterThanOrEqual(2);
+    expect(value('projection_lag_seconds_count{projection="redis-read-model"}')).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('# TYPE auction_close_delay_seconds histogram');
+    expect(value('nodejs_eventloop_lag_p99_seconds')).toBeGreaterThanOrEqual(0);
+    ws.close();
+  });
+});
+
+describe('rate limits', () => {
+  let a: Awaited<ReturnType<typeof startTestApp>>;
+  let b: Awaited<ReturnType<typeof startTestApp>>;
+  const env = { RATE_LIMIT_AUTH: '3/2', RATE_LIMIT_BIDS: '4/2' };
+
+  beforeAll(async () => {
+    a = await startTestApp({ label: 'limits', env });
+    // A second instance on the same database and Redis: the counts are shared.
+    b = await startTestApp({ databaseUrl: a.databaseUrl, env });
+  });
+  afterAll(async () => {
+    await b.stop();
+    await a.stop();
+  });
+
+  const login = (url: string) =>
+    call(url, 'POST', '/auth/login', { body: { email: 'nobody@example.test', password: 'wrong password' } });
+
+  it('limits register and login per IP across instances with 429 and Retry-After, then recovers', async () => {
+    // A window starts with its first request: the four fall in one.
+    const replies = [await login(a.url), await login(b.url), await login(a.url), await login(b.url)];
+    expect(replies.map((r) => r.status)).toEqual([401, 401, 401, 429]);
+    const limited = replies[3]!;
+    expect(limited.headers.get('content-type')).toContain('application/problem+json');
+    expect(limited.body).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    const register = await call(a.url, 'POST', '/auth/register', {
+      body: {
+        email: `late-${Date.now()}@example.test`,
+        password: 'correct horse battery',
+        displayName: 'Late',
+      },
+    });
+    expect(register.status).toBe(429);
+
+    await new Promise((r) => setTimeout(r, retryAfter * 1000 + 100));
+    expect((await login(a.url)).status).toBe(401);
+    const metrics = await (await fetch(`${a.url}/metrics`)).text();
+    expect(metrics).toMatch(/rate_limited_total\{limit="auth"\} [1-9]/);
+  });
+
+  it('limits bids per user, not per auction or per IP, and recovers', async () => {
+    await new Promise((r) => setTimeout(r, 2100)); // past the login test's window
+    const seller = await registerUser(a.url, 'seller');
+    const bidder = await registerUser(a.url, 'bidder');
+    const other = await registerUser(b.url, 'other');
+    const auctionId = await createAuction(a.url, seller.token, { startingPrice: 100, minIncrement: 1 });
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i < 5; i++) {
+      const res = await call(i % 2 ? b.url : a.url, 'POST', `/auctions/${auctionId}/bids`, {
+        token: bidder.token,
+        body: { amount: 1000 + i * 10 },
+      });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses).toEqual([201, 201, 201, 201, 429]);
+    expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // Someone else bids freely meanwhile.
+    const byOther = await call(a.url, 'POST', `/auctions/${auctionId}/bids`, {
+      token: other.token,
+      body: { amount: 5000 },
+    });
+    expect(byOther.status).toBe(201);
+    // A limited bid recorded nothing.
+    const events = (await a.app.eventStore.readStream(`auction-${auctionId}`)).filter(
+      (e) => e.type === 'BidPlaced',
+    );
+    expect(events).toHaveLength(5);
+
+    await new Promise((r) => setTimeout(r, Number(limited!.headers.get('retry-after')) * 1000 + 100));
+    const again = await call(b.url, 'POST', `/auctions/${auctionId}/bids`, {
+      token: bidder.token,
+      body: { amount: 6000 },
+    });
+    expect(again.status).toBe(201);
+  });
+});

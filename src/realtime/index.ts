@@ -5,3 +5,5 @@
 export * from './gateway';
 export * from './history';
 export * from './protocol';
+export * from './serverMessages';
+export * from './asyncApi';

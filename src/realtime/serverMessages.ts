@@ -1,0 +1,86 @@
+import { auctionEventSchemas } from '../events';
+import { auctionViewSchema } from '../projections';
+
+const uuid = { type: 'string', format: 'uuid' } as const;
+
+/** Server -> client messages of the WebSocket protocol: published in docs/asyncapi.json and checked by tests. */
+export const serverMessageSchemas = {
+  subscribed: {
+    type: 'object',
+    description:
+      'The auction as it stands. With afterRevision, the events after it follow, in order, before any live message.',
+    properties: {
+      type: { const: 'subscribed' },
+      auctionId: uuid,
+      auction: auctionViewSchema,
+      serverTime: { type: 'string', format: 'date-time', description: 'Correct countdowns by this clock' },
+    },
+    required: ['type', 'auctionId', 'auction', 'serverTime'],
+    additionalProperties: false,
+  },
+  auctionEvent: {
+    type: 'object',
+    description:
+      'One event, in revision order per auction, once the read model shows it, with the view after it.',
+    properties: {
+      type: { const: 'auction.event' },
+      auctionId: uuid,
+      event: {
+        type: 'object',
+        properties: {
+          type: { type: 'string', enum: Object.keys(auctionEventSchemas) },
+          data: {
+            type: 'object',
+            description: "The event's data; never the reserve price or a bidder's maximum",
+            not: { anyOf: [{ required: ['reservePrice'] }, { required: ['maxAmount'] }] },
+          },
+          revision: { type: 'integer', minimum: 0 },
+          position: { type: 'string' },
+          recordedAt: { type: 'string', format: 'date-time' },
+        },
+        required: ['type', 'data', 'revision', 'position', 'recordedAt'],
+        additionalProperties: false,
+      },
+      auction: auctionViewSchema,
+    },
+    required: ['type', 'auctionId', 'event', 'auction'],
+    additionalProperties: false,
+  },
+  unsubscribed: {
+    type: 'object',
+    properties: { type: { const: 'unsubscribed' }, auctionId: uuid },
+    required: ['type', 'auctionId'],
+    additionalProperties: false,
+  },
+  error: {
+    type: 'object',
+    description: 'A message was refused; the connection stays open.',
+    properties: {
+      type: { const: 'error' },
+      code: {
+        type: 'string',
+        enum: [
+          'INVALID_JSON',
+          'UNKNOWN_MESSAGE_TYPE',
+          'VALIDATION_FAILED',
+          'MESSAGE_TOO_LARGE',
+          'BINARY_NOT_SUPPORTED',
+          'ALREADY_SUBSCRIBED',
+          'TOO_MANY_SUBSCRIPTIONS',
+          'AUCTION_NOT_FOUND',
+          'UNAVAILABLE',
+        ],
+      },
+      message: { type: 'string' },
+      auctionId: uuid,
+    },
+    required: ['type', 'code', 'message'],
+    additionalProperties: false,
+  },
+  pong: {
+    type: 'object',
+    properties: { type: { const: 'pong' } },
+    required: ['type'],
+    additionalProperties: false,
+  },
+} as const;

@@ -72,16 +72,27 @@ export async function startOurs(count: number): Promise<string[]> {
     stdio: 'ignore',
     shell: '/bin/bash',
   });
-  start('server', process.execPath, ['--import', 'tsx', 'src/main.ts'], ROOT, {
-    PORT: '3902',
-    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/auctions_bench',
-    REDIS_KEY_PREFIX: 'bench:',
-    JWT_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-    // The lock baseline has no rate limits; the load generator is one IP with a few users.
-    RATE_LIMIT_AUTH: 'off',
-    RATE_LIMIT_BIDS: 'off',
-  });
+  start(
+    'server',
+    process.execPath,
+    [
+      ...(process.env.PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`] : []),
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ],
+    ROOT,
+    {
+      PORT: '3902',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/auctions_bench',
+      REDIS_KEY_PREFIX: 'bench:',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      // The lock baseline has no rate limits; the load generator is one IP with a few users.
+      RATE_LIMIT_AUTH: 'off',
+      RATE_LIMIT_BIDS: 'off',
+    },
+  );
   await waitFor(`${OURS}/health/live`);
   const reg = await fetch(`${OURS}/auth/register`, {
     method: 'POST',

@@ -22,7 +22,6 @@ import {
   buildOpenApi,
   httpShell,
   isDocumentedRouter,
-  markRoute,
   observeCommand,
   rateLimit,
   ensureDatabase,
@@ -311,16 +310,19 @@ export async function startApp(
   );
   const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
 
-  const hotRoute = hotAuctionRoute(hot);
   const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins });
   let draining = false;
+  const hotRoute = hotAuctionRoute(hot);
   const server = createServer(
-    shell((req, res) => {
-      // While stopping, a request on a kept-alive connection is answered and the connection closed.
-      if (draining) res.setHeader('Connection', 'close');
-      if (hotRoute(req, res)) markRoute(res, '/auctions/:id');
-      else app(req, res);
-    }),
+    shell.fast(
+      '/auctions/:id',
+      (req, res, headers) => !draining && hotRoute(req, res, headers),
+      (req, res) => {
+        // While stopping, a request on a kept-alive connection is answered and the connection closed.
+        if (draining) res.setHeader('Connection', 'close');
+        app(req, res);
+      },
+    ),
   );
   if (config.roles.includes('api')) {
     gateway = realtimeGateway({

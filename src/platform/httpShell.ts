@@ -7,6 +7,12 @@ import { pinoHttp } from 'pino-http';
 import type { Metrics } from './metrics';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** A handler outside express: answers with the given headers added, or returns false. */
+export type FastHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string | number>,
+) => boolean;
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
 export interface HttpShellOptions {
@@ -31,11 +37,11 @@ const safePath = (url: string | undefined) => (url ?? '/').split('?')[0]!;
  * and passwords.
  */
 export function httpShell(options: HttpShellOptions) {
+  const { logger } = options;
   const requestLogger = pinoHttp({
-    logger: options.logger,
+    logger,
     genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      const id = requestIdOf(req);
       res.setHeader('X-Request-Id', id);
       return id;
     },
@@ -48,10 +54,7 @@ export function httpShell(options: HttpShellOptions) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customProps: (req) => {
-      const auctionId = AUCTION_IN_PATH.exec(safePath(req.url))?.[1];
-      return auctionId ? { auctionId: auctionId.toLowerCase() } : {};
-    },
+    customProps: (req) => auctionIdProp(safePath(req.url)),
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     customSuccessMessage: (req, res) => `${req.method} ${safePath(originalUrl(req))} ${res.statusCode}`,
@@ -80,15 +83,72 @@ export function httpShell(options: HttpShellOptions) {
     });
   };
 
-  return (next: NodeHandler): NodeHandler =>
+  const corsEnabled = options.corsOrigins.length > 0;
+  const wrap =
+    (next: NodeHandler): NodeHandler =>
     (req, res) => {
       observe(req, res, process.hrtime.bigint());
       requestLogger(req, res);
       securityHeaders(req, res, () => {
-        if (options.corsOrigins.length === 0) return next(req, res);
+        if (!corsEnabled) return next(req, res);
         corsHeaders(req, res, () => next(req, res));
       });
     };
+
+  // The same headers, request id, log line and metric for the hottest route, without the
+  // per-request cost of the middlewares (a child logger, a dozen setHeader calls, label hashing):
+  // together they cost two thirds of its throughput.
+  const staticHeaders = headersOf(securityHeaders);
+  const fast = (route: string, handler: FastHandler, rest: NodeHandler): NodeHandler => {
+    const duration = options.metrics.httpDuration.labels('GET', route, '200');
+    const full = wrap((req, res) => {
+      if (handler(req, res, {})) markRoute(res, route);
+      else rest(req, res);
+    });
+    return (req, res) => {
+      // A cross-origin request takes the full path, which knows CORS.
+      if (corsEnabled && req.headers.origin !== undefined) return full(req, res);
+      const started = process.hrtime.bigint();
+      const id = requestIdOf(req);
+      if (!handler(req, res, { ...staticHeaders, 'X-Request-Id': id })) return full(req, res);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      duration.observe(ms / 1000);
+      if (logger.isLevelEnabled('info')) {
+        const path = safePath(req.url);
+        logger.info(
+          {
+            req: { id, method: req.method, path, remoteAddress: req.socket.remoteAddress },
+            ...auctionIdProp(path),
+            res: { statusCode: res.statusCode },
+            responseTime: Math.round(ms),
+          },
+          `${req.method} ${path} ${res.statusCode}`,
+        );
+      }
+    };
+  };
+  return { wrap, fast };
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function auctionIdProp(path: string): { auctionId?: string } {
+  const auctionId = AUCTION_IN_PATH.exec(path)?.[1];
+  return auctionId ? { auctionId: auctionId.toLowerCase() } : {};
+}
+
+/** The headers a middleware sets regardless of the request (helmet's, with static options). */
+function headersOf(middleware: Middleware): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string) => void (headers[name] = value),
+    removeHeader: () => undefined,
+  };
+  middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, () => undefined);
+  return headers;
 }
 
 const ROUTE = Symbol('route');

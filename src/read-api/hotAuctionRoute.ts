@@ -10,8 +10,8 @@ const HOT_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
  * handle (a token, a query string, a view not in memory or older than `X-Min-Position`), and
  * express then answers it the ordinary way (which also fills the memory).
  */
-export function hotAuctionRoute(hot: HotViews, headers: Record<string, string> = {}) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
+export function hotAuctionRoute(hot: HotViews) {
+  return (req: IncomingMessage, res: ServerResponse, headers: Record<string, string | number>): boolean => {
     if (req.method !== 'GET' || req.headers.authorization !== undefined) return false;
     const match = HOT_PATH.exec(req.url ?? '');
     if (!match) return false;
@@ -23,12 +23,10 @@ export function hotAuctionRoute(hot: HotViews, headers: Record<string, string> =
       return false;
     const view = renderStoredView(entry.view, undefined, now);
     const body = typeof view === 'string' ? view : JSON.stringify(view);
-    res.writeHead(200, {
-      ...headers,
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Length': Buffer.byteLength(body),
-      'X-Projection-Position': entry.position,
-    });
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+    headers['Content-Length'] = Buffer.byteLength(body);
+    headers['X-Projection-Position'] = entry.position;
+    res.writeHead(200, headers);
     res.end(body);
     return true;
   };

@@ -40,35 +40,29 @@ export const emptyQuerySchema = { type: 'object', additionalProperties: false } 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page' } as const;
 
-export const auctionListSchema = {
-  type: 'object',
-  properties: { items: { type: 'array', items: auctionViewSchema }, nextCursor },
-  required: ['items', 'nextCursor'],
-} as const;
+/** A page of a list: its items and the cursor of the next page. */
+const pageOf = <T extends object>(item: T) =>
+  ({
+    type: 'object',
+    properties: { items: { type: 'array', items: item }, nextCursor },
+    required: ['items', 'nextCursor'],
+  }) as const;
 
-export const bidListSchema = {
+export const auctionListSchema = pageOf(auctionViewSchema);
+
+export const bidListSchema = pageOf({
   type: 'object',
   properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          bidId: uuid,
-          bidderId: uuid,
-          amount: { type: 'integer' },
-          auto: { type: 'boolean', description: 'Placed by proxy bidding for the bidder' },
-          placedAt: { type: 'string', format: 'date-time' },
-          revision: { type: 'integer' },
-        },
-        required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt', 'revision'],
-        additionalProperties: false,
-      },
-    },
-    nextCursor,
+    bidId: uuid,
+    bidderId: uuid,
+    amount: { type: 'integer' },
+    auto: { type: 'boolean', description: 'Placed by proxy bidding for the bidder' },
+    placedAt: { type: 'string', format: 'date-time' },
+    revision: { type: 'integer' },
   },
-  required: ['items', 'nextCursor'],
-} as const;
+  required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt', 'revision'],
+  additionalProperties: false,
+});
 
 export const myBidsSchema = {
   type: 'object',

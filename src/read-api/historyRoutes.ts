@@ -10,7 +10,7 @@ import {
   type RecordedEvent,
 } from '../events';
 import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
-import { auctionViewSchema, toAuctionView, viewFor } from '../projections';
+import { auctionViewSchema, publicEvent, toAuctionView, viewFor } from '../projections';
 import { auctionIdOf } from './queryRoutes';
 
 const EVENT_TYPES = Object.keys(auctionEventSchemas);
@@ -34,14 +34,6 @@ export const eventsQuerySchema = {
   additionalProperties: false,
 } as const;
 
-export const historyItem = (e: RecordedEvent) => ({
-  type: e.type,
-  data: e.data,
-  revision: Number(e.revision),
-  position: e.position,
-  recordedAt: e.recordedAt.toISOString(),
-});
-
 /** Pure: the auction as it stood after the events up to a time or a revision. */
 export function stateAt(
   events: RecordedEvent[],
@@ -62,7 +54,11 @@ const historyItemSchema = {
   type: 'object',
   properties: {
     type: { type: 'string', enum: EVENT_TYPES },
-    data: { type: 'object' },
+    data: {
+      type: 'object',
+      description: "The event's data, without the seller's reserve and the bidders' maximums",
+      not: { anyOf: [{ required: ['reservePrice'] }, { required: ['maxAmount'] }] },
+    },
     revision: { type: 'integer', minimum: 0 },
     position: { type: 'string' },
     recordedAt: { type: 'string', format: 'date-time' },
@@ -118,7 +114,7 @@ export function historyRoutes({
       problems: notFound,
     },
     async (req, res) => {
-      res.json({ items: (await streamOf(String(req.params.id))).map(historyItem) });
+      res.json({ items: (await streamOf(String(req.params.id))).map(publicEvent) });
     },
   );
 
@@ -188,7 +184,7 @@ export function historyRoutes({
         for (const e of page) {
           after = e.position;
           if (types && !types.includes(e.type)) continue;
-          const line = JSON.stringify({ stream: e.streamId, ...historyItem(e), metadata: e.metadata });
+          const line = JSON.stringify({ stream: e.streamId, ...publicEvent(e), metadata: e.metadata });
           if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(req, 'close')]);
           if (++sent >= limit || closed) break;
         }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isPosition } from '../events';
 import { renderStoredView } from '../projections';
 import type { HotViews } from './hotViews';
 
@@ -19,7 +20,11 @@ export function hotAuctionRoute(hot: HotViews) {
     const entry = hot.get(match[1]!, now);
     if (!entry) return false;
     const minPosition = req.headers['x-min-position'];
-    if (minPosition !== undefined && (typeof minPosition !== 'string' || entry.position < minPosition))
+    // A malformed header is express's to refuse (400), never to compare.
+    if (
+      minPosition !== undefined &&
+      (typeof minPosition !== 'string' || !isPosition(minPosition) || entry.position < minPosition)
+    )
       return false;
     const view = renderStoredView(entry.view, undefined, now);
     const body = typeof view === 'string' ? view : JSON.stringify(view);

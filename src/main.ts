@@ -18,6 +18,7 @@ import {
   createPool,
   createMetrics,
   createRedis,
+  answerClientError,
   apiDocsRoutes,
   buildOpenApi,
   httpShell,
@@ -324,6 +325,7 @@ export async function startApp(
       },
     ),
   );
+  server.on('clientError', answerClientError);
   if (config.roles.includes('api')) {
     gateway = realtimeGateway({
       server,

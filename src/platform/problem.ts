@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
 /** An expected failure with a stable code, answered as application/problem+json (RFC 9457). */
@@ -106,4 +107,30 @@ export function errorHandler(onBug: (error: unknown, req: Request) => void): Err
       new ProblemError(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side'),
     );
   };
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'HEADERS_TOO_LARGE', 'Request headers too large'],
+  HPE_URI_TOO_LONG: [414, 'URI_TOO_LONG', 'URI too long'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'REQUEST_TIMEOUT', 'Request timeout'],
+};
+
+/**
+ * For requests node's HTTP parser refuses before any handler runs (headers over 16 KiB, a
+ * malformed request line): a problem+json reply like every other refusal, then the connection
+ * closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+  const [status, code, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'BAD_REQUEST', 'Bad request'];
+  const body = JSON.stringify({
+    type: `https://errors.live-auctions.dev/${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    code,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

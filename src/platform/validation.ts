@@ -40,11 +40,24 @@ export function validationProblem(errors: FieldError[]): ProblemError {
   );
 }
 
+/**
+ * Strings holding a NUL character, which PostgreSQL cannot store in text or jsonb: refused up
+ * front, so that they never reach a query (where they would fail it).
+ */
+export function nulFields(value: unknown, path: string): FieldError[] {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? [{ field: path, message: 'must not contain NUL characters' }] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, inner]) => nulFields(inner, `${path}.${key}`));
+}
+
 /** Validates `req.body` against the schema; a failure is a 400 VALIDATION_FAILED naming each field. */
 export function validateBody(schema: SchemaObject): RequestHandler {
   const validate: ValidateFunction = ajv.compile(schema);
   return (req, _res, next) => {
     if (req.body === undefined) req.body = {};
+    const nul = nulFields(req.body, 'body');
+    if (nul.length) return next(validationProblem(nul));
     if (!validate(req.body)) return next(validationProblem(fieldErrors(validate.errors, 'body')));
     next();
   };
@@ -66,6 +79,8 @@ export function validateQuery(schema: SchemaObject): RequestHandler {
         return next(validationProblem([{ field: `query.${k}`, message: 'must be given once' }]));
       query[k] = v;
     }
+    const nul = nulFields(query, 'query');
+    if (nul.length) return next(validationProblem(nul));
     if (!validate(query)) return next(validationProblem(fieldErrors(validate.errors, 'query')));
     res.locals.query = query;
     next();

@@ -274,6 +274,34 @@ describe('security', () => {
       });
     }
 
+    // A NUL character cannot be stored by PostgreSQL: it is refused before any query (the fuzzer found it).
+    const nul = 'a\u0000b';
+    const withNul: Array<[string, string, unknown, string?]> = [
+      ['POST', '/auth/login', { email: nul, password: 'whatever!' }],
+      ['POST', '/auth/register', { email: 'nul@example.test', password: 'long enough', displayName: nul }],
+      [
+        'POST',
+        '/auctions',
+        {
+          title: nul,
+          currency: 'EUR',
+          startingPrice: 1,
+          endsAt: new Date(Date.now() + 60_000).toISOString(),
+        },
+        seller.token,
+      ],
+      ['POST', `/auctions/${auctionId}/cancel`, { reason: nul }, seller.token],
+      ['GET', `/auctions?cursor=${encodeURIComponent(nul)}`, undefined],
+    ];
+    for (const [method, path, body, token] of withNul) {
+      const res = await call(server.url, method, path, { body, token });
+      expect({ path, status: res.status, code: res.body.code }).toEqual({
+        path,
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+    }
+
     // Every table is still there and answering.
     expect((await call(server.url, 'GET', '/health/ready')).status).toBe(200);
     expect((await call(server.url, 'GET', '/me', { token: seller.token })).status).toBe(200);

@@ -35,6 +35,9 @@ export const DEFAULT_LIMITS = {
   /** A client that lets this much pile up unread is closed with 1013. */
   maxBufferedBytes: 1024 * 1024,
   pingIntervalMs: 30_000,
+  /** Messages a client may send: a bucket of `messageBurst` refilled at this rate. */
+  messagesPerSecond: 100,
+  messageBurst: 200,
 };
 
 interface Subscription {
@@ -48,6 +51,11 @@ interface Subscription {
 interface Client extends WebSocket {
   subscriptions: Map<string, Subscription>;
   alive: boolean;
+  /** Token bucket of the messages this client may still send, and when it was last refilled. */
+  allowance: number;
+  refilledAt: number;
+  /** When it was last told it is over the limit (at most once a second). */
+  limitedAt: number;
 }
 
 /**
@@ -184,8 +192,27 @@ export function realtimeGateway(deps: GatewayDeps) {
     }
   };
 
+  /** Takes one message from the client's bucket; false when it is empty. */
+  const allowed = (ws: Client, now: number) => {
+    ws.allowance = Math.min(
+      limits.messageBurst,
+      ws.allowance + ((now - ws.refilledAt) / 1000) * limits.messagesPerSecond,
+    );
+    ws.refilledAt = now;
+    if (ws.allowance < 1) return false;
+    ws.allowance -= 1;
+    return true;
+  };
+
   const onMessage = (ws: Client, data: RawData, isBinary: boolean) => {
     deps.onMessageReceived?.();
+    const now = Date.now();
+    if (!allowed(ws, now)) {
+      // Dropped, and said so at most once a second: the error must not amplify a flood.
+      if (now - ws.limitedAt < 1000) return;
+      ws.limitedAt = now;
+      return send(ws, errorFrame('RATE_LIMITED', `At most ${limits.messagesPerSecond} messages per second`));
+    }
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (isBinary) return send(ws, errorFrame('BINARY_NOT_SUPPORTED', 'Send JSON text messages'));
     if (size > limits.maxMessageBytes)
@@ -219,6 +246,9 @@ export function realtimeGateway(deps: GatewayDeps) {
       const ws = raw as Client;
       ws.subscriptions = new Map();
       ws.alive = true;
+      ws.allowance = limits.messageBurst;
+      ws.refilledAt = Date.now();
+      ws.limitedAt = 0;
       ws.on('pong', () => (ws.alive = true));
       ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
       ws.on('close', () => {

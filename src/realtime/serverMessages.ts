@@ -69,6 +69,7 @@ export const serverMessageSchemas = {
           'TOO_MANY_SUBSCRIPTIONS',
           'AUCTION_NOT_FOUND',
           'UNAVAILABLE',
+          'RATE_LIMITED',
         ],
       },
       message: { type: 'string' },

@@ -136,6 +136,23 @@ describe('WebSocket gateway', () => {
     expect((await client.closed).code).toBe(1009);
   });
 
+  it('drops a flood of messages past the rate limit, says so once, and keeps the connection', async () => {
+    const client = await connectWs(a.url);
+    for (let i = 0; i < 1000; i++) client.send({ type: 'ping' });
+    await client.until((m) => m.some((x) => x.code === 'RATE_LIMITED'));
+    await new Promise((r) => setTimeout(r, 300));
+    const pongs = client.messages.filter((m) => m.type === 'pong').length;
+    expect(pongs).toBeGreaterThanOrEqual(200); // the burst
+    expect(pongs).toBeLessThan(400); // and not much more than the refill while the flood lasted
+    expect(client.messages.filter((m) => m.code === 'RATE_LIMITED')).toHaveLength(1);
+    // The bucket refills: the connection is usable again.
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = client.messages.length;
+    client.send({ type: 'ping' });
+    await client.until((m) => m.length > before && m.at(-1)?.type === 'pong');
+    client.close();
+  });
+
   it('refuses an invalid token at the upgrade, accepts a valid one and none', async () => {
     await expect(connectWs(b.url, { token: 'garbage' })).rejects.toThrow(/401/);
     const forged = jwt.sign({ sub: alice.userId, roles: ['admin'] }, 'not-the-secret-not-the-secret-12345');

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import type { RecordedEvent } from '../events';
+import { auctionEventSchemas, type RecordedEvent } from '../events';
 import { viewFor, type AuctionView } from './auctionView';
 import type { AuctionChange } from './projectionStore';
 
@@ -11,6 +11,24 @@ export interface PublicEvent {
   position: string;
   recordedAt: string;
 }
+
+/** The published shape of a PublicEvent (OpenAPI, AsyncAPI, and the tests that check replies). */
+export const publicEventSchema = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', enum: Object.keys(auctionEventSchemas) },
+    data: {
+      type: 'object',
+      description: "The event's data, without the seller's reserve and the bidders' maximums",
+      not: { anyOf: [{ required: ['reservePrice'] }, { required: ['maxAmount'] }] },
+    },
+    revision: { type: 'integer', minimum: 0 },
+    position: { type: 'string' },
+    recordedAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['type', 'data', 'revision', 'position', 'recordedAt'],
+  additionalProperties: false,
+} as const;
 
 export interface ChangedAuction {
   auctionId: string;

@@ -10,7 +10,7 @@ import {
   type RecordedEvent,
 } from '../events';
 import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
-import { auctionViewSchema, publicEvent, toAuctionView, viewFor } from '../projections';
+import { auctionViewSchema, publicEvent, publicEventSchema, toAuctionView, viewFor } from '../projections';
 import { auctionIdOf } from './queryRoutes';
 
 const EVENT_TYPES = Object.keys(auctionEventSchemas);
@@ -50,33 +50,17 @@ export function stateAt(
   return { state, revision };
 }
 
-const historyItemSchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string', enum: EVENT_TYPES },
-    data: {
-      type: 'object',
-      description: "The event's data, without the seller's reserve and the bidders' maximums",
-      not: { anyOf: [{ required: ['reservePrice'] }, { required: ['maxAmount'] }] },
-    },
-    revision: { type: 'integer', minimum: 0 },
-    position: { type: 'string' },
-    recordedAt: { type: 'string', format: 'date-time' },
-  },
-  required: ['type', 'data', 'revision', 'position', 'recordedAt'],
-} as const;
-
 export const streamEventsSchema = {
   type: 'object',
-  properties: { items: { type: 'array', items: historyItemSchema } },
+  properties: { items: { type: 'array', items: publicEventSchema } },
   required: ['items'],
 } as const;
 
 export const logLineSchema = {
   type: 'object',
   description: 'One line of the NDJSON stream',
-  properties: { stream: { type: 'string' }, ...historyItemSchema.properties, metadata: { type: 'object' } },
-  required: ['stream', ...historyItemSchema.required, 'metadata'],
+  properties: { stream: { type: 'string' }, ...publicEventSchema.properties, metadata: { type: 'object' } },
+  required: ['stream', ...publicEventSchema.required, 'metadata'],
 } as const;
 
 interface Deps {

@@ -1,5 +1,4 @@
-import { auctionEventSchemas } from '../events';
-import { auctionViewSchema } from '../projections';
+import { auctionViewSchema, publicEventSchema } from '../projections';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 
@@ -25,22 +24,7 @@ export const serverMessageSchemas = {
     properties: {
       type: { const: 'auction.event' },
       auctionId: uuid,
-      event: {
-        type: 'object',
-        properties: {
-          type: { type: 'string', enum: Object.keys(auctionEventSchemas) },
-          data: {
-            type: 'object',
-            description: "The event's data; never the reserve price or a bidder's maximum",
-            not: { anyOf: [{ required: ['reservePrice'] }, { required: ['maxAmount'] }] },
-          },
-          revision: { type: 'integer', minimum: 0 },
-          position: { type: 'string' },
-          recordedAt: { type: 'string', format: 'date-time' },
-        },
-        required: ['type', 'data', 'revision', 'position', 'recordedAt'],
-        additionalProperties: false,
-      },
+      event: publicEventSchema,
       auction: auctionViewSchema,
     },
     required: ['type', 'auctionId', 'event', 'auction'],

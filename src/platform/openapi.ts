@@ -153,7 +153,6 @@ export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[]) {
   return {
     openapi: '3.1.0',
     info,
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [...new Set(specs.map((s) => s.tag))].map((name) => ({ name })),
     paths,
     components: {

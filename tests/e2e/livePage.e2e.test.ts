@@ -167,6 +167,27 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
   }, 60_000);
 });
 
+describeBrowser(`the API docs in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('renders every operation in Swagger UI, with no error or warning', async () => {
+    const server = await startTestApp({ label: 'docs' });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const problems = pageProblems(page);
+      await page.goto(`${server.url}/docs`);
+      await page.locator('.opblock').first().waitFor();
+      const documented = Object.values(server.app.openApi.paths).flatMap((ops) => Object.keys(ops)).length;
+      expect(await page.locator('.opblock').count()).toBe(documented);
+      expect(await page.locator('.errors-wrapper').count()).toBe(0);
+      expect(await page.textContent('body')).not.toMatch(/warning/i);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  }, 60_000);
+});
+
 async function expectText(page: Page, selector: string, text: string, timeout = 5000) {
   await page.locator(selector).filter({ hasText: text }).first().waitFor({ timeout });
 }

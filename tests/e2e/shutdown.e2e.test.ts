@@ -69,6 +69,9 @@ describe('graceful shutdown of the server process', () => {
     stop = true;
     await Promise.all(loops);
 
+    console.log(
+      `shutdown: ${acknowledged.length} bids acknowledged (${countBefore} before SIGTERM), exit ${code} after ${tookMs} ms`,
+    );
     expect(countBefore).toBeGreaterThan(20);
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(10_000);

@@ -194,6 +194,7 @@ describe('security', () => {
   });
 
   it('stores SQL-looking and unicode strings exactly, and answers bad ones with a 4xx', async () => {
+    const analyst = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: bidder.userId, roles: ['analyst'] });
     const nasty = [
       "Robert'); DROP TABLE accounts; --",
       '1 OR 1=1; SELECT * FROM events',
@@ -248,7 +249,24 @@ describe('security', () => {
         [`/auctions/${q}/bids`],
         [`/auctions/${auctionId}/bids?cursor=${q}`],
         [`/auctions/${auctionId}`, { 'X-Min-Position': encodeURIComponent(text) }],
+        [`/auctions/${auctionId}/state?at=${q}`, { authorization: `Bearer ${analyst}` }],
+        [`/auctions/${auctionId}/state?revision=${q}`, { authorization: `Bearer ${analyst}` }],
+        [`/events?after=${q}`, { authorization: `Bearer ${analyst}` }],
+        [`/events?types=${q}`, { authorization: `Bearer ${analyst}` }],
+        [`/events?limit=${q}`, { authorization: `Bearer ${analyst}` }],
       );
+    }
+    // As credentials: refused as such, never a 5xx.
+    for (const text of nasty) {
+      const login = await call(server.url, 'POST', '/auth/login', { body: { email: text, password: text } });
+      expect({ text, status: login.status }).toEqual({
+        text,
+        status: text.length > 128 || text === '' ? 400 : 401,
+      });
+      const sqlEmail = await call(server.url, 'POST', '/auth/login', {
+        body: { email: `x'--@example.test`, password: text || 'x' },
+      });
+      expect(sqlEmail.status).toBe(text.length > 128 ? 400 : 401);
     }
     for (const [path, headers] of probes) {
       const res = await fetch(`${server.url}${path}`, { headers });

@@ -139,8 +139,8 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     const me = await signUp(bidder, 'Wendy');
     const seller = await registerUser(server.url, 'seller');
     const rival = await registerUser(server.url, 'rival');
-    const winning = await createAuction(server.url, seller.token, { title: 'Clock', endsAt: inSeconds(4) });
-    const losing = await createAuction(server.url, seller.token, { title: 'Vase', endsAt: inSeconds(4) });
+    const winning = await createAuction(server.url, seller.token, { title: 'Clock', endsAt: inSeconds(8) });
+    const losing = await createAuction(server.url, seller.token, { title: 'Vase', endsAt: inSeconds(8) });
 
     for (const auctionId of [winning, losing]) {
       await bidder.goto(`/#/auction/${auctionId}`);
@@ -156,7 +156,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
 
     // Watching the winning auction, the page sees it close live.
     await bidder.goto(`/#/auction/${winning}`);
-    await expectText(bidder, '#a-status', 'closed', 10_000);
+    await expectText(bidder, '#a-status', 'closed', 20_000);
     await expectText(bidder, '#a-countdown', 'sold for');
 
     await bidder.click('text=My bids');

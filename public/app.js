@@ -235,9 +235,25 @@ function paintAuction(view) {
   if (hasReserve)
     $('a-reserve').textContent =
       `${money(view.reservePrice, view.currency)}${view.reserveMet ? ' (met)' : ''}`;
-  $('a-seller-note').hidden = !isSeller;
+  $('a-seller-note').hidden = !isSeller || !open;
+  $('a-result').hidden = view.status !== 'closed' && view.status !== 'cancelled';
+  $('a-result').textContent = resultText(view, me);
+  $('no-bids').hidden = view.bidCount > 0;
   $('a-login-note').hidden = Boolean(me) || !open;
   $('bid-form').hidden = !me || isSeller || !open;
+}
+
+/** What a closed auction means for whoever is looking at it. */
+function resultText(view, me) {
+  if (view.status === 'cancelled') return 'This auction was cancelled.';
+  if (view.status !== 'closed') return '';
+  if (view.outcome === 'sold') {
+    if (view.winnerId === me) return `You won this auction for ${money(view.finalPrice, view.currency)}.`;
+    if (view.sellerId === me) return `Sold for ${money(view.finalPrice, view.currency)}.`;
+    return `Sold to another bidder for ${money(view.finalPrice, view.currency)}.`;
+  }
+  if (view.outcome === 'reserve_not_met') return 'Closed: the reserve was not met, so nothing was sold.';
+  return 'Closed with no bids.';
 }
 
 function addBid(bid, currency, fresh) {

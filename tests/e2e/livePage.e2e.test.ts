@@ -158,6 +158,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     await bidder.goto(`/#/auction/${winning}`);
     await expectText(bidder, '#a-status', 'closed', 20_000);
     await expectText(bidder, '#a-countdown', 'sold for');
+    await expectText(bidder, '#a-result', 'You won this auction');
 
     await bidder.click('text=My bids');
     await expectText(bidder, `#my-bids tr[data-auction-id="${winning}"] .state-won`, 'won');

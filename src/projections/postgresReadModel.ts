@@ -14,7 +14,7 @@ interface AuctionRow {
 }
 
 /** What a batch writes, worked out in memory from the states it starts from. */
-function planBatch(current: Map<string, StoredAuction>, events: RecordedEvent[]) {
+export function planBatch(current: Map<string, StoredAuction>, events: RecordedEvent[]) {
   const { auctions, applied } = foldAuctions(current, events);
   const changedIds = [...new Set(applied.map((e) => auctionIdOf(e)!))];
   const auctionRows = changedIds.map((id) => {
@@ -49,11 +49,16 @@ function planBatch(current: Map<string, StoredAuction>, events: RecordedEvent[])
   >();
   for (const row of bidRows) {
     const key = `${row.bidder_id}:${row.auction_id}`;
+    const before = userBids.get(key);
+    // The latest placedAt, not the last in log order: two instances' bids can be appended out of
+    // their placedAt order, and the row must not depend on how the log was cut into batches
+    // (the statement below takes GREATEST across batches). Both are ISO strings in UTC.
+    const lastBidAt = before && before.last_bid_at > row.placed_at ? before.last_bid_at : row.placed_at;
     userBids.set(key, {
       user_id: row.bidder_id,
       auction_id: row.auction_id,
-      my_highest_bid: Math.max(userBids.get(key)?.my_highest_bid ?? 0, row.amount),
-      last_bid_at: row.placed_at,
+      my_highest_bid: Math.max(before?.my_highest_bid ?? 0, row.amount),
+      last_bid_at: lastBidAt,
     });
   }
   return {

@@ -1,0 +1,66 @@
+/**
+ * A read model row must not depend on how the log was cut into batches: the chaos run found
+ * `user_bids.last_bid_at` taking the last bid in log order within a batch (a rebuild is one big
+ * batch) but the latest across batches. Bids from two instances are appended out of their
+ * placedAt order.
+ */
+import type { RecordedEvent } from '../../src/events';
+import { planBatch } from '../../src/projections/postgresReadModel';
+
+const auctionId = '01a21391-7709-77fd-abdf-7473c4fa8887';
+const bidderId = '01a21391-761e-7214-a1d1-ad475e76d21e';
+let position = 0;
+const recorded = (type: string, data: object, revision: number): RecordedEvent => ({
+  id: `e${revision}`,
+  streamId: `auction-${auctionId}`,
+  revision: BigInt(revision),
+  position: String(++position).padStart(20, '0'),
+  type,
+  data,
+  metadata: {} as RecordedEvent['metadata'],
+  recordedAt: new Date('2026-11-25T16:37:33.300Z'),
+});
+const created = recorded(
+  'AuctionCreated',
+  {
+    auctionId,
+    sellerId: '01a21391-0000-7000-8000-000000000000',
+    title: 'Lamp',
+    description: '',
+    currency: 'EUR',
+    startingPrice: 100,
+    reservePrice: null,
+    minIncrement: 10,
+    startsAt: '2026-11-25T16:00:00.000Z',
+    endsAt: '2026-11-25T18:00:00.000Z',
+    softClose: null,
+    createdAt: '2026-11-25T16:00:00.000Z',
+  },
+  0,
+);
+const bid = (revision: number, amount: number, placedAt: string) =>
+  recorded(
+    'BidPlaced',
+    { bidId: `0000000${revision}-0000-4000-8000-000000000000`, bidderId, amount, auto: false, placedAt },
+    revision,
+  );
+
+describe('the PostgreSQL read model plan', () => {
+  it('keeps the latest placedAt of a user on an auction, whatever the order in the batch', () => {
+    // Appended second, placed first: the other instance's command was decided earlier.
+    const events = [
+      created,
+      bid(1, 200, '2026-11-25T16:37:33.209Z'),
+      bid(2, 300, '2026-11-25T16:37:33.204Z'),
+    ];
+    const { userBidRows } = planBatch(new Map(), events);
+    expect(userBidRows).toEqual([
+      {
+        user_id: bidderId,
+        auction_id: auctionId,
+        my_highest_bid: 300,
+        last_bid_at: '2026-11-25T16:37:33.209Z',
+      },
+    ]);
+  });
+});

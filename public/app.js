@@ -197,15 +197,30 @@ function paintCard(view) {
 
 // One auction, watched live.
 let watched;
+/**
+ * A link to an auction created a moment ago (by someone else) can arrive before the read models
+ * show it: a 404 is retried for a few seconds before the page believes it.
+ */
+async function withPatience(load) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await load();
+    } catch (error) {
+      if (error.status !== 404 || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+}
+
 async function showAuction(auctionId) {
   show('auction');
   say('bid-result', '');
   $('bid-list').replaceChildren();
   watched = undefined;
-  const [{ data: view }, { data: bids }] = await Promise.all([
-    api('GET', `/auctions/${auctionId}`),
-    api('GET', `/auctions/${auctionId}/bids?limit=100`),
-  ]);
+  const [{ data: view }, { data: bids }] = await withPatience(() =>
+    Promise.all([api('GET', `/auctions/${auctionId}`), api('GET', `/auctions/${auctionId}/bids?limit=100`)]),
+  );
+  if (current.id !== auctionId) return; // the reader moved on meanwhile
   watched = view;
   for (const bid of bids.items.slice().reverse()) addBid(bid, view.currency, false);
   paintAuction(view);

@@ -6,7 +6,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, pageProblems } from '../support/browser';
-import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
 /** The page's globals, for code run inside it (the tests compile without the DOM types). */
 type BrowserGlobals = { localStorage: { getItem(key: string): string | null } };
@@ -139,8 +139,20 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     const me = await signUp(bidder, 'Wendy');
     const seller = await registerUser(server.url, 'seller');
     const rival = await registerUser(server.url, 'rival');
-    const winning = await createAuction(server.url, seller.token, { title: 'Clock', endsAt: inSeconds(8) });
-    const losing = await createAuction(server.url, seller.token, { title: 'Vase', endsAt: inSeconds(8) });
+    // Created through the API by someone else; the page is opened once the read models show them
+    // (a page opened earlier waits for them too, but logs the 404s it retried).
+    const createVisible = async (title: string) => {
+      const created = await call(server.url, 'POST', '/auctions', {
+        token: seller.token,
+        body: { title, currency: 'EUR', startingPrice: 1000, minIncrement: 100, endsAt: inSeconds(8) },
+      });
+      const shown = await call(server.url, 'GET', `/auctions/${created.body.auctionId}`, {
+        headers: { 'X-Min-Position': created.body.position as string },
+      });
+      expect(shown.status).toBe(200);
+      return created.body.auctionId as string;
+    };
+    const [winning, losing] = await Promise.all([createVisible('Clock'), createVisible('Vase')]);
 
     for (const auctionId of [winning, losing]) {
       await bidder.goto(`/#/auction/${auctionId}`);

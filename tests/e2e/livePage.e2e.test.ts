@@ -144,7 +144,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     const createVisible = async (title: string) => {
       const created = await call(server.url, 'POST', '/auctions', {
         token: seller.token,
-        body: { title, currency: 'EUR', startingPrice: 1000, minIncrement: 100, endsAt: inSeconds(8) },
+        body: { title, currency: 'EUR', startingPrice: 1000, minIncrement: 100, endsAt: inSeconds(12) },
       });
       const shown = await call(server.url, 'GET', `/auctions/${created.body.auctionId}`, {
         headers: { 'X-Min-Position': created.body.position as string },
@@ -168,7 +168,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
 
     // Watching the winning auction, the page sees it close live.
     await bidder.goto(`/#/auction/${winning}`);
-    await expectText(bidder, '#a-status', 'closed', 20_000);
+    await expectText(bidder, '#a-status', 'closed', 25_000);
     await expectText(bidder, '#a-countdown', 'sold for');
     await expectText(bidder, '#a-result', 'You won this auction');
 
@@ -201,6 +201,6 @@ describeBrowser(`the API docs in Chromium${skipReason ? ` (skipped: ${skipReason
   }, 60_000);
 });
 
-async function expectText(page: Page, selector: string, text: string, timeout = 5000) {
+async function expectText(page: Page, selector: string, text: string, timeout = 10_000) {
   await page.locator(selector).filter({ hasText: text }).first().waitFor({ timeout });
 }

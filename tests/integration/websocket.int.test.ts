@@ -83,6 +83,9 @@ describe('WebSocket gateway', () => {
     const auctionId = await createAuction(a.url, seller.token, { minIncrement: 10 });
     const first = await connectWs(a.url);
     first.send({ type: 'subscribe', auctionId });
+    // Bid only once subscribed: a bid the subscription's first view already shows comes as that
+    // view, not as an event (the protocol), and the test waits for the event.
+    await first.until((m) => m.some((x) => x.type === 'subscribed'));
     await bid(a.url, auctionId, alice.token, { amount: 1000 });
     await first.until(() => revisionsOf(first.events(auctionId)).includes(1));
     first.close();

@@ -317,7 +317,7 @@ export async function startApp(
   const server = createServer(
     shell.fast(
       '/auctions/:id',
-      (req, res, headers) => !draining && hotRoute(req, res, headers),
+      (req) => (draining ? undefined : hotRoute(req)),
       (req, res) => {
         // While stopping, a request on a kept-alive connection is answered and the connection closed.
         if (draining) res.setHeader('Connection', 'close');

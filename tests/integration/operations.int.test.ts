@@ -62,6 +62,18 @@ describe('operations', () => {
     const allowed = await fetch(`${server.url}/auctions`, { headers: { Origin: 'https://shop.example' } });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(allowed.headers.get('access-control-expose-headers')).toContain('X-Projection-Position');
+    // The in-memory hot route too (the second read is served from memory).
+    const seller = await registerUser(server.url, 'seller');
+    const auctionId = await createAuction(server.url, seller.token);
+    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 2; i++) {
+      const hot = await fetch(`${server.url}/auctions/${auctionId}`, {
+        headers: { Origin: 'https://shop.example' },
+      });
+      expect(hot.status).toBe(200);
+      expect(hot.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+      expect(hot.headers.get('content-security-policy')).toBeTruthy();
+    }
     const other = await fetch(`${server.url}/auctions`, { headers: { Origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${server.url}/auctions/x/bids`, {

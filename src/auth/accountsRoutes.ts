@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ProblemError, apiRouter, type DocumentedRouter } from '../platform';
+import { ProblemError, apiRouter, type DocumentedRouter, uuidSchema } from '../platform';
 import { EmailTakenError, type AccountsStore } from './accountsStore';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenIssuer } from './tokens';
@@ -26,11 +26,12 @@ export const loginSchema = {
   additionalProperties: false,
 } as const;
 
-const uuid = { type: 'string', format: 'uuid' } as const;
-
 export const sessionSchema = {
   type: 'object',
-  properties: { userId: uuid, token: { type: 'string', description: 'A JWT for the Authorization header' } },
+  properties: {
+    userId: uuidSchema,
+    token: { type: 'string', description: 'A JWT for the Authorization header' },
+  },
   required: ['userId', 'token'],
   additionalProperties: false,
 } as const;
@@ -38,7 +39,7 @@ export const sessionSchema = {
 export const meSchema = {
   type: 'object',
   properties: {
-    userId: uuid,
+    userId: uuidSchema,
     email: { type: 'string' },
     displayName: { type: 'string' },
     roles: { type: 'array', items: { type: 'string', enum: ['bidder', 'analyst', 'admin'] } },

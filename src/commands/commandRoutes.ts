@@ -8,6 +8,7 @@ import {
   type DocumentedRouter,
   type FieldError,
   type RouteSpec,
+  uuidSchema,
 } from '../platform';
 import { AuctionRuleError, type AuctionCommand } from './auction';
 import type { AuctionReply } from './auctionStreamFold';
@@ -61,12 +62,11 @@ export const cancelAuctionSchema = {
   additionalProperties: false,
 } as const;
 
-const uuid = { type: 'string', format: 'uuid' } as const;
 const position = { type: 'string', description: 'Send as X-Min-Position to read your own write' } as const;
 
 export const commandReplySchema = {
   type: 'object',
-  properties: { auctionId: uuid, revision: { type: 'integer', minimum: 0 }, position },
+  properties: { auctionId: uuidSchema, revision: { type: 'integer', minimum: 0 }, position },
   required: ['auctionId', 'revision', 'position'],
   additionalProperties: false,
 } as const;
@@ -75,7 +75,7 @@ export const bidReplySchema = {
   type: 'object',
   properties: {
     ...commandReplySchema.properties,
-    bidId: uuid,
+    bidId: uuidSchema,
     amount: { type: 'integer' },
     status: {
       type: 'string',
@@ -83,7 +83,7 @@ export const bidReplySchema = {
       description: 'outbid: recorded, but a standing proxy bid outbid it at once',
     },
     currentPrice: { type: 'integer' },
-    leadingBidderId: uuid,
+    leadingBidderId: uuidSchema,
     endsAt: { type: 'string', format: 'date-time' },
   },
   required: [

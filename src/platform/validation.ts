@@ -10,6 +10,9 @@ export const ajv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaul
   'uuid',
 ]);
 
+/** The JSON schema of an id (a UUID), shared by every published schema. */
+export const uuidSchema = { type: 'string', format: 'uuid' } as const;
+
 export interface FieldError {
   field: string;
   message: string;

@@ -1,5 +1,6 @@
 import { minimumBid, type Auction } from '../commands/auction';
 import type { AuctionOutcome } from '../events';
+import { uuidSchema } from '../platform';
 
 /** What clients see of an auction (api.md). `reservePrice` is kept here and shown only to the seller. */
 export interface AuctionView {
@@ -76,15 +77,14 @@ export function refreshStatus(view: AuctionView, now: number): AuctionView {
 }
 
 const nullable = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type, 'null'] });
-const uuid = { type: 'string', format: 'uuid' } as const;
 const money = { type: 'integer', minimum: 0 } as const;
 
 /** The published shape of AuctionView (OpenAPI, AsyncAPI, and the tests that check replies). */
 export const auctionViewSchema = {
   type: 'object',
   properties: {
-    auctionId: uuid,
-    sellerId: uuid,
+    auctionId: uuidSchema,
+    sellerId: uuidSchema,
     title: { type: 'string' },
     description: { type: 'string' },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
@@ -92,7 +92,7 @@ export const auctionViewSchema = {
     minIncrement: nullable({ type: 'integer', minimum: 1 }),
     currentPrice: nullable(money),
     minimumBid: nullable(money),
-    leadingBidderId: nullable(uuid),
+    leadingBidderId: nullable(uuidSchema),
     bidCount: { type: 'integer', minimum: 0 },
     reserveMet: { type: ['boolean', 'null'], description: 'null when there is no reserve' },
     reservePrice: nullable({ ...money, description: 'Only ever shown to the seller' }),
@@ -100,7 +100,7 @@ export const auctionViewSchema = {
     endsAt: { type: 'string', format: 'date-time' },
     status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
     outcome: { type: ['string', 'null'], enum: ['sold', 'reserve_not_met', 'no_bids', null] },
-    winnerId: nullable(uuid),
+    winnerId: nullable(uuidSchema),
     finalPrice: nullable(money),
     revision: { type: 'integer', minimum: 0 },
   },

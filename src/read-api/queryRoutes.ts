@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
+import { ProblemError, apiRouter, validationProblem, type DocumentedRouter, uuidSchema } from '../platform';
 import {
   auctionViewSchema,
   renderStoredView,
@@ -37,7 +37,6 @@ export const listBidsQuerySchema = {
 
 export const emptyQuerySchema = { type: 'object', additionalProperties: false } as const;
 
-const uuid = { type: 'string', format: 'uuid' } as const;
 const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page' } as const;
 
 /** A page of a list: its items and the cursor of the next page. */
@@ -53,8 +52,8 @@ export const auctionListSchema = pageOf(auctionViewSchema);
 export const bidListSchema = pageOf({
   type: 'object',
   properties: {
-    bidId: uuid,
-    bidderId: uuid,
+    bidId: uuidSchema,
+    bidderId: uuidSchema,
     amount: { type: 'integer' },
     auto: { type: 'boolean', description: 'Placed by proxy bidding for the bidder' },
     placedAt: { type: 'string', format: 'date-time' },
@@ -72,7 +71,7 @@ export const myBidsSchema = {
       items: {
         type: 'object',
         properties: {
-          auctionId: uuid,
+          auctionId: uuidSchema,
           title: { type: 'string' },
           currency: { type: 'string' },
           myHighestBid: { type: 'integer' },

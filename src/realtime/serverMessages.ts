@@ -1,6 +1,5 @@
 import { auctionViewSchema, publicEventSchema } from '../projections';
-
-const uuid = { type: 'string', format: 'uuid' } as const;
+import { uuidSchema } from '../platform';
 
 /** Server -> client messages of the WebSocket protocol: published in docs/asyncapi.json and checked by tests. */
 export const serverMessageSchemas = {
@@ -10,7 +9,7 @@ export const serverMessageSchemas = {
       'The auction as it stands. With afterRevision, the events after it follow, in order, before any live message.',
     properties: {
       type: { const: 'subscribed' },
-      auctionId: uuid,
+      auctionId: uuidSchema,
       auction: auctionViewSchema,
       serverTime: { type: 'string', format: 'date-time', description: 'Correct countdowns by this clock' },
     },
@@ -23,7 +22,7 @@ export const serverMessageSchemas = {
       'One event, in revision order per auction, once the read model shows it, with the view after it.',
     properties: {
       type: { const: 'auction.event' },
-      auctionId: uuid,
+      auctionId: uuidSchema,
       event: publicEventSchema,
       auction: auctionViewSchema,
     },
@@ -32,7 +31,7 @@ export const serverMessageSchemas = {
   },
   unsubscribed: {
     type: 'object',
-    properties: { type: { const: 'unsubscribed' }, auctionId: uuid },
+    properties: { type: { const: 'unsubscribed' }, auctionId: uuidSchema },
     required: ['type', 'auctionId'],
     additionalProperties: false,
   },
@@ -57,7 +56,7 @@ export const serverMessageSchemas = {
         ],
       },
       message: { type: 'string' },
-      auctionId: uuid,
+      auctionId: uuidSchema,
     },
     required: ['type', 'code', 'message'],
     additionalProperties: false,

@@ -13,6 +13,8 @@ type BrowserGlobals = { localStorage: { getItem(key: string): string | null } };
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`\n!! Browser e2e SKIPPED: ${skipReason}\n`);
+// Skipped only off CI when no Chromium is installed (browserSkipReason throws on CI instead); the
+// reason is printed above and carried in the suite's name.
 const describeBrowser = skipReason ? describe.skip : describe;
 
 describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {

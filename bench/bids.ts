@@ -20,7 +20,7 @@ import {
   startBare,
   startBaseline,
   startOurs,
-  stopAll,
+  runBench,
 } from './servers';
 
 const DUR = Number(process.env.DUR ?? 10);
@@ -156,11 +156,4 @@ async function main() {
   }
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    stopAll();
-  });
+runBench(main);

@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import autocannon from 'autocannon';
-import { BASELINE, OURS, median, startBaseline, startOurs, stopAll } from './servers';
+import { BASELINE, OURS, median, startBaseline, startOurs, runBench } from './servers';
 
 const DUR = Number(process.env.DUR ?? 10);
 const CONN = Number(process.env.CONN ?? 50);
@@ -77,9 +77,4 @@ async function main() {
   console.log(`ours/lock = ${(median(ours.map((r) => r.rps)) / median(lock.map((r) => r.rps))).toFixed(2)}x`);
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(stopAll);
+runBench(main);

@@ -151,3 +151,17 @@ export async function metricQuantile(
     .find((l) => l.startsWith(`${metric}{`) && l.includes(labels) && l.includes(`quantile="${quantile}"`));
   return line ? Number(line.split(' ').at(-1)) : undefined;
 }
+
+/** Runs a benchmark's main, then stops every server it started, whatever happened. */
+export function runBench(main: () => Promise<void>) {
+  main()
+    .catch((error) => {
+      console.error(error);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      stopAll();
+      // Clients the bench opened (sockets, agents) must not keep the process alive.
+      setTimeout(() => process.exit(), 500).unref();
+    });
+}

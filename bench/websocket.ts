@@ -8,7 +8,7 @@ import os from 'node:os';
 import jwt from 'jsonwebtoken';
 import { v7 as uuidv7 } from 'uuid';
 import WebSocket from 'ws';
-import { OURS, SECRET, startOurs, stopAll } from './servers';
+import { OURS, SECRET, startOurs, runBench } from './servers';
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const DUR = Number(process.env.DUR ?? 10);
@@ -134,12 +134,4 @@ async function main() {
   for (const ws of idle) ws.terminate();
 }
 
-main()
-  .catch((error) => {
-    console.error(error);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    stopAll();
-    setTimeout(() => process.exit(), 500);
-  });
+runBench(main);

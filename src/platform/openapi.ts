@@ -1,5 +1,5 @@
 import type { SchemaObject } from 'ajv';
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { apiRouter, guardDocOf, type DocumentedRouter, type GuardDoc, type RouteSpec } from './apiRouter';
 
@@ -182,22 +182,17 @@ export function apiDocsRoutes(getDocument: () => OpenApiDocument): DocumentedRou
       res.json(getDocument());
     },
   );
-  let swagger: RequestHandler[] | undefined;
+  // Built on the first visit, once the document holds every route.
+  let swagger: Router | undefined;
   const ui: RequestHandler = (req, res, next) => {
-    const document = getDocument();
-    swagger ??= [
-      ...swaggerUi.serveFiles(document),
-      swaggerUi.setup(document, { customSiteTitle: `${document.info.title} API` }),
-    ];
-    const [first, ...rest] = swagger;
-    // Runs the chain: serveFiles' static handlers, then the page.
-    const run = (handlers: RequestHandler[], error?: unknown): void => {
-      if (error !== undefined) return next(error);
-      const [handler, ...others] = handlers;
-      if (!handler) return next();
-      void handler(req, res, (err?: unknown) => run(others, err));
-    };
-    run([first!, ...rest]);
+    if (!swagger) {
+      const document = getDocument();
+      swagger = Router().use(
+        swaggerUi.serveFiles(document),
+        swaggerUi.setup(document, { customSiteTitle: `${document.info.title} API` }),
+      );
+    }
+    swagger(req, res, next);
   };
   router.use('/docs', ui);
   return router;

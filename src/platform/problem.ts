@@ -15,19 +15,20 @@ export class ProblemError extends Error {
   }
 }
 
+/** The RFC 9457 body of a problem. */
+export function problemBody(problem: ProblemError) {
+  return {
+    type: `https://errors.live-auctions.dev/${problem.code.toLowerCase().replace(/_/g, '-')}`,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail ? { detail: problem.detail } : {}),
+    code: problem.code,
+    ...problem.extra,
+  };
+}
+
 export function sendProblem(res: Response, problem: ProblemError): void {
-  const slug = problem.code.toLowerCase().replace(/_/g, '-');
-  res
-    .status(problem.status)
-    .type('application/problem+json')
-    .json({
-      type: `https://errors.live-auctions.dev/${slug}`,
-      title: problem.title,
-      status: problem.status,
-      ...(problem.detail ? { detail: problem.detail } : {}),
-      code: problem.code,
-      ...problem.extra,
-    });
+  res.status(problem.status).type('application/problem+json').json(problemBody(problem));
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -123,12 +124,7 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
   const [status, code, title] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'BAD_REQUEST', 'Bad request'];
-  const body = JSON.stringify({
-    type: `https://errors.live-auctions.dev/${code.toLowerCase().replace(/_/g, '-')}`,
-    title,
-    status,
-    code,
-  });
+  const body = JSON.stringify(problemBody(new ProblemError(status, code, title)));
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,

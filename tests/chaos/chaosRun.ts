@@ -250,7 +250,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await at(0.72);
     await restart(0);
     await at(0.8);
-    await restartPostgres(options.realFaults, database.url, pool);
+    await restartPostgres(options.realFaults, database.url);
     fault(
       options.realFaults
         ? 'PostgreSQL restarted'
@@ -280,7 +280,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       30_000,
       'every ended auction to close',
     ).catch(() => undefined);
-    await checkLog(report, store, acknowledged, await streams());
+    checkLog(report, acknowledged, await streams());
     await checkCloses(report, await streams());
     await checkReadModels(report, database.url, redis, prefix, store, auctions);
 
@@ -311,7 +311,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-async function restartPostgres(real: boolean, databaseUrl: string, pool: Pool) {
+async function restartPostgres(real: boolean, databaseUrl: string) {
   if (real) {
     const version = readdirSync('/etc/postgresql')[0]!;
     await run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart']);
@@ -322,13 +322,11 @@ async function restartPostgres(real: boolean, databaseUrl: string, pool: Pool) {
     'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
   );
   await admin.end();
-  void pool;
 }
 
 /** Every acknowledged bid is in the log exactly once, and no command was applied twice. */
-async function checkLog(
+function checkLog(
   report: ChaosReport,
-  store: EventStore,
   acknowledged: Map<string, string>,
   streams: Map<string, RecordedEvent[]>,
 ) {
@@ -346,7 +344,6 @@ async function checkLog(
   for (const bidId of acknowledged.keys()) if (!seen.has(bidId)) report.lost.push(bidId);
   for (const [bidId, n] of seen) if (n > 1) report.duplicated.push(`${bidId} x${n}`);
   for (const [key, n] of byKey) if (n > 1) report.appliedTwice.push(`Idempotency-Key ${key} x${n}`);
-  void store;
 }
 
 /** Every ended auction closed once, with the outcome its bids and reserve call for. */

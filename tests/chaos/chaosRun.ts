@@ -280,12 +280,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       30_000,
       'every ended auction to close',
     ).catch(() => undefined);
-    checkLog(report, acknowledged, await streams());
-    await checkCloses(report, await streams());
+    // The load has stopped and the closes are in: the log is final, read once.
+    const finalLog = await streams();
+    checkLog(report, acknowledged, finalLog);
+    checkCloses(report, finalLog);
     await checkReadModels(report, database.url, redis, prefix, store, auctions);
 
     // Watchers: everything up to each stream's end, without a gap.
-    const finalRevision = new Map([...(await streams())].map(([id, events]) => [id, events.length - 1]));
+    const finalRevision = new Map([...finalLog].map(([id, events]) => [id, events.length - 1]));
     await waitUntil(
       async () => watchers.every((w) => auctions.every((id) => w.last.get(id) === finalRevision.get(id))),
       15_000,
@@ -347,7 +349,7 @@ function checkLog(
 }
 
 /** Every ended auction closed once, with the outcome its bids and reserve call for. */
-async function checkCloses(report: ChaosReport, streams: Map<string, RecordedEvent[]>) {
+function checkCloses(report: ChaosReport, streams: Map<string, RecordedEvent[]>) {
   for (const [id, events] of streams) {
     let state: AuctionState = null;
     let closes = 0;

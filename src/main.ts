@@ -12,6 +12,7 @@ import {
   Config,
   Logger,
   type OpenApiDocument,
+  type RateLimitConfig,
   createHttpApp,
   createKnex,
   createLogger,
@@ -56,7 +57,7 @@ import {
   type RealtimeGateway,
 } from './realtime';
 import { Queue } from 'bullmq';
-import type { Express, Router } from 'express';
+import type { Express, Request, Router } from 'express';
 import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
@@ -103,10 +104,8 @@ export interface StartOptions {
 }
 
 /** The close queue answers, and says how much is waiting and failing in it. */
-const queueCheck = (queue: Queue<CloseJobData>) => async () => {
-  const counts = await queue.getJobCounts('delayed', 'waiting', 'active', 'failed');
-  return { ...counts };
-};
+const queueCheck = (queue: Queue<CloseJobData>) => () =>
+  queue.getJobCounts('delayed', 'waiting', 'active', 'failed');
 
 async function waitForRedis(redis: Redis, timeoutMs: number) {
   if (redis.status === 'ready') return;
@@ -238,27 +237,18 @@ export async function startApp(
   await changeFeed.ready;
   const postgresCheckpoint = postgresReadModel(knex);
 
-  const limited = (name: string) => metrics.rateLimited.inc({ limit: name });
-  const authRateLimit =
-    config.authRateLimit &&
+  const limit = (name: string, settings: RateLimitConfig | undefined, keyOf: (req: Request) => string) =>
+    settings &&
     rateLimit({
-      ...config.authRateLimit,
-      name: 'auth',
+      ...settings,
+      name,
       redis,
       keyPrefix: prefix,
-      keyOf: (req) => req.ip ?? 'unknown',
-      onLimited: limited,
+      keyOf,
+      onLimited: () => metrics.rateLimited.inc({ limit: name }),
     });
-  const bidRateLimit =
-    config.bidRateLimit &&
-    rateLimit({
-      ...config.bidRateLimit,
-      name: 'bids',
-      redis,
-      keyPrefix: prefix,
-      keyOf: (req) => req.auth!.userId,
-      onLimited: limited,
-    });
+  const authRateLimit = limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown');
+  const bidRateLimit = limit('bids', config.bidRateLimit, (req) => req.auth!.userId);
 
   const routers: Router[] = [
     metricsRoutes(metrics),

@@ -47,8 +47,16 @@ function outcomeText(view) {
   return 'closed: no bids';
 }
 
-// The position of our last command: reads wait until the read models show it (read your writes).
+// The highest log position this page has seen: in a command reply, an X-Projection-Position
+// or a live event. Every read sends it as X-Min-Position, so the server answers from a read
+// model at least that far along: the page reads its own writes and never goes back in time
+// from one route (or read model) to the next.
 let lastPosition;
+
+function sawPosition(position) {
+  if (typeof position === 'string' && position && (!lastPosition || position > lastPosition))
+    lastPosition = position;
+}
 
 async function api(method, path, body, headers = {}) {
   const init = { method, headers: { ...headers } };
@@ -59,6 +67,7 @@ async function api(method, path, body, headers = {}) {
     init.body = JSON.stringify(body);
   }
   const res = await fetch(path, init);
+  sawPosition(res.headers.get('x-projection-position'));
   const data = res.headers.get('content-type')?.includes('json') ? await res.json() : undefined;
   if (res.status === 401 && session.token && path !== '/auth/login') {
     session.clear();
@@ -69,7 +78,7 @@ async function api(method, path, body, headers = {}) {
     Object.assign(error, { status: res.status, code: data?.code, problem: data });
     throw error;
   }
-  if (method !== 'GET' && typeof data?.position === 'string') lastPosition = data.position;
+  if (method !== 'GET') sawPosition(data?.position);
   return { data };
 }
 
@@ -217,9 +226,11 @@ async function showAuction(auctionId) {
   say('bid-result', '');
   $('bid-list').replaceChildren();
   watched = undefined;
-  const [{ data: view }, { data: bids }] = await withPatience(() =>
-    Promise.all([api('GET', `/auctions/${auctionId}`), api('GET', `/auctions/${auctionId}/bids?limit=100`)]),
-  );
+  // One after the other: the bids are read at least as far along the log as the view.
+  const [{ data: view }, { data: bids }] = await withPatience(async () => {
+    const auction = await api('GET', `/auctions/${auctionId}`);
+    return [auction, await api('GET', `/auctions/${auctionId}/bids?limit=100`)];
+  });
   if (current.id !== auctionId) return; // the reader moved on meanwhile
   watched = view;
   for (const bid of bids.items.slice().reverse()) addBid(bid, view.currency, false);
@@ -282,6 +293,7 @@ function addBid(bid, currency, fresh) {
 
 live.listeners.add((message) => {
   if (message.type !== 'auction.event' && message.type !== 'subscribed') return;
+  sawPosition(message.event?.position);
   // Pushed views are public: the seller keeps the reserve their own GET showed them.
   const reserve = watched?.auctionId === message.auction.auctionId ? watched.reservePrice : undefined;
   const view = reserve === undefined ? message.auction : { ...message.auction, reservePrice: reserve };

@@ -10,7 +10,7 @@ import type { HotViews } from './hotViews';
 
 type RedisAuctionViews = ReturnType<typeof redisAuctionViews>;
 import { decodeCursor, type AuctionQueries } from './auctionQueries';
-import { awaitReadModel, minPositionOf, readModelDocs } from './consistency';
+import { awaitPosition, awaitReadModel, backOff, minPositionOf, reached, readModelDocs } from './consistency';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,9 +105,11 @@ const ok = (description: string, schema: object) => ({
 const sendView = (res: Response, view: string | AuctionView) =>
   typeof view === 'string' ? res.type('application/json').send(view) : res.json(view);
 
+const auctionNotFound = () =>
+  new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
+
 export function auctionIdOf(id: string): string {
-  if (!UUID.test(id))
-    throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
+  if (!UUID.test(id)) throw auctionNotFound();
   return id.toLowerCase();
 }
 
@@ -160,6 +162,7 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
 
   // The hot path: this process's memory (kept current by the change feed), else one Redis
   // round trip, else PostgreSQL when Redis is behind what the client needs, lost it, or is away.
+  // Whichever model first reaches the client's X-Min-Position answers, within one 5 s bound.
   route(
     {
       ...common,
@@ -178,32 +181,51 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
       const now = clock().getTime();
       const viewer = req.auth?.userId;
       const hot = deps.hot.get(auctionId, now);
-      if (hot && (!minPosition || hot.position >= minPosition)) {
+      if (hot && reached(hot.position, minPosition)) {
         res.setHeader('X-Projection-Position', hot.position);
         return void sendView(res, renderStoredView(hot.view, viewer, now));
       }
-      try {
-        const { checkpoint, view } = await deps.redis.fetch(auctionId);
-        if (view && checkpoint && (!minPosition || checkpoint >= minPosition)) {
-          deps.hot.set(auctionId, { ...view, position: checkpoint }, now);
-          res.setHeader('X-Projection-Position', checkpoint);
-          return void sendView(res, renderStoredView(view, viewer, now));
+      const wait = backOff(res);
+      for (;;) {
+        const fromRedis = await deps.redis.fetch(auctionId).catch(() => undefined); // away: PostgreSQL answers
+        const redisReached =
+          fromRedis?.checkpoint !== undefined && reached(fromRedis.checkpoint, minPosition);
+        if (fromRedis?.view && redisReached) {
+          deps.hot.set(auctionId, { ...fromRedis.view, position: fromRedis.checkpoint! }, now);
+          res.setHeader('X-Projection-Position', fromRedis.checkpoint!);
+          return void sendView(res, renderStoredView(fromRedis.view, viewer, now));
         }
-        if (minPosition && (checkpoint ?? '') < minPosition) {
-          await awaitReadModel(req, res, deps.redis.checkpoint);
-          const again = await deps.redis.fetch(auctionId);
-          if (again.view) return void sendView(res, renderStoredView(again.view, viewer, now));
+        const position = await deps.postgresPosition();
+        if (reached(position, minPosition)) {
+          const view = await queries.get(auctionId, viewer, new Date(now));
+          res.setHeader('X-Projection-Position', position ?? '');
+          if (view) return void res.json(view);
+          // Redis has no view either, or it would have answered: neither model knows the auction.
+          throw auctionNotFound();
         }
-      } catch (error) {
-        // Redis lagging or unreachable: PostgreSQL answers. A bad header stays a 400.
-        if (error instanceof ProblemError && error.code === 'VALIDATION_FAILED') throw error;
+        if (redisReached) {
+          res.setHeader('X-Projection-Position', fromRedis.checkpoint!);
+          throw auctionNotFound();
+        }
+        await wait();
       }
-      await awaitReadModel(req, res, deps.postgresPosition);
-      const view = await queries.get(auctionId, viewer, new Date(now));
-      if (!view) throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
-      res.json(view);
     },
   );
+
+  /**
+   * PostgreSQL's answer on an auction it does not show yet: when the Redis model (further along)
+   * shows it, wait for PostgreSQL to get there rather than answer a 404 the client just saw
+   * disproved on another route.
+   */
+  const awaitAuctionInPostgres = async (res: Response, auctionId: string, position: string | undefined) => {
+    if (await queries.exists(auctionId)) return;
+    const hot = deps.hot.get(auctionId, clock().getTime());
+    const fromRedis = hot ? undefined : await deps.redis.fetch(auctionId).catch(() => undefined);
+    const shownAt = hot?.position ?? (fromRedis?.view ? fromRedis.checkpoint : undefined);
+    if (!shownAt || reached(position, shownAt)) throw auctionNotFound();
+    await awaitPosition(res, deps.postgresPosition, shownAt);
+    if (!(await queries.exists(auctionId))) throw auctionNotFound();
+  };
 
   route(
     {
@@ -218,9 +240,8 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
     async (req, res) => {
       const auctionId = auctionIdOf(String(req.params.id));
       const q = res.locals.query as { limit: number; cursor?: string };
-      await awaitReadModel(req, res, deps.postgresPosition);
-      if (!(await queries.exists(auctionId)))
-        throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
+      const position = await awaitReadModel(req, res, deps.postgresPosition);
+      await awaitAuctionInPostgres(res, auctionId, position);
       res.json(await queries.bids(auctionId, q.limit, q.cursor === undefined ? undefined : Number(q.cursor)));
     },
   );

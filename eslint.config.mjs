@@ -2,6 +2,52 @@ import globals from 'globals';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The modules of src/ and the modules each may import: dependencies point inward (see
+ * docs/architecture.md). Any other module is refused, and so is a path into a module's insides:
+ * a module is imported through its index.ts only. The composition root (src/app, src/main.ts)
+ * and the command-line tools (src/cli) may use every module, through its front door.
+ */
+const LAYERS = {
+  platform: [],
+  events: ['platform'],
+  auction: ['events'],
+  auth: ['platform'],
+  web: ['platform'],
+  commands: ['auction', 'events', 'platform'],
+  projections: ['auction', 'events', 'platform'],
+  'read-api': ['auction', 'events', 'platform', 'projections'],
+  realtime: ['auction', 'events', 'platform', 'projections'],
+  scheduler: ['auction', 'commands', 'events', 'platform', 'projections'],
+};
+const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];
+const anyOf = (names) => `(${names.join('|')})`;
+
+const frontDoorOnly = {
+  regex: `^(\\.\\./)+${anyOf(MODULES)}/.+`,
+  message: 'Import another module through its index.ts (its front door), not its insides.',
+};
+const boundaries = Object.entries(LAYERS).map(([name, allowed]) => {
+  const refused = MODULES.filter((m) => m !== name && !allowed.includes(m));
+  return {
+    files: [`src/${name}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            frontDoorOnly,
+            {
+              regex: `^(\\.\\./)+${anyOf(refused)}$`,
+              message: `src/${name} may import only ${allowed.length ? allowed.join(', ') : 'no other module'} (dependencies point inward).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '**/*.js', '!public/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -10,6 +56,16 @@ export default tseslint.config(
     rules: {
       'no-console': ['error', { allow: ['warn', 'error'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  ...boundaries,
+  {
+    files: ['src/app/**/*.ts', 'src/cli/**/*.ts', 'src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [frontDoorOnly, { regex: `^\\./${anyOf(MODULES)}/.+`, message: frontDoorOnly.message }] },
+      ],
     },
   },
   { files: ['bench/**', 'tests/**', 'src/cli/**'], rules: { 'no-console': 'off' } },

@@ -5,13 +5,16 @@
  *   npm run bench:seed
  */
 import { v7 as uuidv7 } from 'uuid';
-import { decide, evolveAll, minimumBid, type Auction, type AuctionState } from '../src/commands';
+import { eventStoreMigrations, getPostgresEventStore } from '../src/events';
 import {
   auctionStreamId,
-  eventStoreMigrations,
-  getPostgresEventStore,
   type AuctionEvent,
-} from '../src/events';
+  decide,
+  evolveAll,
+  minimumBid,
+  type Auction,
+  type AuctionState,
+} from '../src/auction';
 import { createKnex, createPool, ensureDatabase, runMigrations } from '../src/platform';
 import { accountMigrations } from '../src/auth';
 import { projectionMigrations } from '../src/projections';

@@ -1,6 +1,5 @@
 /** `npm run replay -- <auctionId> [--at ISO]`: an auction's timeline, and its state at the end. */
-import { auctionStreamId } from '../events';
-import { stateAt } from '../read-api';
+import { auctionStreamId, foldAuction } from '../auction';
 import { toAuctionView } from '../projections';
 import { fail, openStores, runCli } from './context';
 
@@ -38,7 +37,7 @@ async function main() {
         `${String(e.revision).padStart(5)}  ${e.recordedAt.toISOString()}  ${e.type.padEnd(16)}  ${summary(e.type, e.data as Record<string, unknown>)}`,
       );
     }
-    const { state, revision } = stateAt(events, { at });
+    const { state, revision } = foldAuction(events, { at });
     if (!state) fail('the auction did not exist then');
     console.log(JSON.stringify(toAuctionView(state, revision, at ?? Date.now()), null, 2));
   } finally {

@@ -1,5 +1,5 @@
-import type { AuctionEvent, RecordedEvent } from '../events';
-import { evolve, type Auction, type AuctionState } from './auction';
+import type { RecordedEvent } from '../events';
+import { evolve, toAuctionEvent, type Auction, type AuctionEvent, type AuctionState } from '../auction';
 
 export type CommandType = 'CreateAuction' | 'PlaceBid' | 'CancelAuction' | 'CloseAuction';
 
@@ -84,7 +84,7 @@ export function foldRecorded(loaded: LoadedAuction, recorded: RecordedEvent[]): 
       i++;
       if (!meta.commandId) break; // events without a command id stand alone
     }
-    const events = group.map((e) => ({ type: e.type, data: e.data }) as AuctionEvent);
+    const events = group.map(toAuctionEvent);
     state = events.reduce(evolve, state);
     const last = group[group.length - 1]!;
     revision = last.revision;

@@ -1,12 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import {
-  auctionStreamId,
-  type AuctionEvent,
-  type EventStore,
-  type NewEvent,
-  WrongExpectedRevisionError,
-} from '../events';
-import { AuctionRuleError, decide, evolveAll, type AuctionCommand, type AuctionState } from './auction';
+import { type EventStore, type NewEvent, WrongExpectedRevisionError } from '../events';
+import { auctionStreamId, type AuctionEvent } from '../auction';
+import { AuctionRuleError, decide, evolveAll, type AuctionCommand, type AuctionState } from '../auction';
 import {
   foldRecorded,
   idempotencyIndexKey,

@@ -10,7 +10,7 @@ import {
   type RouteSpec,
   uuidSchema,
 } from '../platform';
-import { AuctionRuleError, type AuctionCommand } from './auction';
+import { AuctionRuleError, type AuctionCommand } from '../auction';
 import type { AuctionReply } from './auctionStreamFold';
 import { CommandBusyError, IdempotencyKeyReusedError, type CommandHandler } from './commandHandler';
 

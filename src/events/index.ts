@@ -7,4 +7,3 @@ export { getPostgresEventStore } from './postgres/postgresEventStore';
 export { eventStoreMigrations } from './postgres/migrations';
 export { getEventStoreDbEventStore } from './eventstoredb/eventStoreDbEventStore';
 export { InvalidPositionError, isPosition, toJson } from './serialization';
-export * from './auctionEvents';

@@ -1,5 +1,5 @@
-import { evolve, type Auction, type AuctionState } from '../commands/auction';
-import { AUCTION_STREAM_PREFIX, type AuctionEvent, type RecordedEvent } from '../events';
+import { auctionIdOfStream, evolve, toAuctionEvent, type Auction, type AuctionState } from '../auction';
+import { type RecordedEvent } from '../events';
 
 /**
  * Read models hold the decider's own state of each auction and fold events with its pure
@@ -10,15 +10,13 @@ export interface StoredAuction {
   revision: number;
 }
 
-export const auctionIdOf = (event: RecordedEvent) =>
-  event.streamId.startsWith(AUCTION_STREAM_PREFIX)
-    ? event.streamId.slice(AUCTION_STREAM_PREFIX.length)
-    : undefined;
+/** The auction a recorded event belongs to, or undefined for another stream's event. */
+export const auctionIdOfEvent = (event: RecordedEvent) => auctionIdOfStream(event.streamId);
 
 export function affectedAuctionIds(events: RecordedEvent[]): string[] {
   const ids = new Set<string>();
   for (const e of events) {
-    const id = auctionIdOf(e);
+    const id = auctionIdOfEvent(e);
     if (id) ids.add(id);
   }
   return [...ids];
@@ -35,15 +33,12 @@ export function foldAuctions(
   const auctions = new Map(current);
   const applied: RecordedEvent[] = [];
   for (const event of events) {
-    const id = auctionIdOf(event);
+    const id = auctionIdOfEvent(event);
     if (!id) continue;
     const stored = auctions.get(id);
     const revision = Number(event.revision);
     if (stored && revision <= stored.revision) continue;
-    const next: AuctionState = evolve(stored?.state ?? null, {
-      type: event.type,
-      data: event.data,
-    } as AuctionEvent);
+    const next: AuctionState = evolve(stored?.state ?? null, toAuctionEvent(event));
     if (!next) continue;
     auctions.set(id, { state: next, revision });
     applied.push(event);

@@ -1,5 +1,5 @@
-import { minimumBid, type Auction } from '../commands/auction';
-import type { AuctionOutcome } from '../events';
+import { minimumBid, type Auction } from '../auction';
+import type { AuctionOutcome } from '../auction';
 import { uuidSchema } from '../platform';
 
 /** What clients see of an auction (api.md). `reservePrice` is kept here and shown only to the seller. */

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { auctionEventSchemas, type RecordedEvent } from '../events';
+import { type RecordedEvent } from '../events';
+import { auctionEventSchemas } from '../auction';
 import { viewFor, type AuctionView } from './auctionView';
 import type { AuctionChange } from './projectionStore';
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
-import type { BidPlaced, RecordedEvent } from '../events';
-import { affectedAuctionIds, auctionIdOf, foldAuctions, type StoredAuction } from './auctionStates';
+import type { RecordedEvent } from '../events';
+import type { BidPlaced } from '../auction';
+import { affectedAuctionIds, auctionIdOfEvent, foldAuctions, type StoredAuction } from './auctionStates';
 import { READ_MODEL_SCHEMA } from './migrations';
 import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from './projectionStore';
 import { stateCache, type StateCache } from './stateCache';
@@ -16,7 +17,7 @@ interface AuctionRow {
 /** What a batch writes, worked out in memory from the states it starts from. */
 export function planBatch(current: Map<string, StoredAuction>, events: RecordedEvent[]) {
   const { auctions, applied } = foldAuctions(current, events);
-  const changedIds = [...new Set(applied.map((e) => auctionIdOf(e)!))];
+  const changedIds = [...new Set(applied.map((e) => auctionIdOfEvent(e)!))];
   const auctionRows = changedIds.map((id) => {
     const { state, revision } = auctions.get(id)!;
     return {
@@ -35,7 +36,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
     const bid = e.data as BidPlaced;
     return {
       bid_id: bid.bidId,
-      auction_id: auctionIdOf(e)!,
+      auction_id: auctionIdOfEvent(e)!,
       bidder_id: bid.bidderId,
       amount: bid.amount,
       auto: bid.auto,
@@ -67,7 +68,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
     userBidRows: [...userBids.values()],
     changes: changedIds.map((auctionId) => ({
       auctionId,
-      events: applied.filter((e) => auctionIdOf(e) === auctionId),
+      events: applied.filter((e) => auctionIdOfEvent(e) === auctionId),
     })) as AuctionChange[],
     states: new Map(changedIds.map((id) => [id, auctions.get(id)!])),
   };

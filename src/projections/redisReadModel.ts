@@ -1,7 +1,6 @@
 import type Redis from 'ioredis';
-import { evolve } from '../commands/auction';
-import type { AuctionEvent } from '../events';
-import { affectedAuctionIds, auctionIdOf, foldAuctions } from './auctionStates';
+import { evolve, toAuctionEvent } from '../auction';
+import { affectedAuctionIds, auctionIdOfEvent, foldAuctions } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
 import { CheckpointMovedError, type ProjectionStore } from './projectionStore';
 import { stateCache } from './stateCache';
@@ -78,7 +77,7 @@ export function redisReadModel(
       const { auctions, applied } = foldAuctions(current, events);
       const now = Date.now();
       const ops: Op[] = [];
-      const changed = new Set(applied.map((e) => auctionIdOf(e)!));
+      const changed = new Set(applied.map((e) => auctionIdOfEvent(e)!));
       const views = new Map<string, AuctionView>();
       for (const id of changed) {
         const { state, revision } = auctions.get(id)!;
@@ -121,9 +120,9 @@ export function redisReadModel(
       return [...changed].map((auctionId) => {
         // The view after each event, for live updates that show every step.
         let state = current.get(auctionId)?.state ?? null;
-        const events = applied.filter((e) => auctionIdOf(e) === auctionId);
+        const events = applied.filter((e) => auctionIdOfEvent(e) === auctionId);
         const steps = events.map((event) => {
-          state = evolve(state, { type: event.type, data: event.data } as AuctionEvent);
+          state = evolve(state, toAuctionEvent(event));
           return { event, view: toAuctionView(state!, Number(event.revision), now) };
         });
         return { auctionId, events, view: views.get(auctionId), steps };

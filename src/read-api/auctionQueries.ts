@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Auction } from '../commands/auction';
+import type { Auction } from '../auction';
 import { READ_MODEL_SCHEMA, toAuctionView, viewFor, type AuctionView } from '../projections';
 
 export interface ListFilter {

@@ -1,17 +1,10 @@
 import { once } from 'node:events';
 import type { RequestHandler } from 'express';
-import { evolve, initialState, type AuctionState } from '../commands/auction';
-import {
-  auctionEventSchemas,
-  auctionStreamId,
-  isPosition,
-  type AuctionEvent,
-  type EventStore,
-  type RecordedEvent,
-} from '../events';
+import { auctionEventSchemas, auctionStreamId, foldAuction } from '../auction';
+import { isPosition, type EventStore } from '../events';
 import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
 import { auctionViewSchema, publicEvent, publicEventSchema, toAuctionView, viewFor } from '../projections';
-import { auctionIdOf } from './queryRoutes';
+import { auctionIdParam } from './queryRoutes';
 
 const EVENT_TYPES = Object.keys(auctionEventSchemas);
 
@@ -33,22 +26,6 @@ export const eventsQuerySchema = {
   },
   additionalProperties: false,
 } as const;
-
-/** Pure: the auction as it stood after the events up to a time or a revision. */
-export function stateAt(
-  events: RecordedEvent[],
-  until: { at?: number; revision?: number },
-): { state: AuctionState; revision: number } {
-  let state = initialState();
-  let revision = -1;
-  for (const e of events) {
-    if (until.at !== undefined && e.recordedAt.getTime() > until.at) break;
-    if (until.revision !== undefined && Number(e.revision) > until.revision) break;
-    state = evolve(state, { type: e.type, data: e.data } as AuctionEvent);
-    revision = Number(e.revision);
-  }
-  return { state, revision };
-}
 
 export const streamEventsSchema = {
   type: 'object',
@@ -82,7 +59,7 @@ export function historyRoutes({
   const notFound = { 404: ['AUCTION_NOT_FOUND'] };
 
   const streamOf = async (id: string) => {
-    const events = await eventStore.readStream(auctionStreamId(auctionIdOf(id)));
+    const events = await eventStore.readStream(auctionStreamId(auctionIdParam(id)));
     if (events.length === 0)
       throw new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
     return events;
@@ -121,7 +98,7 @@ export function historyRoutes({
       if (at !== undefined && Number.isNaN(at))
         throw validationProblem([{ field: 'query.at', message: 'must be a valid time' }]);
       const events = await streamOf(String(req.params.id));
-      const { state, revision } = stateAt(events, { at, revision: q.revision });
+      const { state, revision } = foldAuction(events, { at, revision: q.revision });
       if (!state)
         throw new ProblemError(
           404,

@@ -108,7 +108,7 @@ const sendView = (res: Response, view: string | AuctionView) =>
 const auctionNotFound = () =>
   new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
 
-export function auctionIdOf(id: string): string {
+export function auctionIdParam(id: string): string {
   if (!UUID.test(id)) throw auctionNotFound();
   return id.toLowerCase();
 }
@@ -176,7 +176,7 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
       problems: { ...notFound, ...readModelDocs.problems },
     },
     async (req, res) => {
-      const auctionId = auctionIdOf(String(req.params.id));
+      const auctionId = auctionIdParam(String(req.params.id));
       const minPosition = minPositionOf(req);
       const now = clock().getTime();
       const viewer = req.auth?.userId;
@@ -238,7 +238,7 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
       problems: { ...notFound, ...readModelDocs.problems },
     },
     async (req, res) => {
-      const auctionId = auctionIdOf(String(req.params.id));
+      const auctionId = auctionIdParam(String(req.params.id));
       const q = res.locals.query as { limit: number; cursor?: string };
       const position = await awaitReadModel(req, res, deps.postgresPosition);
       await awaitAuctionInPostgres(res, auctionId, position);

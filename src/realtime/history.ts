@@ -1,5 +1,5 @@
-import { evolve, type AuctionState } from '../commands/auction';
-import { auctionStreamId, type AuctionEvent, type EventStore } from '../events';
+import { auctionStreamId, evolve, toAuctionEvent, type AuctionState } from '../auction';
+import { type EventStore } from '../events';
 import { publicEvent, toAuctionView, viewFor, type AuctionView } from '../projections';
 import { eventFrame } from './protocol';
 import type { Step } from './gateway';
@@ -16,7 +16,7 @@ export function auctionHistory(eventStore: EventStore) {
     for (const e of events) {
       const revision = Number(e.revision);
       if (revision > upTo) break;
-      state = evolve(state, { type: e.type, data: e.data } as AuctionEvent);
+      state = evolve(state, toAuctionEvent(e));
       if (revision <= after || !state) continue;
       const view = viewFor(toAuctionView(state, revision, e.recordedAt.getTime()), undefined);
       steps.push({

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { AuctionRuleError, type CommandHandler } from '../commands';
+import { type CommandHandler } from '../commands';
+import { AuctionRuleError } from '../auction';
 import { READ_MODEL_SCHEMA } from '../projections';
 import { CLOSE_JOB, type CloseJobData } from './closingReactor';
 

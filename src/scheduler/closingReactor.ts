@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { Queue } from 'bullmq';
-import { auctionStreamId, type EventStore, type RecordedEvent } from '../events';
+import { type EventStore, type RecordedEvent } from '../events';
+import { auctionStreamId } from '../auction';
 import {
-  auctionIdOf,
+  auctionIdOfEvent,
   CheckpointMovedError,
   readStoredCheckpoint,
   type ProjectionStore,
@@ -68,7 +69,7 @@ export function closingReactor(
     readCheckpoint: () => readStoredCheckpoint(knex, name),
     async applyBatch(events, expected, next) {
       for (const e of events) {
-        const auctionId = auctionIdOf(e);
+        const auctionId = auctionIdOfEvent(e);
         if (auctionId) await plan(e, auctionId);
       }
       await knex('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();

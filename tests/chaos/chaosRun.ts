@@ -12,13 +12,8 @@ import { isDeepStrictEqual, promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import WebSocket from 'ws';
-import { decide, evolve, type AuctionState } from '../../src/commands/auction';
-import {
-  getPostgresEventStore,
-  type AuctionEvent,
-  type EventStore,
-  type RecordedEvent,
-} from '../../src/events';
+import { decide, evolve, type AuctionState, type AuctionEvent } from '../../src/auction';
+import { getPostgresEventStore, type EventStore, type RecordedEvent } from '../../src/events';
 import { createKnex } from '../../src/platform';
 import {
   buildPostgresReadModel,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPool } from '../../src/platform';
-import { auctionStreamId, getPostgresEventStore } from '../../src/events';
+import { getPostgresEventStore } from '../../src/events';
+import { auctionStreamId } from '../../src/auction';
 import { waitUntil } from '../support/readModelSnapshot';
 import { freePort, serverEnv, startServerProcess } from '../support/serverProcess';
 import { createAuction, deleteKeys, registerUser } from '../support/testApp';

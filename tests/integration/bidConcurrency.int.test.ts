@@ -1,5 +1,4 @@
-import { auctionStreamId, type AuctionEvent } from '../../src/events';
-import { evolve, minimumBid, type AuctionState } from '../../src/commands';
+import { auctionStreamId, type AuctionEvent, evolve, minimumBid, type AuctionState } from '../../src/auction';
 import { call, createAuction, registerUser, startTestApp } from '../support/testApp';
 
 describe('500 bids from 20 users through two instances', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { auctionStreamId } from '../../src/events';
+import { auctionStreamId } from '../../src/auction';
 import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
 describe('command routes over HTTP', () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { auctionStreamId, type RecordedEvent } from '../../src/events';
+import { type RecordedEvent } from '../../src/events';
+import { auctionStreamId } from '../../src/auction';
 import { createKnex } from '../../src/platform';
 import {
   CheckpointMovedError,

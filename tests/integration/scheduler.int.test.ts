@@ -1,4 +1,5 @@
-import { auctionStreamId, type AuctionClosed, type RecordedEvent } from '../../src/events';
+import { type RecordedEvent } from '../../src/events';
+import { auctionStreamId, type AuctionClosed } from '../../src/auction';
 import { waitUntil } from '../support/readModelSnapshot';
 import { call, createAuction, deleteKeys, registerUser, startTestApp } from '../support/testApp';
 import { connectWs } from '../support/wsClient';

@@ -7,8 +7,8 @@ import {
   minimumBid,
   type Auction,
   type PlaceBidData,
-} from '../../src/commands/auction';
-import type { AuctionCreated, AuctionEvent } from '../../src/events';
+} from '../../src/auction';
+import type { AuctionCreated, AuctionEvent } from '../../src/auction';
 
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);

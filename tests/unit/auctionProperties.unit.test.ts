@@ -14,8 +14,8 @@ import {
   type Auction,
   type AuctionCommand,
   type AuctionState,
-} from '../../src/commands/auction';
-import type { AuctionEvent } from '../../src/events';
+} from '../../src/auction';
+import type { AuctionEvent } from '../../src/auction';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const BIDDERS = ['seller', 'ann', 'bob', 'cy', 'dee'];

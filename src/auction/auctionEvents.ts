@@ -130,6 +130,3 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
     required: ['outcome', 'winnerId', 'finalPrice', 'closedAt'],
   },
 };
-
-export const auctionStreamId = (auctionId: string) => `auction-${auctionId}`;
-export const AUCTION_STREAM_PREFIX = 'auction-';

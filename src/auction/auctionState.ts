@@ -1,0 +1,107 @@
+import type { AuctionCreated, AuctionEvent, AuctionOutcome, BidPlaced } from './auctionEvents';
+import { incrementAt } from './increments';
+
+/** The auction as decided: what AuctionCreated said (times in ms), and what happened since. */
+export interface Auction extends Omit<AuctionCreated, 'startsAt' | 'endsAt' | 'createdAt'> {
+  status: 'active' | 'cancelled' | 'closed';
+  startsAt: number;
+  endsAt: number;
+  createdAt: number;
+  /** null until the first bid. */
+  currentPrice: number | null;
+  leader: { bidderId: string; ceiling: number } | null;
+  bidCount: number;
+  outcome: AuctionOutcome | null;
+  winnerId: string | null;
+  finalPrice: number | null;
+}
+
+/** null: the stream has no events yet. */
+export type AuctionState = Auction | null;
+export const initialState = (): AuctionState => null;
+
+export function minimumBid(auction: Auction): number {
+  return auction.currentPrice === null
+    ? auction.startingPrice
+    : auction.currentPrice + incrementAt(auction.currentPrice, auction.minIncrement);
+}
+
+export const isOpenAt = (auction: Auction, now: number) =>
+  auction.status === 'active' && auction.startsAt <= now && now < auction.endsAt;
+
+/** Pure: the state after one event. */
+export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
+  if (event.type === 'AuctionCreated') return created(event.data);
+  if (!state) return state; // events of a stream always start with AuctionCreated
+  switch (event.type) {
+    case 'BidPlaced':
+      return bidPlaced(state, event.data);
+    case 'AuctionExtended':
+      return { ...state, endsAt: Date.parse(event.data.endsAt) };
+    case 'AuctionCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'AuctionClosed':
+      return {
+        ...state,
+        status: 'closed',
+        outcome: event.data.outcome,
+        winnerId: event.data.winnerId,
+        finalPrice: event.data.finalPrice,
+      };
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function created(data: AuctionCreated): Auction {
+  return {
+    status: 'active',
+    auctionId: data.auctionId,
+    sellerId: data.sellerId,
+    title: data.title,
+    description: data.description,
+    currency: data.currency,
+    startingPrice: data.startingPrice,
+    reservePrice: data.reservePrice,
+    minIncrement: data.minIncrement,
+    startsAt: Date.parse(data.startsAt),
+    endsAt: Date.parse(data.endsAt),
+    softClose: data.softClose,
+    createdAt: Date.parse(data.createdAt),
+    currentPrice: null,
+    leader: null,
+    bidCount: 0,
+    outcome: null,
+    winnerId: null,
+    finalPrice: null,
+  };
+}
+
+/**
+ * A bid's amount is the price it stands at, with one exception: the leader bidding again only
+ * raises their ceiling, and the price moves only as far as a reserve their new ceiling meets.
+ * An outbid bid is followed by the leader's automatic answer.
+ */
+function bidPlaced(state: Auction, bid: BidPlaced): Auction {
+  const ceiling = Math.max(bid.amount, bid.maxAmount ?? bid.amount);
+  const bidCount = state.bidCount + 1;
+  if (state.leader && state.leader.bidderId === bid.bidderId && !bid.auto) {
+    const raised = Math.max(state.leader.ceiling, ceiling);
+    const price = state.currentPrice!;
+    const reserve = state.reservePrice;
+    const lifted = reserve !== null && raised >= reserve ? Math.max(price, reserve) : price;
+    return { ...state, currentPrice: lifted, leader: { bidderId: bid.bidderId, ceiling: raised }, bidCount };
+  }
+  const leads = !state.leader || ceiling > state.leader.ceiling || bid.auto;
+  return {
+    ...state,
+    currentPrice: leads ? bid.amount : state.currentPrice,
+    leader: leads ? { bidderId: bid.bidderId, ceiling } : state.leader,
+    bidCount,
+  };
+}
+
+export const evolveAll = (events: AuctionEvent[], state: AuctionState = initialState()) =>
+  events.reduce(evolve, state);

@@ -1,14 +1,12 @@
 /** The composition root of the command-line tools: the stores named by the configuration. */
-import { getEventStoreDbEventStore, getPostgresEventStore, type EventStore } from '../events';
+import { getEventStore } from '../app';
 import { createKnex, createPool, createRedis, loadConfig } from '../platform';
 
 export function openStores() {
   const config = loadConfig();
   const knex = createKnex(config.databaseUrl, 4);
   const pool = createPool(config.databaseUrl, 4);
-  const eventStore: EventStore = config.eventStoreConnectionString
-    ? getEventStoreDbEventStore({ connectionString: config.eventStoreConnectionString })
-    : getPostgresEventStore({ pool, connectionString: config.databaseUrl });
+  const eventStore = getEventStore(config, pool);
   let redis: ReturnType<typeof createRedis> | undefined;
   return {
     config,

@@ -15,3 +15,4 @@ export * from './apiRouter';
 export * from './openapi';
 export * from './httpShell';
 export * from './rateLimit';
+export * from './serviceProbes';

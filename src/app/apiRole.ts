@@ -1,0 +1,106 @@
+import type { Server } from 'node:http';
+import type { Request, Router } from 'express';
+import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
+import { commandRoutes, type CommandHandler } from '../commands';
+import { rateLimit, type RateLimitConfig } from '../platform';
+import { postgresReadModel, redisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
+import { getAuctionQueries, historyRoutes, hotViews, queryRoutes } from '../read-api';
+import { auctionHistory, readModelView, realtimeGateway } from '../realtime';
+import { pageRoutes } from '../web';
+import type { Closers } from './closers';
+import type { Infrastructure } from './infrastructure';
+import type { StartOptions } from './startOptions';
+
+/** The api role's HTTP routes: accounts, commands, queries, history and the live page. */
+export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
+  const { config, knex, redis, eventStore, metrics } = infra;
+  const prefix = config.redisKeyPrefix;
+  const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
+  const auth = getJwtAuth(tokens.key);
+  const { requireAuth, optionalAuth, requireRole } = auth;
+  const limit = (name: string, settings: RateLimitConfig | undefined, keyOf: (req: Request) => string) =>
+    settings &&
+    rateLimit({
+      ...settings,
+      name,
+      redis,
+      keyPrefix: prefix,
+      keyOf,
+      onLimited: () => metrics.rateLimited.inc({ limit: name }),
+    });
+  const queries = getAuctionQueries(knex);
+  const views = redisAuctionViews(redis, prefix);
+  const hot = hotViews();
+  const postgresCheckpoint = postgresReadModel(knex);
+  const routers: Router[] = [
+    accountsRoutes({
+      accounts: getAccountsStore(knex),
+      tokens,
+      requireAuth,
+      authRateLimit: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown'),
+    }),
+    commandRoutes({
+      handler,
+      requireAuth,
+      bidRateLimit: limit('bids', config.bidRateLimit, (req) => req.auth!.userId),
+    }),
+    queryRoutes({
+      queries,
+      redis: views,
+      hot,
+      postgresPosition: () => postgresCheckpoint.readCheckpoint(),
+      optionalAuth,
+      requireAuth,
+    }),
+    historyRoutes({ eventStore, requireAuth, requireRole }),
+    pageRoutes(),
+  ];
+  // The current view of an auction for a new subscriber: Redis, else PostgreSQL.
+  const currentView = async (auctionId: string) => {
+    const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
+    if (view) return JSON.parse(view.viewJson) as AuctionView;
+    return queries.get(auctionId, undefined, new Date());
+  };
+  return { routers, hot, verifyToken: auth.verifyToken, currentView };
+}
+
+export type ApiRoutes = ReturnType<typeof apiRoutes>;
+
+/**
+ * The api role's live side: the WebSocket gateway on the HTTP server, and the change feed that
+ * keeps it and the hot views current on every instance.
+ */
+export async function startLiveUpdates(
+  infra: Infrastructure,
+  server: Server,
+  api: ApiRoutes,
+  options: StartOptions,
+  closers: Closers,
+) {
+  const { config, eventStore, logger, metrics } = infra;
+  const gateway = realtimeGateway({
+    server,
+    logger,
+    verifyToken: api.verifyToken,
+    currentView: readModelView(api.currentView, eventStore),
+    history: auctionHistory(eventStore),
+    limits: options.websocketLimits,
+    onConnectionsChanged: (open) => metrics.websocketConnections.set(open),
+    onMessageSent: () => metrics.websocketMessages.inc({ direction: 'out' }),
+    onMessageReceived: () => metrics.websocketMessages.inc({ direction: 'in' }),
+  });
+  const changeFeed = subscribeChanges(config.redisUrl, config.redisKeyPrefix, {
+    onMessage: (message) => {
+      api.hot.apply(message, Date.now());
+      gateway.onChange(message);
+    },
+    onReset: () => {
+      api.hot.reset();
+      gateway.onFeedReset();
+    },
+  });
+  closers.add(() => changeFeed.close());
+  closers.add(() => gateway.close());
+  await changeFeed.ready;
+  return gateway;
+}

@@ -1,0 +1,86 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
+import {
+  answerClientError,
+  apiDocsRoutes,
+  buildOpenApi,
+  createHttpApp,
+  healthRoutes,
+  httpShell,
+  isDocumentedRouter,
+  metricsRoutes,
+  type HealthCheck,
+} from '../platform';
+import { hotAuctionRoute, type HotViews } from '../read-api';
+import type { Closers } from './closers';
+import type { Infrastructure } from './infrastructure';
+import { version } from './version';
+
+/** How long open HTTP connections may take to finish their requests when stopping. */
+const SHUTDOWN_DRAIN_MS = 5000;
+
+/**
+ * The HTTP server every role has (health, metrics, docs), with the api role's routers when it
+ * runs, behind one shell; the hot auction route answers in front of express from memory.
+ */
+export function createHttpServer(
+  infra: Infrastructure,
+  parts: { routers: Router[]; checks: HealthCheck[]; hot?: HotViews },
+  closers: Closers,
+) {
+  const { config, logger, metrics } = infra;
+  // The document describes itself too: it is built once, from every router's specs, before any request.
+  const routers = [
+    metricsRoutes(metrics),
+    healthRoutes(parts.checks),
+    ...parts.routers,
+    apiDocsRoutes(() => openApi),
+  ];
+  const openApi = buildOpenApi(
+    {
+      title: 'Live auctions',
+      version,
+      description:
+        'Event-sourced live auctions. Live updates are on the WebSocket at /ws (see docs/asyncapi.json).',
+    },
+    routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
+  );
+  const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
+
+  const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins });
+  let draining = false;
+  const hotRoute = parts.hot && hotAuctionRoute(parts.hot);
+  const server = createServer(
+    shell.fast(
+      '/auctions/:id',
+      (req) => (draining || !hotRoute ? undefined : hotRoute(req)),
+      (req, res) => {
+        // While stopping, a request on a kept-alive connection is answered and the connection closed.
+        if (draining) res.setHeader('Connection', 'close');
+        app(req, res);
+      },
+    ),
+  );
+  server.on('clientError', answerClientError);
+  closers.add(async () => {
+    draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Connections finish their current request and close; busy clients must not hold us open.
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cutOff = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS);
+    server.closeIdleConnections();
+    await closed;
+    clearInterval(sweep);
+    clearTimeout(cutOff);
+  });
+
+  const listen = async () => {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, resolve);
+    });
+    return (server.address() as AddressInfo).port;
+  };
+  return { server, app, openApi, listen };
+}

@@ -1,0 +1,54 @@
+import type Redis from 'ioredis';
+import { accountMigrations } from '../auth';
+import { eventStoreMigrations } from '../events';
+import { projectionMigrations } from '../projections';
+import {
+  createKnex,
+  createMetrics,
+  createPool,
+  createRedis,
+  ensureDatabase,
+  runMigrations,
+  type Config,
+  type Logger,
+} from '../platform';
+import type { Closers } from './closers';
+import { getEventStore } from './getEventStore';
+
+async function waitForRedis(redis: Redis, timeoutMs: number) {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Redis is not reachable')), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * What every role shares, opened once: the database (created and migrated), the event store,
+ * Redis and the metrics registry. Each is closed last, after the roles that use it.
+ */
+export async function openInfrastructure(config: Config, logger: Logger, closers: Closers) {
+  await ensureDatabase(config.databaseUrl);
+  const knex = createKnex(config.databaseUrl, 10);
+  closers.add(() => knex.destroy());
+  const applied = await runMigrations(knex, [
+    ...eventStoreMigrations,
+    ...accountMigrations,
+    ...projectionMigrations,
+  ]);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+
+  const pool = createPool(config.databaseUrl, 20);
+  closers.add(() => pool.end());
+  const redis = createRedis(config.redisUrl);
+  closers.add(() => redis.disconnect());
+  await waitForRedis(redis, 10_000);
+  const eventStore = getEventStore(config, pool);
+  closers.add(() => eventStore.close());
+  return { config, logger, knex, pool, redis, eventStore, metrics: createMetrics() };
+}
+
+export type Infrastructure = Awaited<ReturnType<typeof openInfrastructure>>;

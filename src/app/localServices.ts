@@ -1,0 +1,61 @@
+import { dockerAvailable, postgresReachable, redisReachable, type Config, type Logger } from '../platform';
+
+/** PostgreSQL or Redis does not answer, and nothing here can start them: the message says how to get them. */
+export class MissingServicesError extends Error {
+  readonly exitCode = 69; // EX_UNAVAILABLE
+  constructor(missing: string[]) {
+    super(
+      [
+        `${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not answer, and there is no Docker engine to start ${missing.length > 1 ? 'them' : 'it'} in.`,
+        'Either:',
+        '  - run them on this machine (Debian: apt-get install postgresql redis-server; the defaults of',
+        '    DATABASE_URL and REDIS_URL are postgres://postgres@127.0.0.1:5432/auctions and redis://127.0.0.1:6379),',
+        '    or point DATABASE_URL and REDIS_URL at running ones;',
+        '  - or install Docker: `npm start` then starts them in containers by itself, and',
+        '    `docker compose up` runs the whole stack with EventStoreDB.',
+      ].join('\n'),
+    );
+    this.name = 'MissingServicesError';
+  }
+}
+
+/**
+ * The newcomer's first minute: where PostgreSQL or Redis does not answer but a Docker engine
+ * exists, start the missing ones in containers (testcontainers) and say so. Where they answer,
+ * nothing changes. The containers go when the process stops.
+ */
+export async function ensureLocalServices(config: Config, logger: Logger) {
+  const [postgresUp, redisUp] = await Promise.all([
+    postgresReachable(config.databaseUrl),
+    redisReachable(config.redisUrl),
+  ]);
+  const missing = [...(postgresUp ? [] : ['PostgreSQL']), ...(redisUp ? [] : ['Redis'])];
+  if (missing.length === 0) return { config, stop: async () => undefined };
+  if (!dockerAvailable()) throw new MissingServicesError(missing);
+
+  const { GenericContainer, Wait } = await import('testcontainers').catch(() => {
+    throw new MissingServicesError(missing); // a production install without the dev tools
+  });
+  const started: Array<{ stop(): Promise<unknown> }> = [];
+  let { databaseUrl, redisUrl } = config;
+  if (!postgresUp) {
+    const pg = await new GenericContainer('postgres:15')
+      .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
+      .withExposedPorts(5432)
+      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+      .start();
+    started.push(pg);
+    databaseUrl = `postgres://postgres@${pg.getHost()}:${pg.getMappedPort(5432)}/auctions`;
+    logger.warn({ databaseUrl }, 'PostgreSQL did not answer: started one in a container (testcontainers)');
+  }
+  if (!redisUp) {
+    const redis = await new GenericContainer('redis:7').withExposedPorts(6379).start();
+    started.push(redis);
+    redisUrl = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
+    logger.warn({ redisUrl }, 'Redis did not answer: started one in a container (testcontainers)');
+  }
+  return {
+    config: { ...config, databaseUrl, redisUrl },
+    stop: async () => void (await Promise.all(started.map((c) => c.stop()))),
+  };
+}

@@ -1,0 +1,78 @@
+import {
+  POSTGRES_PROJECTION,
+  REDIS_PROJECTION,
+  changeMessage,
+  currentGeneration,
+  getLeases,
+  postgresReadModel,
+  publishChanges,
+  redisReadModel,
+  runProjection,
+  type ProjectionRunner,
+} from '../projections';
+import { createKnex, type HealthCheck } from '../platform';
+import type { Closers } from './closers';
+import type { Infrastructure } from './infrastructure';
+import type { StartOptions } from './startOptions';
+
+/** The lease settings every runner of this process uses. */
+export function leaseSettings(infra: Infrastructure, options: StartOptions) {
+  const ttlSeconds = options.leaseTtlSeconds ?? infra.config.projectionLeaseTtlSeconds;
+  return {
+    leases: getLeases(infra.knex, ttlSeconds),
+    heartbeatMs: options.heartbeatMs ?? (ttlSeconds * 1000) / 3,
+  };
+}
+
+/** A runner's state, position and lag for /health/ready; a failed one fails the check. */
+export const projectionCheck = (runner: ProjectionRunner): HealthCheck => ({
+  name: `projection:${runner.name}`,
+  check: async () => {
+    const status = await runner.status();
+    if (status.state === 'failed') throw new Error(`failed: ${status.error}`);
+    return { state: status.state, lagMs: status.lagMs, position: status.position };
+  },
+});
+
+/**
+ * The projector role: the PostgreSQL and Redis read models, each run under its lease. The
+ * Redis one publishes every committed batch on the change feed for the live views.
+ */
+export function startProjectorRole(infra: Infrastructure, options: StartOptions, closers: Closers) {
+  const { config, eventStore, logger, metrics, redis } = infra;
+  const prefix = config.redisKeyPrefix;
+  // Derived data: its commits need not wait for the WAL flush (a lost commit loses its checkpoint too).
+  const readModelDb = createKnex(config.databaseUrl, 2, { durable: false });
+  closers.add(() => readModelDb.destroy());
+  const common = { eventStore, logger, ...leaseSettings(infra, options) };
+  const onApplied = (name: string) => (lagsMs: number[]) => {
+    for (const ms of lagsMs) {
+      metrics.projectionLag.observe({ projection: name }, ms / 1000);
+      metrics.projectionLagSummary.observe({ projection: name }, ms / 1000);
+    }
+    options.onProjectionLag?.(lagsMs);
+  };
+  const runners = [
+    runProjection({
+      ...common,
+      name: POSTGRES_PROJECTION,
+      onApplied: onApplied(POSTGRES_PROJECTION),
+      store: async () => postgresReadModel(readModelDb),
+    }),
+    runProjection({
+      ...common,
+      name: REDIS_PROJECTION,
+      onApplied: onApplied(REDIS_PROJECTION),
+      onChanges: (changes, position) => {
+        publishChanges(redis, prefix, changeMessage(changes, position)).catch((error: unknown) =>
+          logger.warn({ err: error }, 'could not publish changes'),
+        );
+        options.onChanges?.(changes, position);
+      },
+      store: async () =>
+        redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
+    }),
+  ];
+  closers.add(() => Promise.all(runners.map((r) => r.stop())).then(() => undefined));
+  return { runners, checks: runners.map(projectionCheck) };
+}

@@ -1,0 +1,59 @@
+import { Queue } from 'bullmq';
+import type { CommandHandler } from '../commands';
+import type { HealthCheck } from '../platform';
+import {
+  SCHEDULER_PROJECTION,
+  SCHEDULER_QUEUE,
+  bullConnection,
+  closeWorker,
+  closingReactor,
+  type CloseJobData,
+} from '../scheduler';
+import { runProjection } from '../projections';
+import type { Closers } from './closers';
+import type { Infrastructure } from './infrastructure';
+import { leaseSettings, projectionCheck } from './projectorRole';
+import type { StartOptions } from './startOptions';
+
+/**
+ * The scheduler role: the closing reactor (a projection that plans a delayed close job per
+ * auction end) and the workers that send CloseAuction through the command handler.
+ */
+export function startSchedulerRole(
+  infra: Infrastructure,
+  handler: CommandHandler,
+  options: StartOptions,
+  closers: Closers,
+) {
+  const { config, eventStore, knex, logger, metrics } = infra;
+  const connection = bullConnection(config.redisUrl);
+  const prefix = `${config.redisKeyPrefix}bull`;
+  const queue = new Queue<CloseJobData>(SCHEDULER_QUEUE, { connection, prefix });
+  queue.on('error', (error) => logger.warn({ err: error }, 'scheduler queue error'));
+  closers.add(() => queue.close());
+  const reactor = runProjection({
+    name: SCHEDULER_PROJECTION,
+    eventStore,
+    logger,
+    ...leaseSettings(infra, options),
+    store: async () => closingReactor(knex, queue, eventStore),
+  });
+  closers.add(() => reactor.stop());
+  const worker = closeWorker({
+    queue,
+    connection,
+    prefix,
+    handler,
+    knex,
+    logger,
+    sweepEverySeconds: config.schedulerSweepSeconds,
+    onClosed: (delayMs) => metrics.closeDelay.observe(Math.max(0, delayMs) / 1000),
+  });
+  closers.add(() => worker.close());
+  const checks: HealthCheck[] = [
+    projectionCheck(reactor),
+    // The close queue answers, and says how much is waiting and failing in it.
+    { name: 'schedulerQueue', check: () => queue.getJobCounts('delayed', 'waiting', 'active', 'failed') },
+  ];
+  return { reactor, worker, checks };
+}

@@ -1,0 +1,91 @@
+import type { Server } from 'node:http';
+import type Redis from 'ioredis';
+import type { Express } from 'express';
+import { getCommandHandler } from '../commands';
+import type { EventStore } from '../events';
+import {
+  observeCommand,
+  type Config,
+  type HealthCheck,
+  type Logger,
+  type OpenApiDocument,
+} from '../platform';
+import type { ProjectionRunner } from '../projections';
+import type { RealtimeGateway } from '../realtime';
+import { apiRoutes, startLiveUpdates } from './apiRole';
+import { getClosers } from './closers';
+import { createHttpServer } from './httpServer';
+import { openInfrastructure } from './infrastructure';
+import { startProjectorRole } from './projectorRole';
+import { startSchedulerRole } from './schedulerRole';
+import type { StartOptions } from './startOptions';
+
+export interface RunningApp {
+  server: Server;
+  url: string;
+  port: number;
+  eventStore: EventStore;
+  redis: Redis;
+  projections: ProjectionRunner[];
+  scheduler: { sweep(): Promise<void> } | undefined;
+  gateway: RealtimeGateway | undefined;
+  openApi: OpenApiDocument;
+  /** The express app behind the server (the hot route answers in front of it). */
+  httpApp: Express;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the roles named in ROLES on shared infrastructure. Each part registers its closer as
+ * it starts; `stop()` closes them in reverse: HTTP and WebSockets first, the stores last.
+ */
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningApp> {
+  const closers = getClosers();
+  const roles = new Set(config.roles);
+  try {
+    const infra = await openInfrastructure(config, logger, closers);
+    const checks: HealthCheck[] = [
+      { name: 'postgres', check: async () => void (await infra.pool.query('SELECT 1')) },
+      { name: 'redis', check: async () => void (await infra.redis.ping()) },
+      {
+        name: 'eventStore',
+        check: async () => (await infra.eventStore.ping(), { kind: infra.eventStore.kind }),
+      },
+    ];
+    const projector = roles.has('projector') ? startProjectorRole(infra, options, closers) : undefined;
+    const handler = getCommandHandler({
+      eventStore: infra.eventStore,
+      onHandled: (command, outcome, seconds) => observeCommand(infra.metrics, command, outcome, seconds),
+    });
+    closers.add(() => handler.idle());
+    const scheduler = roles.has('scheduler')
+      ? startSchedulerRole(infra, handler, options, closers)
+      : undefined;
+    checks.push(...(projector?.checks ?? []), ...(scheduler?.checks ?? []));
+    const api = roles.has('api') ? apiRoutes(infra, handler) : undefined;
+    const http = createHttpServer(infra, { routers: api?.routers ?? [], checks, hot: api?.hot }, closers);
+    const gateway = api && (await startLiveUpdates(infra, http.server, api, options, closers));
+    const port = await http.listen();
+    logger.info({ port, eventStore: infra.eventStore.kind, roles: config.roles }, 'listening');
+    return {
+      server: http.server,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      eventStore: infra.eventStore,
+      redis: infra.redis,
+      projections: [...(projector?.runners ?? []), ...(scheduler ? [scheduler.reactor] : [])],
+      scheduler: scheduler?.worker,
+      gateway,
+      openApi: http.openApi,
+      httpApp: http.app,
+      stop: () => closers.closeAll(),
+    };
+  } catch (error) {
+    await closers.closeAll().catch(() => undefined);
+    throw error;
+  }
+}

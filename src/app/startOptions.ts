@@ -1,0 +1,12 @@
+import type { AuctionChange } from '../projections';
+import type { GatewayDeps } from '../realtime';
+
+/** What tests and benchmarks may set beyond the configuration. */
+export interface StartOptions {
+  /** Lease time-to-live and heartbeat of the projections (tests shorten them). */
+  leaseTtlSeconds?: number;
+  heartbeatMs?: number;
+  onChanges?(changes: AuctionChange[], position: string): void;
+  onProjectionLag?(lagsMs: number[]): void;
+  websocketLimits?: GatewayDeps['limits'];
+}

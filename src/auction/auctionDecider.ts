@@ -50,13 +50,13 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   if (state) throw new AuctionRuleError('AUCTION_ALREADY_EXISTS', 'The auction exists already');
   const startsAt = Date.parse(data.startsAt);
   const endsAt = Date.parse(data.endsAt);
-  if (!(endsAt > startsAt)) throw new AuctionRuleError('INVALID_SCHEDULE', 'endsAt must be after startsAt');
-  if (endsAt <= now.getTime()) throw new AuctionRuleError('INVALID_SCHEDULE', 'endsAt must be in the future');
-  if (endsAt > now.getTime() + MAX_DURATION_MS) {
-    throw new AuctionRuleError('INVALID_SCHEDULE', 'endsAt must be at most 90 days ahead');
-  }
+  const refuse = (field: string, message: string) =>
+    new AuctionRuleError('INVALID_SCHEDULE', `${field} ${message}`, { field, message });
+  if (!(endsAt > startsAt)) throw refuse('endsAt', 'must be after startsAt');
+  if (endsAt <= now.getTime()) throw refuse('endsAt', 'must be in the future');
+  if (endsAt > now.getTime() + MAX_DURATION_MS) throw refuse('endsAt', 'must be at most 90 days ahead');
   if (data.reservePrice !== null && data.reservePrice < data.startingPrice) {
-    throw new AuctionRuleError('INVALID_SCHEDULE', 'reservePrice must be at least startingPrice');
+    throw refuse('reservePrice', 'must be at least startingPrice');
   }
   return [{ type: 'AuctionCreated', data: { ...data, createdAt: now.toISOString() } }];
 }

@@ -1,7 +1,10 @@
 /**
- * The write side: the auction decider, the command handler (load, decide, append with the
- * expected revision, retry on conflict) and the HTTP command routes.
+ * The write side: the command handler (per-auction lanes, a pure batch decision, append with
+ * the expected revision and retry on conflict) and the HTTP command routes. The auction's
+ * rules themselves are in src/auction.
  */
 export * from './auctionStreamFold';
+export * from './commandErrors';
+export * from './decideBatch';
 export * from './commandHandler';
-export * from './commandRoutes';
+export * from './http/commandRoutes';

@@ -7,3 +7,6 @@ export * from './history';
 export * from './protocol';
 export * from './serverMessages';
 export * from './asyncApi';
+export * from './gatewayOptions';
+export * from './revisionSequence';
+export * from './tokenBucket';

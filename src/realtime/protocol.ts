@@ -64,3 +64,10 @@ export const errorFrame = (code: string, message: string, auctionId?: string) =>
 
 export const eventFrame = (auctionId: string, eventJson: string, viewJson: string) =>
   `{"type":"auction.event","auctionId":${JSON.stringify(auctionId)},"event":${eventJson},"auction":${viewJson}}`;
+
+export const subscribedFrame = (auctionId: string, viewJson: string, serverTime: Date) =>
+  `{"type":"subscribed","auctionId":${JSON.stringify(auctionId)},"auction":${viewJson},"serverTime":"${serverTime.toISOString()}"}`;
+
+export const unsubscribedFrame = (auctionId: string) => JSON.stringify({ type: 'unsubscribed', auctionId });
+
+export const PONG_FRAME = '{"type":"pong"}';

@@ -1,0 +1,51 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { AuctionView } from '../projections';
+import type { RevisionSequence, Step } from './revisionSequence';
+import type { TokenBucket } from './tokenBucket';
+
+export interface GatewayDeps {
+  server: Server;
+  logger: Logger;
+  /** The user of a token, or undefined when it is not valid. */
+  verifyToken(token: string): { userId: string } | undefined;
+  /** The auction's public view as the read model has it now. */
+  currentView(auctionId: string): Promise<AuctionView | undefined>;
+  /** Frames of the auction's events after `after` up to `upTo`, from the event store. */
+  history(auctionId: string, after: number, upTo: number): Promise<Step[]>;
+  limits?: Partial<typeof DEFAULT_LIMITS>;
+  onConnectionsChanged?(open: number): void;
+  onMessageSent?(): void;
+  onMessageReceived?(): void;
+}
+
+export const DEFAULT_LIMITS = {
+  maxSubscriptions: 100,
+  /** Larger messages get an error reply; the connection stays. */
+  maxMessageBytes: 4096,
+  /** Larger frames close the connection (1009): nobody needs them. */
+  maxPayloadBytes: 64 * 1024,
+  /** A client that lets this much pile up unread is closed with 1013. */
+  maxBufferedBytes: 1024 * 1024,
+  pingIntervalMs: 30_000,
+  /** Messages a client may send: a bucket of `messageBurst` refilled at this rate. */
+  messagesPerSecond: 100,
+  messageBurst: 200,
+};
+
+export interface Subscription {
+  ws: WebSocket;
+  auctionId: string;
+  seq: RevisionSequence;
+}
+
+/** What the gateway keeps per connection, beside the socket rather than on it. */
+export interface Connection {
+  subscriptions: Map<string, Subscription>;
+  alive: boolean;
+  /** The messages this client may still send. */
+  bucket: TokenBucket;
+  /** When it was last told it is over the limit (at most once a second). */
+  limitedAt: number;
+}

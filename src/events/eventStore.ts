@@ -63,7 +63,7 @@ export interface Subscription {
 }
 
 export interface EventStore {
-  readonly kind: 'postgres' | 'eventstoredb';
+  readonly kind: 'postgres' | 'eventstoredb' | 'memory';
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   appendToStream(
     streamId: string,

@@ -7,3 +7,4 @@ export { getPostgresEventStore } from './postgres/postgresEventStore';
 export { eventStoreMigrations } from './postgres/migrations';
 export { getEventStoreDbEventStore } from './eventstoredb/eventStoreDbEventStore';
 export { InvalidPositionError, isPosition, toJson } from './serialization';
+export { getInMemoryEventStore } from './memory/inMemoryEventStore';

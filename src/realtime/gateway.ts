@@ -11,14 +11,7 @@ import {
   subscribedFrame,
   unsubscribedFrame,
 } from './protocol';
-import {
-  continueWith,
-  newSequence,
-  offer,
-  release,
-  type Release,
-  type Step,
-} from './revisionSequence';
+import { continueWith, newSequence, offer, release, type Release, type Step } from './revisionSequence';
 import { fullBucket, take } from './tokenBucket';
 
 export type { Step } from './revisionSequence';

@@ -99,8 +99,8 @@ export async function startLiveUpdates(
       gateway.onFeedReset();
     },
   });
-  closers.add(() => changeFeed.close());
-  closers.add(() => gateway.close());
+  closers.add('change feed', () => changeFeed.close());
+  closers.add('websocket gateway', () => gateway.close());
   await changeFeed.ready;
   return gateway;
 }

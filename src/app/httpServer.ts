@@ -63,7 +63,7 @@ export function createHttpServer(
     ),
   );
   server.on('clientError', answerClientError);
-  closers.add(async () => {
+  closers.add('http server', async () => {
     draining = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Connections finish their current request and close; busy clients must not hold us open.

@@ -33,7 +33,7 @@ async function waitForRedis(redis: Redis, timeoutMs: number) {
 export async function openInfrastructure(config: Config, logger: Logger, closers: Closers) {
   await ensureDatabase(config.databaseUrl);
   const knex = createKnex(config.databaseUrl, 10);
-  closers.add(() => knex.destroy());
+  closers.add('postgres (knex)', () => knex.destroy());
   const applied = await runMigrations(knex, [
     ...eventStoreMigrations,
     ...accountMigrations,
@@ -42,12 +42,12 @@ export async function openInfrastructure(config: Config, logger: Logger, closers
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
   const pool = createPool(config.databaseUrl, 20);
-  closers.add(() => pool.end());
+  closers.add('postgres (pool)', () => pool.end());
   const redis = createRedis(config.redisUrl);
-  closers.add(() => redis.disconnect());
+  closers.add('redis', () => redis.disconnect());
   await waitForRedis(redis, 10_000);
   const eventStore = getEventStore(config, pool);
-  closers.add(() => eventStore.close());
+  closers.add('event store', () => eventStore.close());
   return { config, logger, knex, pool, redis, eventStore, metrics: createMetrics() };
 }
 

@@ -43,7 +43,7 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
   const prefix = config.redisKeyPrefix;
   // Derived data: its commits need not wait for the WAL flush (a lost commit loses its checkpoint too).
   const readModelDb = createKnex(config.databaseUrl, 2, { durable: false });
-  closers.add(() => readModelDb.destroy());
+  closers.add('read model pool', () => readModelDb.destroy());
   const common = { eventStore, logger, ...leaseSettings(infra, options) };
   const onApplied = (name: string) => (lagsMs: number[]) => {
     for (const ms of lagsMs) {
@@ -73,6 +73,6 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
         redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
     }),
   ];
-  closers.add(() => Promise.all(runners.map((r) => r.stop())).then(() => undefined));
+  closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));
   return { runners, checks: runners.map(projectionCheck) };
 }

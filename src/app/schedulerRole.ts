@@ -30,7 +30,7 @@ export function startSchedulerRole(
   const prefix = `${config.redisKeyPrefix}bull`;
   const queue = new Queue<CloseJobData>(SCHEDULER_QUEUE, { connection, prefix });
   queue.on('error', (error) => logger.warn({ err: error }, 'scheduler queue error'));
-  closers.add(() => queue.close());
+  closers.add('close queue', () => queue.close());
   const reactor = runProjection({
     name: SCHEDULER_PROJECTION,
     eventStore,
@@ -38,7 +38,7 @@ export function startSchedulerRole(
     ...leaseSettings(infra, options),
     store: async () => closingReactor(knex, queue, eventStore),
   });
-  closers.add(() => reactor.stop());
+  closers.add('closing reactor', () => reactor.stop());
   const worker = closeWorker({
     queue,
     connection,
@@ -49,7 +49,7 @@ export function startSchedulerRole(
     sweepEverySeconds: config.schedulerSweepSeconds,
     onClosed: (delayMs) => metrics.closeDelay.observe(Math.max(0, delayMs) / 1000),
   });
-  closers.add(() => worker.close());
+  closers.add('close workers', () => worker.close());
   const checks: HealthCheck[] = [
     projectionCheck(reactor),
     // The close queue answers, and says how much is waiting and failing in it.

@@ -44,7 +44,7 @@ export async function startApp(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningApp> {
-  const closers = getClosers();
+  const closers = getClosers(logger);
   const roles = new Set(config.roles);
   try {
     const infra = await openInfrastructure(config, logger, closers);
@@ -61,7 +61,7 @@ export async function startApp(
       eventStore: infra.eventStore,
       onHandled: (command, outcome, seconds) => observeCommand(infra.metrics, command, outcome, seconds),
     });
-    closers.add(() => handler.idle());
+    closers.add('command handler', () => handler.idle());
     const scheduler = roles.has('scheduler')
       ? startSchedulerRole(infra, handler, options, closers)
       : undefined;

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { EventStore, Subscription } from '../events';
 import { isTransientError } from '../platform';
 import type { Leases } from './leases';
-import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from './projectionStore';
+import {
+  CheckpointMovedError,
+  LeaseLostError,
+  type AuctionChange,
+  type ProjectionStore,
+} from './projectionStore';
 
 export type ProjectionState = 'starting' | 'standby' | 'running' | 'failed' | 'stopped';
 
@@ -73,7 +78,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
     });
     const heartbeat = setInterval(() => {
       leases.acquire(name, owner).then(
-        (held) => !held && ended(new Error('lease lost')),
+        (held) => !held && ended(new LeaseLostError(name)),
         () => undefined, // a failed renewal is retried; the lease outlives a few
       );
       // A read model that lost its data (a Redis FLUSHALL) lost its checkpoint with it: notice
@@ -87,6 +92,8 @@ export function runProjection(options: ProjectionRunnerOptions) {
       }
     }, heartbeatMs);
     wakeStop = () => ended(undefined);
+    // A stop() that came while this run was starting found nothing to wake: end now.
+    if (stopped) ended(undefined);
     const outcome = await done;
     clearInterval(heartbeat);
     await subscription.stop();
@@ -96,7 +103,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
       logger.warn({ projection: name }, 'checkpoint moved; restarting from the stored checkpoint');
       return 'again';
     }
-    if (outcome instanceof Error && outcome.message === 'lease lost') {
+    if (outcome instanceof LeaseLostError) {
       logger.warn({ projection: name }, 'lease lost; standing by');
       return 'again';
     }

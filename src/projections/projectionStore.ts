@@ -6,6 +6,15 @@ export class CheckpointMovedError extends Error {
   readonly code = 'CHECKPOINT_MOVED';
 }
 
+/** Another owner holds the projection's lease now: this runner stands by. */
+export class LeaseLostError extends Error {
+  readonly code = 'LEASE_LOST';
+  constructor(projection: string) {
+    super(`${projection}: lease lost`);
+    this.name = 'LeaseLostError';
+  }
+}
+
 /** Changes a batch made, for whoever pushes live updates. */
 export interface AuctionChange {
   auctionId: string;

@@ -66,7 +66,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const database = await createTestDatabase('chaos');
   const prefix = `chaos-${process.pid}-${Date.now()}:`;
   const env = serverEnv(database.url, prefix, { SCHEDULER_SWEEP_SECONDS: '1', LOG_LEVEL: 'warn' });
-  const ports = [freePort(), freePort()];
+  const ports = [await freePort(), await freePort()];
   const servers: Array<ServerProcess | undefined> = await Promise.all(
     ports.map((p) => startServerProcess(env, p)),
   );

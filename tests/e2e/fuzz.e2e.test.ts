@@ -55,7 +55,10 @@ describe('the fuzzer', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('fuzz');
-    server = await startServerProcess(serverEnv(database.url, prefix, { LOG_LEVEL: 'warn' }), freePort());
+    server = await startServerProcess(
+      serverEnv(database.url, prefix, { LOG_LEVEL: 'warn' }),
+      await freePort(),
+    );
     pool = new Pool({ connectionString: database.url, max: 2 });
     const seller = await registerUser(server.url, 'seller');
     const bidder = await registerUser(server.url, 'bidder');

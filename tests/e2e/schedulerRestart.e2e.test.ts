@@ -13,7 +13,7 @@ it('kill -9 between creation and end, start again after the end: the auction clo
   const env = serverEnv(database.url, prefix, { SCHEDULER_SWEEP_SECONDS: '1' });
   const pool = createPool(database.url, 2);
   const eventStore = getPostgresEventStore({ pool, connectionString: database.url });
-  const first = await startServerProcess(env, freePort());
+  const first = await startServerProcess(env, await freePort());
   try {
     const seller = await registerUser(first.url, 'seller');
     const auctionId = await createAuction(first.url, seller.token, {
@@ -22,7 +22,7 @@ it('kill -9 between creation and end, start again after the end: the auction clo
     await new Promise((r) => setTimeout(r, 300));
     expect(await first.kill('SIGKILL')).toBeNull();
     await new Promise((r) => setTimeout(r, 2500)); // the end passes while nothing runs
-    const second = await startServerProcess(env, freePort());
+    const second = await startServerProcess(env, await freePort());
     try {
       const closed = async () =>
         (await eventStore.readStream(auctionStreamId(auctionId))).filter((e) => e.type === 'AuctionClosed');

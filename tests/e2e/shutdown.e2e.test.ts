@@ -26,7 +26,7 @@ describe('graceful shutdown of the server process', () => {
   it('SIGTERM during a burst of bids loses no acknowledged bid and exits 0 within 10 s', async () => {
     const server = await startServerProcess(
       serverEnv(database.url, prefix, { LOG_LEVEL: 'info' }),
-      freePort(),
+      await freePort(),
     );
     const seller = await registerUser(server.url, 'seller');
     const bidders = await Promise.all(Array.from({ length: 8 }, () => registerUser(server.url, 'bidder')));

@@ -99,7 +99,9 @@ describe('projections', () => {
         },
       };
       const poisoned = [...events.slice(0, half), poison, ...events.slice(half)];
-      await expect(store.applyBatch(poisoned, undefined, events.at(-1)!.position)).rejects.toThrow();
+      await expect(store.applyBatch(poisoned, undefined, events.at(-1)!.position)).rejects.toThrow(
+        /invalid input syntax for type uuid/,
+      );
       expect(await store.readCheckpoint()).toBeUndefined();
       expect(await knex('read_model.auctions').count({ n: '*' })).toEqual([{ n: '0' }]);
 
@@ -226,7 +228,7 @@ describe('projections', () => {
         const status = await postgres.status();
         expect(status.position).toBe(last);
         expect(status.error).toMatch(/uuid/i);
-        expect(status.lagMs).toBeGreaterThanOrEqual(0);
+        expect(status.lagMs).toBeGreaterThan(0); // the poison event waits, unapplied, and ages
         const notReady = await call(other.url, 'GET', '/health/ready');
         expect(notReady.status).toBe(503);
         expect(notReady.body).toMatchObject({

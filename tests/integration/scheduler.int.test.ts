@@ -33,7 +33,8 @@ async function waitForClose(t: TestApp, auctionId: string, timeoutMs = 10_000) {
     closed,
     data: closed[0]!.data as AuctionClosed,
     endsAt,
-    delayMs: Date.parse((closed[0]!.data as AuctionClosed).closedAt) - endsAt,
+    // From the store's clock, not the decider's `closedAt`: an early close would show here.
+    delayMs: closed[0]!.recordedAt.getTime() - endsAt,
   };
 }
 

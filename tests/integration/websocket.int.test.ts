@@ -167,7 +167,7 @@ describe('WebSocket gateway', () => {
     const anonymous = await connectWs(b.url);
     withToken.close();
     anonymous.close();
-    await expect(connectWs(b.url.replace(/$/, '/elsewhere'))).rejects.toThrow();
+    await expect(connectWs(b.url.replace(/$/, '/elsewhere'))).rejects.toThrow(/HTTP 404/);
   });
 
   it('closes a client too slow to read with 1013', async () => {

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -73,8 +74,14 @@ export function runServerToExit(
   });
 }
 
-let nextPort = 40_000 + (process.pid % 1000) * 10;
-export const freePort = () => nextPort++;
+/** A port nothing listens on now, chosen by the system (a guessed one may be an outgoing connection's). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** The environment of a server process for a test: its database, a Redis key prefix, fast leases. */
 export function serverEnv(

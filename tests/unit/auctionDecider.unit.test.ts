@@ -9,6 +9,7 @@ import {
   type PlaceBidData,
 } from '../../src/auction';
 import type { AuctionCreated, AuctionEvent } from '../../src/auction';
+import { decideBatch } from '../../src/commands';
 
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
@@ -119,6 +120,8 @@ describe('CreateAuction', () => {
 
   it('refuses a second creation', () => given([created()]).rejects(create({}), 'AUCTION_ALREADY_EXISTS'));
   it('refuses an end before the start', () =>
+    given([]).rejects(create({ startsAt: iso(100), endsAt: iso(50) }), 'INVALID_SCHEDULE'));
+  it('refuses an end at the start', () =>
     given([]).rejects(create({ startsAt: iso(100), endsAt: iso(100) }), 'INVALID_SCHEDULE'));
   it('refuses an end in the past', () =>
     given([]).rejects(create({ startsAt: iso(-100), endsAt: iso(-1) }), 'INVALID_SCHEDULE'));
@@ -337,9 +340,22 @@ describe('PlaceBid', () => {
       expect(state.endsAt).toBe(T0 + 3880 * 1000);
     });
 
-    it('a rejected bid never extends', () => {
-      given(soft()).rejects(bid('A', 10, undefined, 3590), 'BID_TOO_LOW');
-      expect(evolveAll(soft())).toMatchObject({ endsAt: T0 + 3600 * 1000 });
+    it('a rejected bid never extends: a later bid past the original end is refused', () => {
+      // Decided in one batch, as the handler does: the refusal leaves the state as it was.
+      const commands = [bid('A', 10, undefined, 3590), bid('B', 1000, undefined, 3605)];
+      const loaded = { state: evolveAll(soft()), revision: 0n, idempotency: new Map() };
+      const envelopes = commands.map((command) => ({
+        auctionId: 'a1',
+        command,
+        userId: 'u',
+        correlationId: 'c',
+      }));
+      const { outcomes, newEvents } = decideBatch(loaded, envelopes, { appendId: 'x', commandId: () => 'y' });
+      expect(outcomes.map((o) => o.kind === 'rejected' && (o.error as AuctionRuleError).code)).toEqual([
+        'BID_TOO_LOW',
+        'AUCTION_NOT_OPEN',
+      ]);
+      expect(newEvents).toEqual([]);
     });
   });
 });

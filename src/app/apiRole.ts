@@ -3,9 +3,9 @@ import type { Request, Router } from 'express';
 import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
 import { commandRoutes, type CommandHandler } from '../commands';
 import { rateLimit, type RateLimitConfig } from '../platform';
-import { postgresReadModel, redisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
-import { getAuctionQueries, historyRoutes, hotViews, queryRoutes } from '../read-api';
-import { auctionHistory, readModelView, realtimeGateway } from '../realtime';
+import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
+import { getAuctionQueries, historyRoutes, getHotViews, queryRoutes } from '../read-api';
+import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
@@ -29,8 +29,8 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       onLimited: () => metrics.rateLimited.inc({ limit: name }),
     });
   const queries = getAuctionQueries(knex);
-  const views = redisAuctionViews(redis, prefix);
-  const hot = hotViews();
+  const views = getRedisAuctionViews(redis, prefix);
+  const hot = getHotViews();
   const postgresCheckpoint = postgresReadModel(knex);
   const routers: Router[] = [
     accountsRoutes({
@@ -78,12 +78,12 @@ export async function startLiveUpdates(
   closers: Closers,
 ) {
   const { config, eventStore, logger, metrics } = infra;
-  const gateway = realtimeGateway({
+  const gateway = getRealtimeGateway({
     server,
     logger,
     verifyToken: api.verifyToken,
-    currentView: readModelView(api.currentView, eventStore),
-    history: auctionHistory(eventStore),
+    currentView: getCurrentView(api.currentView, eventStore),
+    history: getAuctionHistory(eventStore),
     limits: options.websocketLimits,
     onConnectionsChanged: (open) => metrics.websocketConnections.set(open),
     onMessageSent: () => metrics.websocketMessages.inc({ direction: 'out' }),

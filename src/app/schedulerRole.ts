@@ -5,7 +5,7 @@ import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
   bullConnection,
-  closeWorker,
+  startCloseWorker,
   closingReactor,
   type CloseJobData,
 } from '../scheduler';
@@ -39,7 +39,7 @@ export function startSchedulerRole(
     store: async () => closingReactor(knex, queue, eventStore),
   });
   closers.add('closing reactor', () => reactor.stop());
-  const worker = closeWorker({
+  const worker = startCloseWorker({
     queue,
     connection,
     prefix,

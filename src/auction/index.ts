@@ -9,3 +9,4 @@ export * from './auctionDecider';
 export * from './auctionRuleError';
 export * from './auctionStream';
 export * from './increments';
+export * from './storedAuctionState';

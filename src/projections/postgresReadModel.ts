@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { RecordedEvent } from '../events';
-import type { BidPlaced } from '../auction';
+import { fromStoredState, toStoredState, type BidPlaced } from '../auction';
 import { affectedAuctionIds, auctionIdOfEvent, foldAuctions, type StoredAuction } from './auctionStates';
 import { READ_MODEL_SCHEMA } from './migrations';
 import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from './projectionStore';
-import { stateCache, type StateCache } from './stateCache';
+import { getStateCache, type StateCache } from './stateCache';
 
 export const POSTGRES_PROJECTION = 'postgres-read-model';
 
@@ -28,7 +28,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
       ends_at: new Date(state.endsAt).toISOString(),
       created_at: new Date(state.createdAt).toISOString(),
       revision,
-      state,
+      state: toStoredState(state),
     };
   });
   const bids = applied.filter((e) => e.type === 'BidPlaced');
@@ -132,7 +132,8 @@ export async function applyToReadModel(
     const rows = await db<AuctionRow>(`${schema}.auctions`)
       .whereIn('auction_id', missing)
       .select('auction_id', 'revision', 'state');
-    for (const r of rows) found.set(r.auction_id, { state: r.state, revision: Number(r.revision) });
+    for (const r of rows)
+      found.set(r.auction_id, { state: fromStoredState(r.state), revision: Number(r.revision) });
   }
   const plan = planBatch(found, events);
   const { rows } = await db.raw<{ rows: Array<{ ok: number }> }>(writeBatchSql(schema, Boolean(checkpoint)), {
@@ -163,7 +164,7 @@ export function postgresReadModel(
   name = POSTGRES_PROJECTION,
   schema = READ_MODEL_SCHEMA,
 ): ProjectionStore {
-  const cache = stateCache();
+  const cache = getStateCache();
   let initialised = false;
   return {
     name,

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { EventStore } from '../events';
 import { createReadModelTables, READ_MODEL_SCHEMA } from './migrations';
 import { applyToReadModel, POSTGRES_PROJECTION } from './postgresReadModel';
-import { stateCache } from './stateCache';
+import { getStateCache } from './stateCache';
 import { currentGeneration, redisKeys, redisReadModel, REDIS_PROJECTION } from './redisReadModel';
 
 export const REBUILD_SCHEMA = 'read_model_rebuild';
@@ -27,7 +27,7 @@ export async function buildPostgresReadModel(
   await createReadModelTables(knex, schema);
   let position: string | undefined;
   let events = 0;
-  const cache = stateCache();
+  const cache = getStateCache();
   for (;;) {
     const page = await eventStore.readAll({ after: position, limit: pageSize });
     if (page.length === 0) break;

@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
-import { evolve, toAuctionEvent } from '../auction';
+import { evolve, fromStoredState, toAuctionEvent, toStoredState } from '../auction';
 import { affectedAuctionIds, auctionIdOfEvent, foldAuctions } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
 import { CheckpointMovedError, type ProjectionStore } from './projectionStore';
-import { stateCache } from './stateCache';
+import { getStateCache } from './stateCache';
 
 export const REDIS_PROJECTION = 'redis-read-model';
 
@@ -55,7 +55,7 @@ export function redisReadModel(
 ): ProjectionStore {
   const name = options.name ?? REDIS_PROJECTION;
   const keys = redisKeys(options.prefix, options.generation);
-  const cache = stateCache();
+  const cache = getStateCache();
   return {
     name,
     async readCheckpoint() {
@@ -71,7 +71,10 @@ export function redisReadModel(
           if (error) throw error;
           const [state, revision] = value as [string | null, string | null];
           if (state && revision)
-            current.set(missing[i]!, { state: JSON.parse(state), revision: Number(revision) });
+            current.set(missing[i]!, {
+              state: fromStoredState(JSON.parse(state)),
+              revision: Number(revision),
+            });
         });
       }
       const { auctions, applied } = foldAuctions(current, events);
@@ -88,7 +91,7 @@ export function redisReadModel(
           'hset',
           keys.auction(id),
           'state',
-          JSON.stringify(state),
+          JSON.stringify(toStoredState(state)),
           'revision',
           String(revision),
           'view',
@@ -141,7 +144,7 @@ export interface StoredView {
 }
 
 /** Reads the hot route's view from Redis, with the checkpoint it is at least as new as, in one round trip. */
-export function redisAuctionViews(redis: Redis, prefix: string) {
+export function getRedisAuctionViews(redis: Redis, prefix: string) {
   let generation = '0';
   let refreshedAt = 0;
   const keysNow = async () => {
@@ -186,6 +189,8 @@ export function redisAuctionViews(redis: Redis, prefix: string) {
     },
   };
 }
+
+export type RedisAuctionViews = ReturnType<typeof getRedisAuctionViews>;
 
 /** The stored view as `viewerId` may see it at `now`: the JSON untouched unless a field must change. */
 export function renderStoredView(

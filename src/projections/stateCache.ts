@@ -5,7 +5,7 @@ import type { StoredAuction } from './auctionStates';
  * Safe because a store instance lives for one run under the lease: anything that changes the
  * read model behind it also moves the checkpoint, which ends the run and the cache with it.
  */
-export function stateCache(max = 50_000) {
+export function getStateCache(max = 50_000) {
   const states = new Map<string, StoredAuction>();
   return {
     /** The cached states of `ids`, and the ids to read from the store. */
@@ -30,4 +30,4 @@ export function stateCache(max = 50_000) {
   };
 }
 
-export type StateCache = ReturnType<typeof stateCache>;
+export type StateCache = ReturnType<typeof getStateCache>;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Auction } from '../auction';
+import { fromStoredState, type Auction } from '../auction';
 import { READ_MODEL_SCHEMA, toAuctionView, viewFor, type AuctionView } from '../projections';
 
 export interface ListFilter {
@@ -58,7 +58,9 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
       const page = rows.slice(0, filter.limit);
       const last = page[page.length - 1];
       return {
-        items: page.map((r) => viewFor(toAuctionView(r.state, Number(r.revision), now.getTime()), viewerId)),
+        items: page.map((r) =>
+          viewFor(toAuctionView(fromStoredState(r.state), Number(r.revision), now.getTime()), viewerId),
+        ),
         nextCursor:
           rows.length > filter.limit && last
             ? encodeCursor(filter.sort === 'endingSoon' ? last.ends_at : last.created_at, last.auction_id)
@@ -69,7 +71,7 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
     async get(auctionId: string, viewerId: string | undefined, now: Date): Promise<AuctionView | undefined> {
       const row = await knex<Row>(t('auctions')).where({ auction_id: auctionId }).first('revision', 'state');
       return row
-        ? viewFor(toAuctionView(row.state, Number(row.revision), now.getTime()), viewerId)
+        ? viewFor(toAuctionView(fromStoredState(row.state), Number(row.revision), now.getTime()), viewerId)
         : undefined;
     },
 
@@ -107,7 +109,7 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
         .limit(500)
         .select('ub.auction_id', 'ub.my_highest_bid', 'a.state', 'a.revision');
       return rows.map((r) => {
-        const state = r.state as Auction;
+        const state = fromStoredState(r.state);
         const leading = state.leader?.bidderId === userId;
         const myState =
           state.status === 'closed'

@@ -17,7 +17,7 @@ export interface HotView {
  * needs no round trip. An entry is trusted while the feed has been up since it was stored
  * (then it is current as of the feed's last position) and for at most `ttlMs` regardless.
  */
-export function hotViews(options: { maxEntries?: number; ttlMs?: number } = {}) {
+export function getHotViews(options: { maxEntries?: number; ttlMs?: number } = {}) {
   const maxEntries = options.maxEntries ?? 10_000;
   const ttlMs = options.ttlMs ?? 5_000;
   const entries = new Map<string, HotView>();
@@ -61,4 +61,4 @@ export function hotViews(options: { maxEntries?: number; ttlMs?: number } = {}) 
   };
 }
 
-export type HotViews = ReturnType<typeof hotViews>;
+export type HotViews = ReturnType<typeof getHotViews>;

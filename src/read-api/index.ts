@@ -8,3 +8,4 @@ export * from './historyRoutes';
 export * from './queryRoutes';
 export * from './hotViews';
 export * from './hotAuctionRoute';
+export * from './querySchemas';

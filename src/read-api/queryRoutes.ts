@@ -1,101 +1,24 @@
 import type { RequestHandler, Response } from 'express';
-import { ProblemError, apiRouter, validationProblem, type DocumentedRouter, uuidSchema } from '../platform';
+import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
 import {
   auctionViewSchema,
   renderStoredView,
   type AuctionView,
-  type redisAuctionViews,
+  type RedisAuctionViews,
 } from '../projections';
-import type { HotViews } from './hotViews';
-
-type RedisAuctionViews = ReturnType<typeof redisAuctionViews>;
 import { decodeCursor, type AuctionQueries } from './auctionQueries';
 import { awaitPosition, awaitReadModel, backOff, minPositionOf, reached, readModelDocs } from './consistency';
+import type { HotViews } from './hotViews';
+import {
+  auctionListSchema,
+  bidListSchema,
+  emptyQuerySchema,
+  listAuctionsQuerySchema,
+  listBidsQuerySchema,
+  myBidsSchema,
+} from './querySchemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const listAuctionsQuerySchema = {
-  type: 'object',
-  properties: {
-    status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
-    sellerId: { type: 'string', format: 'uuid' },
-    sort: { type: 'string', enum: ['endingSoon', 'newest'], default: 'endingSoon' },
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-    cursor: { type: 'string', minLength: 1, maxLength: 200 },
-  },
-  additionalProperties: false,
-} as const;
-
-export const listBidsQuerySchema = {
-  type: 'object',
-  properties: {
-    limit: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
-    cursor: { type: 'string', pattern: '^[0-9]{1,15}$' },
-  },
-  additionalProperties: false,
-} as const;
-
-export const emptyQuerySchema = { type: 'object', additionalProperties: false } as const;
-
-const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page' } as const;
-
-/** A page of a list: its items and the cursor of the next page. */
-const pageOf = <T extends object>(item: T) =>
-  ({
-    type: 'object',
-    properties: { items: { type: 'array', items: item }, nextCursor },
-    required: ['items', 'nextCursor'],
-  }) as const;
-
-export const auctionListSchema = pageOf(auctionViewSchema);
-
-export const bidListSchema = pageOf({
-  type: 'object',
-  properties: {
-    bidId: uuidSchema,
-    bidderId: uuidSchema,
-    amount: { type: 'integer' },
-    auto: { type: 'boolean', description: 'Placed by proxy bidding for the bidder' },
-    placedAt: { type: 'string', format: 'date-time' },
-    revision: { type: 'integer' },
-  },
-  required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt', 'revision'],
-  additionalProperties: false,
-});
-
-export const myBidsSchema = {
-  type: 'object',
-  properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          auctionId: uuidSchema,
-          title: { type: 'string' },
-          currency: { type: 'string' },
-          myHighestBid: { type: 'integer' },
-          currentPrice: { type: ['integer', 'null'] },
-          state: { type: 'string', enum: ['leading', 'outbid', 'won', 'lost'] },
-          endsAt: { type: 'string', format: 'date-time' },
-          status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
-        },
-        required: [
-          'auctionId',
-          'title',
-          'currency',
-          'myHighestBid',
-          'currentPrice',
-          'state',
-          'endsAt',
-          'status',
-        ],
-        additionalProperties: false,
-      },
-    },
-  },
-  required: ['items'],
-} as const;
 
 const notFound = { 404: ['AUCTION_NOT_FOUND'] };
 const ok = (description: string, schema: object) => ({

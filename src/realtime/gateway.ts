@@ -22,7 +22,7 @@ export type { Step } from './revisionSequence';
  * Each subscription tracks the last revision it sent: a duplicate is dropped, a gap is filled
  * from the event store before anything newer is sent.
  */
-export function realtimeGateway(deps: GatewayDeps) {
+export function getRealtimeGateway(deps: GatewayDeps) {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const wss = new WebSocketServer({
     noServer: true,
@@ -226,4 +226,4 @@ export function realtimeGateway(deps: GatewayDeps) {
   };
 }
 
-export type RealtimeGateway = ReturnType<typeof realtimeGateway>;
+export type RealtimeGateway = ReturnType<typeof getRealtimeGateway>;

@@ -8,7 +8,7 @@ import type { Step } from './gateway';
  * The frames of an auction's events after `after` up to `upTo`, each with the public view right
  * after it, folded from the stream with the decider's `evolve` (as the read models do).
  */
-export function auctionHistory(eventStore: EventStore) {
+export function getAuctionHistory(eventStore: EventStore) {
   return async (auctionId: string, after: number, upTo: number): Promise<Step[]> => {
     const events = await eventStore.readStream(auctionStreamId(auctionId));
     let state: AuctionState = null;
@@ -32,7 +32,7 @@ export function auctionHistory(eventStore: EventStore) {
  * The current view from the read models; when they do not have the auction yet but the log
  * does (a subscriber right after the creation), waits for them, up to `maxWaitMs`.
  */
-export function readModelView(
+export function getCurrentView(
   read: (auctionId: string) => Promise<AuctionView | undefined>,
   eventStore: EventStore,
   maxWaitMs = 5000,

@@ -42,7 +42,7 @@ interface Deps {
  * revision make a second close impossible; a close that finds the auction extended, closed or
  * cancelled is a no-op.
  */
-export function closeWorker(deps: Deps) {
+export function startCloseWorker(deps: Deps) {
   const { handler, logger } = deps;
 
   const close = async (auctionId: string, plannedEnd?: number) => {

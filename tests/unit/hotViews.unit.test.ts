@@ -1,5 +1,5 @@
 import { renderStoredView } from '../../src/projections';
-import { hotViews } from '../../src/read-api/hotViews';
+import { getHotViews } from '../../src/read-api/hotViews';
 
 const P = (n: number) => `${String(n).padStart(20, '0')}-${String(n).padStart(20, '0')}`;
 const entry = (revision: number, position: string) => ({
@@ -25,7 +25,7 @@ const change = (auctionId: string, revision: number, position: string) => ({
 
 describe('hotViews', () => {
   it('serves a stored entry as current at the feed position, and updates it from the feed', () => {
-    const hot = hotViews();
+    const hot = getHotViews();
     hot.set('a', entry(1, P(10)), 0);
     expect(hot.get('a', 1)).toMatchObject({ position: P(10), view: { revision: 1 } });
     hot.apply(change('b', 4, P(12)), 2); // another auction moves the feed on
@@ -35,14 +35,14 @@ describe('hotViews', () => {
   });
 
   it('does not keep a view read before a change the feed already delivered', () => {
-    const hot = hotViews();
+    const hot = getHotViews();
     hot.apply(change('a', 2, P(13)), 0); // 'a' not cached: dropped
     hot.set('a', entry(1, P(10)), 1); // read from Redis before that change
     expect(hot.get('a', 2)).toBeUndefined();
   });
 
   it('forgets everything when the feed resets, and entries older than the ttl', () => {
-    const hot = hotViews({ ttlMs: 100 });
+    const hot = getHotViews({ ttlMs: 100 });
     hot.set('a', entry(1, P(10)), 0);
     hot.reset();
     expect(hot.get('a', 1)).toBeUndefined();
@@ -51,7 +51,7 @@ describe('hotViews', () => {
   });
 
   it('never moves an entry back to an older revision', () => {
-    const hot = hotViews();
+    const hot = getHotViews();
     hot.set('a', entry(5, P(10)), 0);
     hot.apply(change('a', 4, P(11)), 1);
     expect(hot.get('a', 2)?.view.revision).toBe(5);

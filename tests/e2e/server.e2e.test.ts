@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { dockerAvailable } from '../support/services';
 import { freePort, runServerToExit, startServerProcess } from '../support/serverProcess';
 
 describe('the server process', () => {
@@ -63,4 +64,22 @@ describe('the server process', () => {
     expect(code).toBe(78);
     expect(output).toMatch(/Invalid configuration: PORT must be integer/);
   });
+
+  // With a Docker engine, `npm start` starts the missing services in containers instead (that
+  // path pulls images and is left to a laptop); without one, it must say what to do.
+  (dockerAvailable() ? it.skip : it)(
+    'with PostgreSQL and Redis not answering and no Docker engine, names what is missing and how to get it',
+    async () => {
+      const closed = await freePort();
+      const { code, output } = await runServerToExit({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/auctions`,
+        REDIS_URL: `redis://127.0.0.1:${closed}`,
+      });
+      expect(code).toBe(69);
+      expect(output).toMatch(/PostgreSQL and Redis do not answer, and there is no Docker engine/);
+      expect(output).toMatch(/apt-get install postgresql redis-server/);
+      expect(output).toMatch(/docker compose up/);
+      expect(output).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace
+    },
+  );
 });

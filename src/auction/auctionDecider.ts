@@ -97,8 +97,16 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
   if (!leader) {
     events.push(placed(bid.bidderId, liftToReserve(bid.amount, ceiling), false, bid.bidId, ceiling));
   } else if (leader.bidderId === bid.bidderId) {
-    // The leader's bid is recorded as bid; it only raises their ceiling (see evolve).
-    events.push(placed(bid.bidderId, bid.amount, false, bid.bidId, Math.max(leader.ceiling, ceiling)));
+    // Not a bid: the leader's ceiling goes up, privately. A reserve it now meets lifts the
+    // price, which everyone sees as the leader's automatic bid at the reserve.
+    const raised = Math.max(leader.ceiling, ceiling);
+    events.push({
+      type: 'MaxBidRaised',
+      data: { bidId: bid.bidId, bidderId: bid.bidderId, maxAmount: raised, raisedAt: placedAt },
+    });
+    const price = auction.currentPrice!;
+    const lifted = liftToReserve(price, raised);
+    if (lifted > price) events.push(placed(bid.bidderId, lifted, true, bid.autoBidId, raised));
   } else if (ceiling > leader.ceiling) {
     const price = Math.max(
       bid.amount,
@@ -113,7 +121,8 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
     );
   }
 
-  const extended = softCloseExtension(auction, now.getTime());
+  // Only a bid others see extends: a private ceiling raise must not show through the end time.
+  const extended = events.some((e) => e.type === 'BidPlaced') && softCloseExtension(auction, now.getTime());
   if (extended) events.push(extended);
   return events;
 }

@@ -27,6 +27,19 @@ export interface BidPlaced {
   placedAt: string;
 }
 
+/**
+ * The leader raised their own ceiling: not a bid, and private to them (no list, count or frame
+ * shows it). The price moves only as far as a reserve the new ceiling meets, and that move is
+ * recorded as the leader's automatic bid right after it.
+ */
+export interface MaxBidRaised {
+  /** The id of the request that raised it (its reply names it as `bidId`). */
+  bidId: string;
+  bidderId: string;
+  maxAmount: number;
+  raisedAt: string;
+}
+
 export interface AuctionExtended {
   endsAt: string;
   previousEndsAt: string;
@@ -49,6 +62,7 @@ export interface AuctionClosed {
 export type AuctionEvent =
   | { type: 'AuctionCreated'; data: AuctionCreated }
   | { type: 'BidPlaced'; data: BidPlaced }
+  | { type: 'MaxBidRaised'; data: MaxBidRaised }
   | { type: 'AuctionExtended'; data: AuctionExtended }
   | { type: 'AuctionCancelled'; data: AuctionCancelled }
   | { type: 'AuctionClosed'; data: AuctionClosed };
@@ -108,6 +122,11 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
       placedAt: time,
     },
     required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt'],
+  },
+  MaxBidRaised: {
+    type: 'object',
+    properties: { bidId: id, bidderId: id, maxAmount: money, raisedAt: time },
+    required: ['bidId', 'bidderId', 'maxAmount', 'raisedAt'],
   },
   AuctionExtended: {
     type: 'object',

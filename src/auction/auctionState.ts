@@ -1,4 +1,4 @@
-import type { AuctionCreated, AuctionEvent, AuctionOutcome, BidPlaced } from './auctionEvents';
+import type { AuctionCreated, AuctionEvent, AuctionOutcome, BidPlaced, MaxBidRaised } from './auctionEvents';
 import { incrementAt } from './increments';
 
 /** The auction as decided: what AuctionCreated said (times in ms), and what happened since. */
@@ -36,6 +36,8 @@ export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
   switch (event.type) {
     case 'BidPlaced':
       return bidPlaced(state, event.data);
+    case 'MaxBidRaised':
+      return maxBidRaised(state, event.data);
     case 'AuctionExtended':
       return { ...state, endsAt: Date.parse(event.data.endsAt) };
     case 'AuctionCancelled':
@@ -79,28 +81,29 @@ function created(data: AuctionCreated): Auction {
   };
 }
 
-/**
- * A bid's amount is the price it stands at, with one exception: the leader bidding again only
- * raises their ceiling, and the price moves only as far as a reserve their new ceiling meets.
- * An outbid bid is followed by the leader's automatic answer.
- */
+/** A bid's amount is the price it stands at; an outbid bid is followed by the leader's automatic answer. */
 function bidPlaced(state: Auction, bid: BidPlaced): Auction {
   const ceiling = Math.max(bid.amount, bid.maxAmount ?? bid.amount);
-  const bidCount = state.bidCount + 1;
-  if (state.leader && state.leader.bidderId === bid.bidderId && !bid.auto) {
-    const raised = Math.max(state.leader.ceiling, ceiling);
-    const price = state.currentPrice!;
-    const reserve = state.reservePrice;
-    const lifted = reserve !== null && raised >= reserve ? Math.max(price, reserve) : price;
-    return { ...state, currentPrice: lifted, leader: { bidderId: bid.bidderId, ceiling: raised }, bidCount };
-  }
   const leads = !state.leader || ceiling > state.leader.ceiling || bid.auto;
   return {
     ...state,
     currentPrice: leads ? bid.amount : state.currentPrice,
     leader: leads ? { bidderId: bid.bidderId, ceiling } : state.leader,
-    bidCount,
+    bidCount: state.bidCount + 1,
   };
+}
+
+/**
+ * The leader's ceiling goes up; the price moves only to a reserve the new ceiling meets (logs of
+ * before MaxBidRaised, upcast, rely on that; new ones also record that move as an automatic bid).
+ */
+function maxBidRaised(state: Auction, raise: MaxBidRaised): Auction {
+  if (!state.leader || state.leader.bidderId !== raise.bidderId) return state;
+  const ceiling = Math.max(state.leader.ceiling, raise.maxAmount);
+  const price = state.currentPrice!;
+  const reserve = state.reservePrice;
+  const lifted = reserve !== null && ceiling >= reserve ? Math.max(price, reserve) : price;
+  return { ...state, currentPrice: lifted, leader: { bidderId: raise.bidderId, ceiling } };
 }
 
 export const evolveAll = (events: AuctionEvent[], state: AuctionState = initialState()) =>

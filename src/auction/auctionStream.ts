@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events';
-import type { AuctionEvent } from './auctionEvents';
+import type { AuctionEvent, BidPlaced, MaxBidRaised } from './auctionEvents';
 import { evolve, initialState, type AuctionState } from './auctionState';
 
 /** Each auction is one stream, `auction-<auctionId>`. */
@@ -11,14 +11,38 @@ export const auctionStreamId = (auctionId: string) => `${AUCTION_STREAM_PREFIX}$
 export const auctionIdOfStream = (streamId: string) =>
   streamId.startsWith(AUCTION_STREAM_PREFIX) ? streamId.slice(AUCTION_STREAM_PREFIX.length) : undefined;
 
-/**
- * The one place a stored event becomes an auction event. Every reader (command side, read
- * models, history, WebSocket, replay) goes through here, so a stored shape that changes is
- * upcast here, once.
- */
+/** A recorded event as the auction event it is (after `upcast`). */
 export function toAuctionEvent(recorded: Pick<RecordedEvent, 'type' | 'data'>): AuctionEvent {
   return { type: recorded.type, data: recorded.data } as AuctionEvent;
 }
+
+/**
+ * The one place old shapes of stored events are read in today's shape, given the auction as it
+ * stood before the event. Every reader (command side, read models, history, WebSocket, replay,
+ * export) folds through here. Stored events are never rewritten.
+ * - Logs of before MaxBidRaised: the leader's own (not automatic) BidPlaced only raised their
+ *   ceiling; it is read as MaxBidRaised.
+ */
+export function upcast(recorded: RecordedEvent, before: AuctionState): RecordedEvent {
+  if (recorded.type !== 'BidPlaced') return recorded;
+  const bid = recorded.data as BidPlaced;
+  if (bid.auto || !before?.leader || before.leader.bidderId !== bid.bidderId) return recorded;
+  const maxAmount = Math.max(before.leader.ceiling, bid.amount, bid.maxAmount ?? bid.amount);
+  const data: MaxBidRaised = { bidId: bid.bidId, bidderId: bid.bidderId, maxAmount, raisedAt: bid.placedAt };
+  return { ...recorded, type: 'MaxBidRaised', data };
+}
+
+/** One step of a fold: the event in today's shape and the state after it. */
+export function foldStep(
+  state: AuctionState,
+  recorded: RecordedEvent,
+): { event: RecordedEvent; state: AuctionState } {
+  const event = upcast(recorded, state);
+  return { event, state: evolve(state, toAuctionEvent(event)) };
+}
+
+/** Events nobody but their own bidder may see (no list, count, frame or page shows them). */
+export const isPrivateEvent = (type: string) => type === 'MaxBidRaised';
 
 /** Where a fold stops: after the last event recorded at or before `at`, or at `revision`. */
 export interface FoldUntil {
@@ -39,7 +63,7 @@ export function foldAuction(
   let revision = -1;
   for (const e of recorded) {
     if (pastLimit(e, until)) break;
-    state = evolve(state, toAuctionEvent(e));
+    state = foldStep(state, e).state;
     revision = Number(e.revision);
   }
   return { state, revision };

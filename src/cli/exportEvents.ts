@@ -1,6 +1,7 @@
 /** `npm run export -- [--after POS]`: the global log as NDJSON on stdout, in log order. */
 import { once } from 'node:events';
 import { isPosition } from '../events';
+import { getLogUpcaster } from '../read-api';
 import { fail, openStores, runCli } from './context';
 
 async function main() {
@@ -11,10 +12,12 @@ async function main() {
   const stores = openStores();
   try {
     let position = after;
+    const upcast = getLogUpcaster(stores.eventStore); // today's shape of every event
     for (;;) {
       const page = await stores.eventStore.readAll({ after: position, limit: 5000 });
       if (page.length === 0) break;
-      for (const e of page) {
+      for (const recorded of page) {
+        const e = await upcast(recorded);
         const line = JSON.stringify({
           stream: e.streamId,
           type: e.type,

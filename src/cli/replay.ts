@@ -1,5 +1,5 @@
 /** `npm run replay -- <auctionId> [--at ISO]`: an auction's timeline, and its state at the end. */
-import { auctionStreamId, foldAuction } from '../auction';
+import { auctionStreamId, foldAuction, foldStep, type AuctionState } from '../auction';
 import { toAuctionView } from '../projections';
 import { fail, openStores, runCli } from './context';
 
@@ -31,8 +31,12 @@ async function main() {
   try {
     const events = await stores.eventStore.readStream(auctionStreamId(auctionId));
     if (events.length === 0) fail(`no auction ${auctionId}`);
-    for (const e of events) {
-      if (at !== undefined && e.recordedAt.getTime() > at) break;
+    let folded: AuctionState = null;
+    for (const recorded of events) {
+      if (at !== undefined && recorded.recordedAt.getTime() > at) break;
+      const step = foldStep(folded, recorded); // today's shape of every event
+      folded = step.state;
+      const e = step.event;
       console.log(
         `${String(e.revision).padStart(5)}  ${e.recordedAt.toISOString()}  ${e.type.padEnd(16)}  ${summary(e.type, e.data as Record<string, unknown>)}`,
       );

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events';
-import { evolve, toAuctionEvent, type Auction, type AuctionEvent, type AuctionState } from '../auction';
+import { foldStep, toAuctionEvent, type Auction, type AuctionEvent, type AuctionState } from '../auction';
 
 export type CommandType = 'CreateAuction' | 'PlaceBid' | 'CancelAuction' | 'CloseAuction';
 
@@ -20,6 +20,8 @@ export interface AuctionReply {
   position: string;
   bidId?: string;
   amount?: number;
+  /** Only in the reply to the leader raising their own ceiling. */
+  maxAmount?: number;
   status?: 'leading' | 'outbid';
   currentPrice?: number;
   leadingBidderId?: string | null;
@@ -50,6 +52,19 @@ export function replyFor(
 ): AuctionReply {
   const base = { auctionId: after.auctionId, revision: Number(revision), position };
   if (commandType !== 'PlaceBid') return base;
+  const raise = commandEvents.find((e) => e.type === 'MaxBidRaised');
+  if (raise?.type === 'MaxBidRaised') {
+    return {
+      ...base,
+      bidId: raise.data.bidId,
+      amount: after.currentPrice ?? undefined,
+      maxAmount: raise.data.maxAmount,
+      status: 'leading',
+      currentPrice: after.currentPrice ?? undefined,
+      leadingBidderId: after.leader?.bidderId ?? null,
+      endsAt: new Date(after.endsAt).toISOString(),
+    };
+  }
   const own = commandEvents.find((e) => e.type === 'BidPlaced' && !e.data.auto);
   const bid = own?.type === 'BidPlaced' ? own.data : undefined;
   return {
@@ -84,8 +99,12 @@ export function foldRecorded(loaded: LoadedAuction, recorded: RecordedEvent[]): 
       i++;
       if (!meta.commandId) break; // events without a command id stand alone
     }
-    const events = group.map(toAuctionEvent);
-    state = events.reduce(evolve, state);
+    const events: AuctionEvent[] = [];
+    for (const recordedEvent of group) {
+      const step = foldStep(state, recordedEvent);
+      events.push(toAuctionEvent(step.event));
+      state = step.state;
+    }
     const last = group[group.length - 1]!;
     revision = last.revision;
     if (meta.idempotencyKey && meta.requestHash && meta.commandType && state) {

@@ -1,4 +1,4 @@
-import { auctionIdOfStream, evolve, toAuctionEvent, type Auction, type AuctionState } from '../auction';
+import { auctionIdOfStream, foldStep, type Auction } from '../auction';
 import { type RecordedEvent } from '../events';
 
 /**
@@ -38,10 +38,10 @@ export function foldAuctions(
     const stored = auctions.get(id);
     const revision = Number(event.revision);
     if (stored && revision <= stored.revision) continue;
-    const next: AuctionState = evolve(stored?.state ?? null, toAuctionEvent(event));
-    if (!next) continue;
-    auctions.set(id, { state: next, revision });
-    applied.push(event);
+    const step = foldStep(stored?.state ?? null, event);
+    if (!step.state) continue;
+    auctions.set(id, { state: step.state, revision });
+    applied.push(step.event);
   }
   return { auctions, applied };
 }

@@ -17,6 +17,10 @@ export interface AuctionView {
   bidCount: number;
   reserveMet: boolean | null;
   reservePrice?: number | null;
+  /** Internal: the leader's ceiling, never shown as such (viewFor turns it into `myMaxAmount` for the leader). */
+  leaderCeiling?: number | null;
+  /** The viewer's own standing ceiling while they lead, else null. */
+  myMaxAmount?: number | null;
   startsAt: string;
   endsAt: string;
   status: 'scheduled' | 'open' | 'closed' | 'cancelled';
@@ -52,6 +56,7 @@ export function toAuctionView(auction: Auction, revision: number, now: number): 
     bidCount: auction.bidCount,
     reserveMet: auction.reservePrice === null ? null : (auction.currentPrice ?? -1) >= auction.reservePrice,
     reservePrice: auction.reservePrice,
+    leaderCeiling: auction.leader?.ceiling ?? null,
     startsAt: new Date(auction.startsAt).toISOString(),
     endsAt: new Date(auction.endsAt).toISOString(),
     status,
@@ -62,11 +67,14 @@ export function toAuctionView(auction: Auction, revision: number, now: number): 
   };
 }
 
-/** The view as a given viewer may see it: the reserve only for the seller. */
+/** The view as a given viewer may see it: the reserve only for the seller, a ceiling only for its leader. */
 export function viewFor(view: AuctionView, viewerId: string | undefined): AuctionView {
-  if (viewerId === view.sellerId) return { ...view, reservePrice: view.reservePrice ?? null };
-  const { reservePrice: _secret, ...rest } = view;
-  return rest;
+  const { reservePrice, leaderCeiling, myMaxAmount: _mine, ...rest } = view;
+  const myMaxAmount =
+    viewerId !== undefined && viewerId === view.leadingBidderId ? (leaderCeiling ?? null) : null;
+  return viewerId === view.sellerId
+    ? { ...rest, reservePrice: reservePrice ?? null, myMaxAmount }
+    : { ...rest, myMaxAmount };
 }
 
 /** Re-derives the time-dependent fields of a stored view for `now`. */
@@ -96,6 +104,10 @@ export const auctionViewSchema = {
     bidCount: { type: 'integer', minimum: 0 },
     reserveMet: { type: ['boolean', 'null'], description: 'null when there is no reserve' },
     reservePrice: nullable({ ...money, description: 'Only ever shown to the seller' }),
+    myMaxAmount: nullable({
+      ...money,
+      description: 'Your own standing ceiling (proxy maximum) while you lead; null for everyone else',
+    }),
     startsAt: { type: 'string', format: 'date-time' },
     endsAt: { type: 'string', format: 'date-time' },
     status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
@@ -117,6 +129,7 @@ export const auctionViewSchema = {
     'leadingBidderId',
     'bidCount',
     'reserveMet',
+    'myMaxAmount',
     'startsAt',
     'endsAt',
     'status',

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { type RecordedEvent } from '../events';
-import { auctionEventSchemas } from '../auction';
+import { auctionEventSchemas, isPrivateEvent } from '../auction';
 import { viewFor, type AuctionView } from './auctionView';
 import type { AuctionChange } from './projectionStore';
 
@@ -38,8 +38,13 @@ export interface ChangedAuction {
   viewJson: string;
   sellerId: string;
   reserve: number | null;
-  /** Each event of the batch with the public view right after it, in revision order. */
-  events: Array<{ event: PublicEvent; view: AuctionView }>;
+  leader: string | null;
+  ceiling: number | null;
+  /**
+   * Each event of the batch with the public view right after it, in revision order; a private
+   * event (a leader's ceiling raise) is only its revision, so subscribers' sequences move past it.
+   */
+  events: Array<{ revision: number; event?: PublicEvent; view?: AuctionView }>;
 }
 
 export interface ChangeMessage {
@@ -73,10 +78,17 @@ export function changeMessage(changes: AuctionChange[], position: string): Chang
         viewJson: JSON.stringify(viewFor(c.view, undefined)),
         sellerId: c.view.sellerId,
         reserve: c.view.reservePrice ?? null,
-        events: (c.steps ?? []).map((step) => ({
-          event: publicEvent(step.event),
-          view: viewFor(step.view, undefined),
-        })),
+        leader: c.view.leadingBidderId,
+        ceiling: c.view.leaderCeiling ?? null,
+        events: (c.steps ?? []).map((step) =>
+          isPrivateEvent(step.event.type)
+            ? { revision: Number(step.event.revision) }
+            : {
+                revision: Number(step.event.revision),
+                event: publicEvent(step.event),
+                view: viewFor(step.view, undefined),
+              },
+        ),
       })),
   };
 }

@@ -104,6 +104,10 @@ export function redisReadModel(
           state.sellerId,
           'reserve',
           state.reservePrice === null ? '' : String(state.reservePrice),
+          'leader',
+          state.leader?.bidderId ?? '',
+          'ceiling',
+          state.leader ? String(state.leader.ceiling) : '',
         ]);
         if (state.status === 'active') ops.push(['zadd', keys.ending, state.endsAt, id]);
         else ops.push(['zrem', keys.ending, id]);
@@ -140,6 +144,9 @@ export interface StoredView {
   startsAt: number;
   sellerId: string;
   reserve: number | null;
+  /** The leader and their ceiling: `myMaxAmount` for the leader's own reads, nobody else's. */
+  leader: string | null;
+  ceiling: number | null;
   revision: number;
 }
 
@@ -162,14 +169,23 @@ export function getRedisAuctionViews(redis: Redis, prefix: string) {
       const results = await redis
         .pipeline()
         .get(keys.checkpoint(REDIS_PROJECTION)) // first: the view read after it is at least this new
-        .hmget(keys.auction(auctionId), 'view', 'status', 'startsAt', 'sellerId', 'reserve', 'revision')
+        .hmget(
+          keys.auction(auctionId),
+          'view',
+          'status',
+          'startsAt',
+          'sellerId',
+          'reserve',
+          'revision',
+          'leader',
+          'ceiling',
+        )
         .exec();
       if (!results) throw new Error('Redis pipeline failed');
       for (const [error] of results) if (error) throw error;
       const checkpoint = (results[0]![1] as string | null) ?? undefined;
-      const [viewJson, status, startsAt, sellerId, reserve, revision] = results[1]![1] as Array<
-        string | null
-      >;
+      const [viewJson, status, startsAt, sellerId, reserve, revision, leader, ceiling] =
+        results[1]![1] as Array<string | null>;
       if (!viewJson) return { checkpoint, view: undefined };
       return {
         checkpoint,
@@ -179,6 +195,8 @@ export function getRedisAuctionViews(redis: Redis, prefix: string) {
           startsAt: Number(startsAt),
           sellerId: sellerId!,
           reserve: reserve ? Number(reserve) : null,
+          leader: leader || null,
+          ceiling: ceiling ? Number(ceiling) : null,
           revision: Number(revision),
         },
       };
@@ -194,24 +212,29 @@ export type RedisAuctionViews = ReturnType<typeof getRedisAuctionViews>;
 
 /** The stored view as `viewerId` may see it at `now`: the JSON untouched unless a field must change. */
 export function renderStoredView(
-  view: Pick<StoredView, 'viewJson' | 'sellerId' | 'reserve'> & { status?: string; startsAt?: number },
+  view: Pick<StoredView, 'viewJson' | 'sellerId' | 'reserve' | 'leader' | 'ceiling'> & {
+    status?: string;
+    startsAt?: number;
+  },
   viewerId: string | undefined,
   now: number,
 ): string | AuctionView {
   const parsed = () => JSON.parse(view.viewJson) as AuctionView;
   const isSeller = viewerId !== undefined && viewerId === view.sellerId;
+  const isLeader = viewerId !== undefined && viewerId === view.leader;
   let status = view.status;
   let startsAt = view.startsAt;
   if (status === undefined || startsAt === undefined) {
-    if (!isSeller && !view.viewJson.includes('"status":"scheduled"')) return view.viewJson;
+    if (!isSeller && !isLeader && !view.viewJson.includes('"status":"scheduled"')) return view.viewJson;
     const p = parsed();
     status = p.status;
     startsAt = Date.parse(p.startsAt);
   }
   const stale = status === 'scheduled' && now >= startsAt;
-  if (!stale && !isSeller) return view.viewJson;
+  if (!stale && !isSeller && !isLeader) return view.viewJson;
   const result = parsed();
   if (stale) result.status = 'open';
   if (isSeller) result.reservePrice = view.reserve;
+  if (isLeader) result.myMaxAmount = view.ceiling;
   return result;
 }

@@ -101,14 +101,22 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
       };
     },
 
-    async myBids(userId: string, now: Date) {
-      const rows = await knex(`${t('user_bids')} as ub`)
+    /** The auctions a user bid in, the latest bid first, a page at a time. */
+    async myBids(userId: string, now: Date, page: { limit: number; cursor?: { key: string; id: string } }) {
+      const q = knex(`${t('user_bids')} as ub`)
         .join(`${t('auctions')} as a`, 'a.auction_id', 'ub.auction_id')
         .where('ub.user_id', userId)
-        .orderBy('ub.last_bid_at', 'desc')
-        .limit(500)
-        .select('ub.auction_id', 'ub.my_highest_bid', 'a.state', 'a.revision');
-      return rows.map((r) => {
+        .orderBy([
+          { column: 'ub.last_bid_at', order: 'desc' },
+          { column: 'ub.auction_id', order: 'desc' },
+        ])
+        .limit(page.limit + 1)
+        .select('ub.auction_id', 'ub.my_highest_bid', 'ub.last_bid_at', 'a.state', 'a.revision');
+      if (page.cursor)
+        q.whereRaw('(ub.last_bid_at, ub.auction_id) < (?, ?)', [page.cursor.key, page.cursor.id]);
+      const rows = await q;
+      const last = rows.length > page.limit ? rows[page.limit - 1] : undefined;
+      const items = rows.slice(0, page.limit).map((r) => {
         const state = fromStoredState(r.state);
         const leading = state.leader?.bidderId === userId;
         const myState =
@@ -131,8 +139,13 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
           state: myState,
           endsAt: view.endsAt,
           status: view.status,
+          myMaxAmount: leading && state.status === 'active' ? state.leader!.ceiling : null,
         };
       });
+      return {
+        items,
+        nextCursor: last ? encodeCursor(last.last_bid_at as Date, last.auction_id as string) : null,
+      };
     },
   };
 }

@@ -1,9 +1,10 @@
 import { once } from 'node:events';
 import type { RequestHandler } from 'express';
-import { auctionEventSchemas, auctionStreamId, foldAuction } from '../auction';
+import { auctionEventSchemas, auctionStreamId, foldAuction, foldStep, type AuctionState } from '../auction';
 import { isPosition, type EventStore } from '../events';
 import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
 import { auctionViewSchema, publicEvent, publicEventSchema, toAuctionView, viewFor } from '../projections';
+import { getLogUpcaster } from './logUpcaster';
 import { auctionIdParam } from './queryRoutes';
 
 const EVENT_TYPES = Object.keys(auctionEventSchemas);
@@ -75,7 +76,13 @@ export function historyRoutes({
       problems: notFound,
     },
     async (req, res) => {
-      res.json({ items: (await streamOf(String(req.params.id))).map(publicEvent) });
+      let state: AuctionState = null;
+      const items = (await streamOf(String(req.params.id))).map((recorded) => {
+        const step = foldStep(state, recorded); // today's shape of every event
+        state = step.state;
+        return publicEvent(step.event);
+      });
+      res.json({ items });
     },
   );
 
@@ -138,12 +145,14 @@ export function historyRoutes({
       let after = q.after;
       let sent = 0;
       const limit = q.limit ?? Number.POSITIVE_INFINITY;
+      const upcast = getLogUpcaster(eventStore);
       // Pages from the log, written as the client reads: a slow client pauses the reading.
       while (!closed && sent < limit) {
         const page = await eventStore.readAll({ after, limit: pageSize });
         if (page.length === 0) break;
-        for (const e of page) {
-          after = e.position;
+        for (const recorded of page) {
+          after = recorded.position;
+          const e = await upcast(recorded);
           if (types && !types.includes(e.type)) continue;
           const line = JSON.stringify({ stream: e.streamId, ...publicEvent(e), metadata: e.metadata });
           if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(req, 'close')]);

@@ -4,6 +4,8 @@ export interface HotView {
   viewJson: string;
   sellerId: string;
   reserve: number | null;
+  leader: string | null;
+  ceiling: number | null;
   revision: number;
   /** The Redis read model's position this entry is known to be current at. */
   position: string;

@@ -9,3 +9,4 @@ export * from './queryRoutes';
 export * from './hotViews';
 export * from './hotAuctionRoute';
 export * from './querySchemas';
+export * from './logUpcaster';

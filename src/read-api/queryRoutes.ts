@@ -15,6 +15,7 @@ import {
   emptyQuerySchema,
   listAuctionsQuerySchema,
   listBidsQuerySchema,
+  myBidsQuerySchema,
   myBidsSchema,
 } from './querySchemas';
 
@@ -177,13 +178,17 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
       path: '/me/bids',
       summary: 'The auctions I bid in: leading, outbid, won or lost',
       guards: [requireAuth],
-      query: emptyQuerySchema,
-      responses: ok('My auctions', myBidsSchema),
+      query: myBidsQuerySchema,
+      responses: ok('A page of my auctions', myBidsSchema),
       problems: readModelDocs.problems,
     },
     async (req, res) => {
+      const q = res.locals.query as { limit: number; cursor?: string };
+      const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (q.cursor !== undefined && !cursor)
+        throw validationProblem([{ field: 'query.cursor', message: 'is not a cursor from this list' }]);
       await awaitReadModel(req, res, deps.postgresPosition);
-      res.json({ items: await queries.myBids(req.auth!.userId, clock()) });
+      res.json(await queries.myBids(req.auth!.userId, clock(), { limit: q.limit, cursor }));
     },
   );
 

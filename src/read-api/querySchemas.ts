@@ -14,6 +14,15 @@ export const listAuctionsQuerySchema = {
   additionalProperties: false,
 } as const;
 
+export const myBidsQuerySchema = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    cursor: { type: 'string', minLength: 1, maxLength: 200 },
+  },
+  additionalProperties: false,
+} as const;
+
 export const listBidsQuerySchema = {
   type: 'object',
   properties: {
@@ -51,36 +60,32 @@ export const bidListSchema = pageOf({
   additionalProperties: false,
 });
 
-export const myBidsSchema = {
+export const myBidsSchema = pageOf({
   type: 'object',
   properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          auctionId: uuidSchema,
-          title: { type: 'string' },
-          currency: { type: 'string' },
-          myHighestBid: { type: 'integer' },
-          currentPrice: { type: ['integer', 'null'] },
-          state: { type: 'string', enum: ['leading', 'outbid', 'won', 'lost'] },
-          endsAt: { type: 'string', format: 'date-time' },
-          status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
-        },
-        required: [
-          'auctionId',
-          'title',
-          'currency',
-          'myHighestBid',
-          'currentPrice',
-          'state',
-          'endsAt',
-          'status',
-        ],
-        additionalProperties: false,
-      },
+    auctionId: uuidSchema,
+    title: { type: 'string' },
+    currency: { type: 'string' },
+    myHighestBid: { type: 'integer' },
+    currentPrice: { type: ['integer', 'null'] },
+    state: { type: 'string', enum: ['leading', 'outbid', 'won', 'lost'] },
+    endsAt: { type: 'string', format: 'date-time' },
+    status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
+    myMaxAmount: {
+      type: ['integer', 'null'],
+      description: 'Your standing ceiling (proxy maximum) while you lead an open auction, else null',
     },
   },
-  required: ['items'],
-} as const;
+  required: [
+    'auctionId',
+    'title',
+    'currency',
+    'myHighestBid',
+    'currentPrice',
+    'state',
+    'endsAt',
+    'status',
+    'myMaxAmount',
+  ],
+  additionalProperties: false,
+});

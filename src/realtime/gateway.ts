@@ -48,7 +48,7 @@ export function getRealtimeGateway(deps: GatewayDeps) {
   };
 
   const sendAll = (sub: Subscription, steps: Step[]) => {
-    for (const step of steps) send(sub.ws, step.frame);
+    for (const step of steps) if (step.frame) send(sub.ws, step.frame);
   };
 
   /** Sends what a release allows; a gap left is filled from the event store (later, after a resync). */
@@ -196,10 +196,12 @@ export function getRealtimeGateway(deps: GatewayDeps) {
       for (const auction of message.auctions) {
         const room = rooms.get(auction.auctionId);
         if (!room || room.size === 0) continue;
-        for (const { event, view } of auction.events) {
+        for (const { revision, event, view } of auction.events) {
           const step = {
-            revision: event.revision,
-            frame: Buffer.from(eventFrame(auction.auctionId, JSON.stringify(event), JSON.stringify(view))),
+            revision,
+            frame:
+              event &&
+              Buffer.from(eventFrame(auction.auctionId, JSON.stringify(event), JSON.stringify(view))),
           };
           for (const sub of room) apply(sub, offer(sub.seq, step));
         }

@@ -1,4 +1,4 @@
-import { auctionStreamId, evolve, toAuctionEvent, type AuctionState } from '../auction';
+import { auctionStreamId, foldStep, isPrivateEvent, type AuctionState } from '../auction';
 import { type EventStore } from '../events';
 import { publicEvent, toAuctionView, viewFor, type AuctionView } from '../projections';
 import { eventFrame } from './protocol';
@@ -13,15 +13,20 @@ export function getAuctionHistory(eventStore: EventStore) {
     const events = await eventStore.readStream(auctionStreamId(auctionId));
     let state: AuctionState = null;
     const steps: Step[] = [];
-    for (const e of events) {
-      const revision = Number(e.revision);
+    for (const recorded of events) {
+      const revision = Number(recorded.revision);
       if (revision > upTo) break;
-      state = evolve(state, toAuctionEvent(e));
+      const step = foldStep(state, recorded);
+      state = step.state;
       if (revision <= after || !state) continue;
-      const view = viewFor(toAuctionView(state, revision, e.recordedAt.getTime()), undefined);
+      if (isPrivateEvent(step.event.type)) {
+        steps.push({ revision }); // nobody else sees a leader's ceiling raise
+        continue;
+      }
+      const view = viewFor(toAuctionView(state, revision, recorded.recordedAt.getTime()), undefined);
       steps.push({
         revision,
-        frame: eventFrame(auctionId, JSON.stringify(publicEvent(e)), JSON.stringify(view)),
+        frame: eventFrame(auctionId, JSON.stringify(publicEvent(step.event)), JSON.stringify(view)),
       });
     }
     return steps;

@@ -1,7 +1,10 @@
-/** One message of an auction's room: its revision and its frame, encoded once for every subscriber. */
+/**
+ * One message of an auction's room: its revision and its frame, encoded once for every
+ * subscriber. A private event's step has no frame: the sequence moves past it, nothing is sent.
+ */
 export interface Step {
   revision: number;
-  frame: string | Buffer;
+  frame?: string | Buffer;
 }
 
 /**

@@ -30,9 +30,10 @@ describe('the AsyncAPI document of /ws', () => {
       const seller = await registerUser(server.url, 'seller');
       const bidder = await registerUser(server.url, 'bidder');
       const auctionId = await createAuction(server.url, seller.token, { reservePrice: 9000 });
-      const bid = (amount: number, maxAmount?: number) =>
+      const other = await registerUser(server.url, 'other');
+      const bid = (amount: number, maxAmount?: number, token = bidder.token) =>
         call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
-          token: bidder.token,
+          token,
           body: { amount, ...(maxAmount ? { maxAmount } : {}) },
         });
       expect((await bid(1000, 5000)).status).toBe(201);
@@ -40,7 +41,7 @@ describe('the AsyncAPI document of /ws', () => {
       const ws = await connectWs(server.url, { token: seller.token });
       ws.send({ type: 'subscribe', auctionId, afterRevision: 0 }); // resume: history, then live
       await ws.until((m) => m.some((x) => x.type === 'auction.event'));
-      expect((await bid(6000)).status).toBe(201);
+      expect((await bid(6000, undefined, other.token)).status).toBe(201); // a bid others see
       await ws.until((m) => m.filter((x) => x.type === 'auction.event').length >= 2);
       ws.send({ type: 'ping' });
       ws.send('{not json');

@@ -170,7 +170,9 @@ describe('security', () => {
         headers: { ...sync, ...(token ? { authorization: `Bearer ${token}` } : {}) },
       });
       expect(res.status).toBe(200);
-      replies.push(`${path} ${token === undefined ? 'anonymous' : 'token'}: ${await res.text()}`);
+      // The analyst token is the bidder's own identity with one more role.
+      const who = token === undefined ? 'anonymous' : 'bidder';
+      replies.push(`${path} ${who}: ${await res.text()}`);
     };
     for (const token of [undefined, bidder.token, analyst]) {
       await read(`/auctions/${auctionId}`, token);
@@ -185,10 +187,17 @@ describe('security', () => {
     for (const ws of watchers) ws.close();
 
     // The reserve's only number on the wire is the price it lifted the bid to; its key never is.
+    // The bidder's ceiling is as private: only their own reads show it, as myMaxAmount.
+    const bidderOwn = replies.filter((r) => / bidder: /.test(r));
+    // Their auction view (single and in the list) and /me/bids show it to them.
+    for (const path of [`/auctions/${auctionId} `, '/auctions?status=open ', '/me/bids '])
+      expect(bidderOwn.find((r) => r.startsWith(path) && r.includes('"myMaxAmount":999999'))).toBeDefined();
     for (const text of [...replies, ...frames]) {
       expect(text).not.toMatch(/reservePrice/);
-      expect(text).not.toContain('999999'); // the bidder's ceiling is as private
+      expect(text.replace('"myMaxAmount":999999', '')).not.toContain('999999');
     }
+    const others = replies.filter((r) => !bidderOwn.includes(r));
+    for (const text of [...others, ...frames]) expect(text).not.toContain('999999');
     const own = await call(server.url, 'GET', `/auctions/${auctionId}`, { token: seller.token });
     expect(own.body.reservePrice).toBe(RESERVE);
   });

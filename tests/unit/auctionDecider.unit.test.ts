@@ -250,13 +250,31 @@ describe('PlaceBid', () => {
       expect(state).toMatchObject({ currentPrice: 1000, leader: { bidderId: 'A', ceiling: 8000 } });
     });
 
-    it("the leader's bid is recorded with the amount they bid", () => {
+    it("the leader's bid is not a bid: a private MaxBidRaised that counts for nothing public", () => {
       const { events } = given([created()]).whenAll([bid('A', 1000, 2000)]);
-      const raise = given(events).when(bid('A', 1100, 8000));
-      expect(bids(raise.events)).toEqual([
-        expect.objectContaining({ bidderId: 'A', amount: 1100, maxAmount: 8000 }),
+      const raise = given(events).when(bid('A', 1100, 8000, 70));
+      expect(raise.events).toEqual([
+        {
+          type: 'MaxBidRaised',
+          data: { bidId: expect.any(String), bidderId: 'A', maxAmount: 8000, raisedAt: iso(70) },
+        },
       ]);
-      expect(raise.state.currentPrice).toBe(1000);
+      expect(bids(raise.events)).toEqual([]);
+      expect(raise.state).toMatchObject({
+        currentPrice: 1000,
+        bidCount: 1,
+        leader: { bidderId: 'A', ceiling: 8000 },
+      });
+    });
+
+    it("a leader's raise inside the soft-close window does not extend the end (nobody may see it)", () => {
+      const soft = [created({ softClose: { windowSeconds: 60, extensionSeconds: 120 } })];
+      const { events } = given(soft).whenAll([bid('A', 1000, 2000, 100)]);
+      expect(
+        given(events)
+          .when(bid('A', 1100, 9000, 3590))
+          .events.map((e) => e.type),
+      ).toEqual(['MaxBidRaised']);
     });
 
     it('a leader bid below their ceiling keeps the ceiling', () => {
@@ -267,6 +285,20 @@ describe('PlaceBid', () => {
 
   describe('reserve', () => {
     const withReserve = () => [created({ reservePrice: 5000 })];
+
+    it("a leader's raise that meets the reserve lifts the price, seen as the leader's automatic bid", () => {
+      const { events } = given(withReserve()).whenAll([bid('A', 1000, 2000)]);
+      const raise = given(events).when(bid('A', 1100, 6000));
+      expect(raise.events.map((e) => e.type)).toEqual(['MaxBidRaised', 'BidPlaced']);
+      expect(bids(raise.events)).toEqual([
+        expect.objectContaining({ bidderId: 'A', amount: 5000, auto: true }),
+      ]);
+      expect(raise.state).toMatchObject({
+        currentPrice: 5000,
+        bidCount: 2,
+        leader: { bidderId: 'A', ceiling: 6000 },
+      });
+    });
 
     it('a ceiling at or above the reserve lifts the price to it at once', () => {
       const { state } = given(withReserve()).when(bid('A', 1000, 6000));

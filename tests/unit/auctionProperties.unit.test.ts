@@ -143,6 +143,7 @@ describe('auction decider properties', () => {
       'AuctionCreated',
       'AuctionExtended',
       'BidPlaced',
+      'MaxBidRaised',
       'auto bid',
       'closed:no_bids',
       'closed:reserve_not_met',
@@ -164,8 +165,11 @@ describe('auction decider properties', () => {
     property(({ states, events }) => {
       const ceilings = new Map<string, number>();
       for (const e of events) {
-        if (e.type !== 'BidPlaced') continue;
-        const ceiling = Math.max(e.data.amount, e.data.maxAmount ?? e.data.amount);
+        if (e.type !== 'BidPlaced' && e.type !== 'MaxBidRaised') continue;
+        const ceiling =
+          e.type === 'MaxBidRaised'
+            ? e.data.maxAmount
+            : Math.max(e.data.amount, e.data.maxAmount ?? e.data.amount);
         ceilings.set(e.data.bidderId, Math.max(ceilings.get(e.data.bidderId) ?? 0, ceiling));
       }
       const last = states[states.length - 1]!;

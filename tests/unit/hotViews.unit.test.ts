@@ -6,6 +6,8 @@ const entry = (revision: number, position: string) => ({
   viewJson: `{"revision":${revision},"status":"open"}`,
   sellerId: 's',
   reserve: 500,
+  leader: 'l',
+  ceiling: 900,
   revision,
   position,
 });
@@ -18,6 +20,8 @@ const change = (auctionId: string, revision: number, position: string) => ({
       viewJson: `{"revision":${revision},"status":"open"}`,
       sellerId: 's',
       reserve: 500,
+      leader: 'l',
+      ceiling: 900,
       events: [],
     },
   ],
@@ -63,13 +67,20 @@ describe('renderStoredView', () => {
     viewJson: '{"status":"open","startsAt":"2026-01-01T00:00:00.000Z"}',
     sellerId: 's',
     reserve: 700,
+    leader: 'l',
+    ceiling: 900,
   };
-  it('sends the stored JSON untouched to anyone but the seller', () => {
+  it('sends the stored JSON untouched to anyone but the seller and the leader', () => {
     expect(renderStoredView(stored, 'someone', 0)).toBe(stored.viewJson);
     expect(renderStoredView(stored, undefined, 0)).toBe(stored.viewJson);
   });
-  it('adds the reserve for the seller', () => {
+  it('adds the reserve for the seller, and only for the seller', () => {
     expect(renderStoredView(stored, 's', 0)).toMatchObject({ reservePrice: 700 });
+    expect(renderStoredView(stored, 'l', 0)).not.toHaveProperty('reservePrice');
+  });
+  it("adds the leader's own ceiling for the leader, and only for the leader", () => {
+    expect(renderStoredView(stored, 'l', 0)).toMatchObject({ myMaxAmount: 900 });
+    expect(renderStoredView(stored, 's', 0)).not.toHaveProperty('myMaxAmount', 900);
   });
   it('opens a scheduled auction whose start has passed', () => {
     const scheduled = { ...stored, viewJson: '{"status":"scheduled","startsAt":"2026-01-01T00:00:00.000Z"}' };

@@ -38,12 +38,13 @@ const created = recorded(
   },
   0,
 );
-const bid = (revision: number, amount: number, placedAt: string) =>
+const bid = (revision: number, amount: number, placedAt: string, by = bidderId) =>
   recorded(
     'BidPlaced',
-    { bidId: `0000000${revision}-0000-4000-8000-000000000000`, bidderId, amount, auto: false, placedAt },
+    { bidId: `0000000${revision}-0000-4000-8000-000000000000`, bidderId: by, amount, auto: false, placedAt },
     revision,
   );
+const otherBidder = '01a21391-761e-7214-a1d1-ad475e76d21f';
 
 describe('the PostgreSQL read model plan', () => {
   it('keeps the latest placedAt of a user on an auction, whatever the order in the batch', () => {
@@ -51,10 +52,11 @@ describe('the PostgreSQL read model plan', () => {
     const events = [
       created,
       bid(1, 200, '2026-11-25T16:37:33.209Z'),
-      bid(2, 300, '2026-11-25T16:37:33.204Z'),
+      bid(2, 250, '2026-11-25T16:37:33.206Z', otherBidder),
+      bid(3, 300, '2026-11-25T16:37:33.204Z'),
     ];
     const { userBidRows } = planBatch(new Map(), events);
-    expect(userBidRows).toEqual([
+    expect(userBidRows.filter((r) => r.user_id === bidderId)).toEqual([
       {
         user_id: bidderId,
         auction_id: auctionId,

@@ -62,7 +62,15 @@ export const bidReplySchema = {
   properties: {
     ...commandReplySchema.properties,
     bidId: uuidSchema,
-    amount: { type: 'integer' },
+    amount: {
+      type: 'integer',
+      description: 'The price the bid stands at (for a raise of your own ceiling: the current price)',
+    },
+    maxAmount: {
+      type: 'integer',
+      description:
+        'Only when you led already: your new ceiling, recorded privately (not a bid anyone else sees)',
+    },
     status: {
       type: 'string',
       enum: ['leading', 'outbid'],

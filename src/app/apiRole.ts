@@ -4,7 +4,7 @@ import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '..
 import { commandRoutes, type CommandHandler } from '../commands';
 import { rateLimit, type RateLimitConfig } from '../platform';
 import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
-import { getAuctionQueries, historyRoutes, getHotViews, queryRoutes } from '../read-api';
+import { getAuctionQueries, getBidPosition, getHotViews, historyRoutes, queryRoutes } from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
 import type { Closers } from './closers';
@@ -49,6 +49,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       redis: views,
       hot,
       postgresPosition: () => postgresCheckpoint.readCheckpoint(),
+      bidPosition: getBidPosition(eventStore),
       optionalAuth,
       requireAuth,
     }),

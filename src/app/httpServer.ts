@@ -13,6 +13,7 @@ import {
   type HealthCheck,
 } from '../platform';
 import { hotAuctionRoute, type HotViews } from '../read-api';
+import { problemPages } from '../web';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 import { version } from './version';
@@ -34,6 +35,7 @@ export function createHttpServer(
   const routers = [
     metricsRoutes(metrics),
     healthRoutes(parts.checks),
+    problemPages(),
     ...parts.routers,
     apiDocsRoutes(() => openApi),
   ];

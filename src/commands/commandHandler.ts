@@ -23,9 +23,12 @@ const outcomeCode = (error: unknown) => {
   return typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'ERROR';
 };
 
+/** A command's reply; `replayed` when it repeats an earlier command's (same Idempotency-Key and body). */
+export type HandledReply = AuctionReply & { replayed?: true };
+
 interface Pending {
   envelope: CommandEnvelope;
-  resolve(reply: AuctionReply): void;
+  resolve(reply: HandledReply): void;
   reject(error: unknown): void;
 }
 
@@ -47,7 +50,9 @@ export function getCommandHandler(options: CommandHandlerOptions) {
           batch.map((p) => p.envelope),
         );
         answers.forEach((answer, i) =>
-          'reply' in answer ? batch[i]!.resolve(answer.reply) : batch[i]!.reject(answer.error),
+          'reply' in answer
+            ? batch[i]!.resolve(answer.replayed ? { ...answer.reply, replayed: true } : answer.reply)
+            : batch[i]!.reject(answer.error),
         );
       } catch (error) {
         for (const p of batch) p.reject(error);
@@ -55,13 +60,13 @@ export function getCommandHandler(options: CommandHandlerOptions) {
     },
   });
   const enqueue = (envelope: CommandEnvelope) =>
-    new Promise<AuctionReply>((resolve, reject) =>
+    new Promise<HandledReply>((resolve, reject) =>
       lanes.push(envelope.auctionId, { envelope, resolve, reject }),
     );
 
   return {
     /** Queues the command behind the others for the same auction; resolves with its reply. */
-    handle(envelope: CommandEnvelope): Promise<AuctionReply> {
+    handle(envelope: CommandEnvelope): Promise<HandledReply> {
       const { onHandled } = options;
       if (!onHandled) return enqueue(envelope);
       const started = performance.now();

@@ -51,8 +51,8 @@ export interface DecidedBatch {
   state: AuctionState;
 }
 
-/** A command's answer: its reply or its expected failure. */
-export type Answer = { reply: AuctionReply } | { error: unknown };
+/** A command's answer: its reply (`replayed` when an earlier command with its key got it first) or its expected failure. */
+export type Answer = { reply: AuctionReply; replayed?: true } | { error: unknown };
 
 /** How a command with an idempotency key stands against the stream's index and the batch before it. */
 function classifyKey(
@@ -146,11 +146,13 @@ export function settleBatch(
       case 'accepted':
         return { reply: replies[i]! };
       case 'replay':
-        return { reply: o.record.reply };
+        return { reply: o.record.reply, replayed: true };
       case 'rejected':
         return { error: o.error };
-      case 'sameAs':
-        return answerOf(decided.outcomes[o.index]!, o.index);
+      case 'sameAs': {
+        const first = answerOf(decided.outcomes[o.index]!, o.index);
+        return 'reply' in first ? { reply: first.reply, replayed: true } : first;
+      }
     }
   };
   return { loaded: after, answers: decided.outcomes.map(answerOf) };

@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { SchemaObject } from 'ajv';
+import { requireJsonBody, validatePathParams } from './httpSemantics';
 import { validateBody, validateQuery } from './validation';
 
 /** What a guard (auth, role, rate limit) adds to the document of every route it protects. */
@@ -36,7 +37,7 @@ export interface HeaderDoc {
 }
 
 export interface RouteSpec {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** Express syntax: `/auctions/:id/bids`. */
   path: string;
   summary: string;
@@ -68,8 +69,10 @@ export function apiRouter(): {
   router.routeSpecs = [];
   const route = (spec: RouteSpec, handler: RequestHandler) => {
     router.routeSpecs.push(spec);
+    const params = validatePathParams(spec);
     const validators = [
-      ...(spec.body ? [validateBody(spec.body)] : []),
+      ...(params ? [params] : []),
+      ...(spec.body ? [requireJsonBody, validateBody(spec.body)] : []),
       ...(spec.query ? [validateQuery(spec.query)] : []),
     ];
     router[spec.method](spec.path, ...(spec.guards ?? []), ...validators, handler);

@@ -1,5 +1,7 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import { isDocumentedRouter } from './apiRouter';
+import { methodSemantics } from './httpSemantics';
 import { errorHandler, notFoundHandler } from './problem';
 
 export interface HttpAppOptions {
@@ -17,6 +19,7 @@ export function createHttpApp({ logger, routers, trustProxy = 0 }: HttpAppOption
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
   app.set('etag', false);
+  app.use(methodSemantics(routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : []))));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   for (const router of routers) app.use(router);
   app.use(notFoundHandler);

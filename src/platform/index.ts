@@ -16,3 +16,5 @@ export * from './openapi';
 export * from './httpShell';
 export * from './rateLimit';
 export * from './serviceProbes';
+export * from './httpSemantics';
+export * from './etag';

@@ -7,7 +7,11 @@ export const problemSchema = {
   type: 'object',
   description: 'RFC 9457 problem details with a stable code',
   properties: {
-    type: { type: 'string', format: 'uri' },
+    type: {
+      type: 'string',
+      format: 'uri-reference',
+      description: 'A page on this service: /problems/<code>',
+    },
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
@@ -34,6 +38,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found',
   409: 'Conflict',
   413: 'Body over 64 KiB',
+  415: 'The body is not JSON',
   422: 'Refused by the auction rules',
   429: 'Too many requests',
   503: 'Unavailable for now; retry after Retry-After',
@@ -54,7 +59,9 @@ function problemsOf(spec: RouteSpec, guards: GuardDoc[]): Map<number, Set<string
   if (spec.body) {
     add(400, 'VALIDATION_FAILED', 'MALFORMED_JSON');
     add(413, 'PAYLOAD_TOO_LARGE');
+    add(415, 'UNSUPPORTED_MEDIA_TYPE');
   }
+  if (spec.path.includes(':')) add(400, 'VALIDATION_FAILED');
   if (spec.query) add(400, 'VALIDATION_FAILED');
   for (const guard of guards) {
     if (guard.auth) add(401, 'UNAUTHORIZED');

@@ -18,7 +18,8 @@ export class ProblemError extends Error {
 /** The RFC 9457 body of a problem. */
 export function problemBody(problem: ProblemError) {
   return {
-    type: `https://errors.live-auctions.dev/${problem.code.toLowerCase().replace(/_/g, '-')}`,
+    // A relative link the service serves: a short page on what the code means and what to do.
+    type: `/problems/${problem.code}`,
     title: problem.title,
     status: problem.status,
     ...(problem.detail ? { detail: problem.detail } : {}),
@@ -130,3 +131,10 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
       `Content-Length: ${Buffer.byteLength(body)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
   );
 }
+
+/** Text for HTML: the five characters that could open markup. */
+export const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );

@@ -32,6 +32,16 @@ export function decodeCursor(cursor: string): { key: string; id: string } | unde
   }
 }
 
+const BID_COLUMNS = ['bid_id', 'bidder_id', 'amount', 'auto', 'placed_at', 'revision'];
+const toBid = (r: Record<string, unknown>) => ({
+  bidId: r.bid_id as string,
+  bidderId: r.bidder_id as string,
+  amount: Number(r.amount),
+  auto: r.auto as boolean,
+  placedAt: (r.placed_at as Date).toISOString(),
+  revision: Number(r.revision),
+});
+
 /** SQL reads of the PostgreSQL read model, one statement each. */
 export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
   const t = (name: string) => `${schema}.${name}`;
@@ -75,6 +85,11 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
         : undefined;
     },
 
+    async bid(auctionId: string, bidId: string) {
+      const row = await knex(t('bids')).where({ auction_id: auctionId, bid_id: bidId }).first(BID_COLUMNS);
+      return row && toBid(row);
+    },
+
     async exists(auctionId: string): Promise<boolean> {
       return Boolean(await knex(t('auctions')).where({ auction_id: auctionId }).first('auction_id'));
     },
@@ -84,19 +99,12 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
         .where({ auction_id: auctionId })
         .orderBy('revision', 'desc')
         .limit(limit + 1)
-        .select('bid_id', 'bidder_id', 'amount', 'auto', 'placed_at', 'revision');
+        .select(BID_COLUMNS);
       if (beforeRevision !== undefined) q.andWhere('revision', '<', beforeRevision);
       const rows = await q;
       const page = rows.slice(0, limit);
       return {
-        items: page.map((r) => ({
-          bidId: r.bid_id as string,
-          bidderId: r.bidder_id as string,
-          amount: Number(r.amount),
-          auto: r.auto as boolean,
-          placedAt: (r.placed_at as Date).toISOString(),
-          revision: Number(r.revision),
-        })),
+        items: page.map(toBid),
         nextCursor: rows.length > limit ? String(page[page.length - 1]!.revision) : null,
       };
     },

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isPosition } from '../events';
-import type { FastAnswer } from '../platform';
+import { etagOf, notModified, type FastAnswer } from '../platform';
 import { renderStoredView } from '../projections';
 import type { HotViews } from './hotViews';
 
@@ -29,10 +29,19 @@ export function hotAuctionRoute(hot: HotViews) {
       return undefined;
     return (res, headers) => {
       const view = renderStoredView(entry.view, undefined, now);
+      // The stored JSON's tag is computed once per entry; a view changed for `now` gets its own.
       const body = typeof view === 'string' ? view : JSON.stringify(view);
+      const etag = typeof view === 'string' ? (entry.view.etag ??= etagOf(body)) : etagOf(body);
+      headers['X-Projection-Position'] = entry.position;
+      headers.ETag = etag;
+      headers['Cache-Control'] = 'no-cache';
+      headers.Vary = 'Authorization';
+      if (notModified(req.headers, etag)) {
+        res.writeHead(304, headers);
+        return void res.end();
+      }
       headers['Content-Type'] = 'application/json; charset=utf-8';
       headers['Content-Length'] = Buffer.byteLength(body);
-      headers['X-Projection-Position'] = entry.position;
       res.writeHead(200, headers);
       res.end(body);
     };

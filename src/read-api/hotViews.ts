@@ -7,6 +7,8 @@ export interface HotView {
   leader: string | null;
   ceiling: number | null;
   revision: number;
+  /** The ETag of `viewJson`, computed on first use. */
+  etag?: string;
   /** The Redis read model's position this entry is known to be current at. */
   position: string;
   /** Subscription epoch the entry was stored in. */

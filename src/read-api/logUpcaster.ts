@@ -1,4 +1,4 @@
-import { auctionIdOfStream, foldAuction, foldStep, type AuctionState } from '../auction';
+import { auctionIdOfStream, auctionStreamId, foldAuction, foldStep, type AuctionState } from '../auction';
 import type { EventStore, RecordedEvent } from '../events';
 
 const MAX_STREAMS = 10_000;
@@ -25,5 +25,22 @@ export function getLogUpcaster(eventStore: EventStore) {
     states.set(recorded.streamId, { state: step.state, revision: recorded.revision });
     if (states.size > MAX_STREAMS) states.delete(states.keys().next().value!);
     return step.event;
+  };
+}
+
+/**
+ * Where the log recorded a bid (in today's shape: a leader's ceiling raise is no bid), or
+ * undefined: lets a read wait for a bid the read model does not show yet.
+ */
+export function getBidPosition(eventStore: EventStore) {
+  return async (auctionId: string, bidId: string): Promise<string | undefined> => {
+    let state: AuctionState = null;
+    for (const recorded of await eventStore.readStream(auctionStreamId(auctionId))) {
+      const step = foldStep(state, recorded);
+      state = step.state;
+      if (step.event.type === 'BidPlaced' && (step.event.data as { bidId: string }).bidId === bidId)
+        return recorded.position;
+    }
+    return undefined;
   };
 }

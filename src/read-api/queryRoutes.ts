@@ -1,5 +1,12 @@
-import type { RequestHandler, Response } from 'express';
-import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
+import type { Request, RequestHandler, Response } from 'express';
+import {
+  ProblemError,
+  apiRouter,
+  etagOf,
+  notModified,
+  validationProblem,
+  type DocumentedRouter,
+} from '../platform';
 import {
   auctionViewSchema,
   renderStoredView,
@@ -12,6 +19,7 @@ import type { HotViews } from './hotViews';
 import {
   auctionListSchema,
   bidListSchema,
+  bidSchema,
   emptyQuerySchema,
   listAuctionsQuerySchema,
   listBidsQuerySchema,
@@ -26,8 +34,19 @@ const ok = (description: string, schema: object) => ({
   200: { description, schema, headers: readModelDocs.responseHeaders },
 });
 
-const sendView = (res: Response, view: string | AuctionView) =>
-  typeof view === 'string' ? res.type('application/json').send(view) : res.json(view);
+/**
+ * The view with an ETag of its bytes (they change with the revision, the time-dependent status
+ * and who views it); `If-None-Match` with that tag answers 304.
+ */
+function sendView(req: Request, res: Response, view: string | AuctionView) {
+  const body = typeof view === 'string' ? view : JSON.stringify(view);
+  const etag = etagOf(body);
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Vary', 'Authorization');
+  if (notModified(req.headers, etag)) return void res.status(304).end();
+  res.type('application/json').send(body);
+}
 
 const auctionNotFound = () =>
   new ProblemError(404, 'AUCTION_NOT_FOUND', 'Auction not found', 'No such auction');
@@ -43,6 +62,8 @@ interface Deps {
   redis: RedisAuctionViews;
   hot: HotViews;
   postgresPosition(): Promise<string | undefined>;
+  /** Where the log recorded a bid, if it did. */
+  bidPosition(auctionId: string, bidId: string): Promise<string | undefined>;
   optionalAuth: RequestHandler;
   requireAuth: RequestHandler;
   clock?: () => Date;
@@ -107,7 +128,7 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
       const hot = deps.hot.get(auctionId, now);
       if (hot && reached(hot.position, minPosition)) {
         res.setHeader('X-Projection-Position', hot.position);
-        return void sendView(res, renderStoredView(hot.view, viewer, now));
+        return sendView(req, res, renderStoredView(hot.view, viewer, now));
       }
       const wait = backOff(res);
       for (;;) {
@@ -117,13 +138,13 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
         if (fromRedis?.view && redisReached) {
           deps.hot.set(auctionId, { ...fromRedis.view, position: fromRedis.checkpoint! }, now);
           res.setHeader('X-Projection-Position', fromRedis.checkpoint!);
-          return void sendView(res, renderStoredView(fromRedis.view, viewer, now));
+          return sendView(req, res, renderStoredView(fromRedis.view, viewer, now));
         }
         const position = await deps.postgresPosition();
         if (reached(position, minPosition)) {
           const view = await queries.get(auctionId, viewer, new Date(now));
           res.setHeader('X-Projection-Position', position ?? '');
-          if (view) return void res.json(view);
+          if (view) return sendView(req, res, view);
           // Redis has no view either, or it would have answered: neither model knows the auction.
           throw auctionNotFound();
         }
@@ -167,6 +188,38 @@ export function queryRoutes(deps: Deps): DocumentedRouter {
       const position = await awaitReadModel(req, res, deps.postgresPosition);
       await awaitAuctionInPostgres(res, auctionId, position);
       res.json(await queries.bids(auctionId, q.limit, q.cursor === undefined ? undefined : Number(q.cursor)));
+    },
+  );
+
+  route(
+    {
+      ...common,
+      method: 'get',
+      path: '/auctions/:id/bids/:bidId',
+      summary: 'One bid (the Location of a bid reply)',
+      query: emptyQuerySchema,
+      responses: ok('The bid', bidSchema),
+      problems: { 404: ['AUCTION_NOT_FOUND', 'BID_NOT_FOUND'], ...readModelDocs.problems },
+    },
+    async (req, res) => {
+      const auctionId = auctionIdParam(String(req.params.id));
+      const bidId = String(req.params.bidId).toLowerCase();
+      const position = await awaitReadModel(req, res, deps.postgresPosition);
+      let bid = await queries.bid(auctionId, bidId);
+      if (!bid) {
+        // Just placed (a client following the Location of its 201): wait for the read model to
+        // reach it rather than deny a bid the client was just told about.
+        const recordedAt = await deps.bidPosition(auctionId, bidId);
+        if (recordedAt && !reached(position, recordedAt)) {
+          await awaitPosition(res, deps.postgresPosition, recordedAt);
+          bid = await queries.bid(auctionId, bidId);
+        }
+      }
+      if (!bid) {
+        await awaitAuctionInPostgres(res, auctionId, position);
+        throw new ProblemError(404, 'BID_NOT_FOUND', 'Bid not found', 'The auction has no such bid');
+      }
+      res.json(bid);
     },
   );
 

@@ -46,7 +46,7 @@ const pageOf = <T extends object>(item: T) =>
 
 export const auctionListSchema = pageOf(auctionViewSchema);
 
-export const bidListSchema = pageOf({
+export const bidSchema = {
   type: 'object',
   properties: {
     bidId: uuidSchema,
@@ -58,7 +58,9 @@ export const bidListSchema = pageOf({
   },
   required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt', 'revision'],
   additionalProperties: false,
-});
+} as const;
+
+export const bidListSchema = pageOf(bidSchema);
 
 export const myBidsSchema = pageOf({
   type: 'object',

@@ -3,3 +3,4 @@
  * public HTTP API and WebSocket, like any other client.
  */
 export * from './pageRoutes';
+export * from './problemPages';

@@ -35,6 +35,7 @@ describe('command-line tools', () => {
     try {
       const seller = await registerUser(t.url, 'seller');
       const bidder = await registerUser(t.url, 'bidder');
+      const other = await registerUser(t.url, 'other');
       const auctionId = await createAuction(t.url, seller.token, { title: 'Replayed lamp' });
       const first = await call(t.url, 'POST', `/auctions/${auctionId}/bids`, {
         token: bidder.token,
@@ -42,7 +43,7 @@ describe('command-line tools', () => {
       });
       await new Promise((r) => setTimeout(r, 50));
       await call(t.url, 'POST', `/auctions/${auctionId}/bids`, {
-        token: bidder.token,
+        token: other.token, // another bidder: the leader bidding again would only raise a private ceiling
         body: { amount: 1500 },
       });
 
@@ -85,7 +86,7 @@ describe('command-line tools', () => {
       expect(rebuild.stdout).toMatch(/postgres-read-model: rebuilt from \d+ events/);
       expect(rebuild.stdout).toMatch(/redis-read-model: rebuilt from \d+ events/);
       const view = await call(t.url, 'GET', `/auctions/${auctionId}`);
-      expect(view.body).toMatchObject({ currentPrice: 1000, bidCount: 2 }); // the leader's second bid raised its ceiling only
+      expect(view.body).toMatchObject({ currentPrice: 1500, bidCount: 2 }); // the other bidder leads
       expect((await run('src/cli/rebuildProjections.ts', 'nope')).status).toBe(2);
     } finally {
       await t.stop();

@@ -60,6 +60,8 @@ describe('500 bids from 20 users through two instances', () => {
             expect(event.data.amount).toBeGreaterThanOrEqual(minimumBid(before!));
             ownBidIds.push(event.data.bidId);
           }
+          // The leader bidding again only raised their ceiling: recorded privately, with its bidId.
+          if (event.type === 'MaxBidRaised') ownBidIds.push(event.data.bidId);
           state = evolve(state, event);
           i++;
         }
@@ -69,7 +71,9 @@ describe('500 bids from 20 users through two instances', () => {
       // Each reply's revision is the last event of the command that recorded that bid.
       for (const [bidId, revision] of accepted) {
         const own = events.find(
-          (e) => e.type === 'BidPlaced' && (e.data as { bidId: string }).bidId === bidId,
+          (e) =>
+            (e.type === 'BidPlaced' || e.type === 'MaxBidRaised') &&
+            (e.data as { bidId: string }).bidId === bidId,
         )!;
         const commandId = (own.metadata as { commandId: string }).commandId;
         const ofCommand = events.filter((e) => (e.metadata as { commandId: string }).commandId === commandId);

@@ -182,10 +182,14 @@ describe('command routes over HTTP', () => {
     });
 
     it('refuses bids on a missing auction and on an id that is not one', async () => {
-      for (const id of [randomUUID(), 'not-a-uuid', "1' OR '1'='1"]) {
+      const missing = await bidOn(randomUUID(), alice.token, { amount: 1000 });
+      expect(missing.status).toBe(404);
+      expect(missing.body.code).toBe('AUCTION_NOT_FOUND');
+      // Not a UUID at all: the path is malformed, as the OpenAPI says (format: uuid).
+      for (const id of ['not-a-uuid', "1' OR '1'='1"]) {
         const res = await bidOn(encodeURIComponent(id), alice.token, { amount: 1000 });
-        expect(res.status).toBe(404);
-        expect(res.body.code).toBe('AUCTION_NOT_FOUND');
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'path.id' }] });
       }
     });
 

@@ -90,6 +90,8 @@ describe('the OpenAPI document', () => {
       'GET /auctions',
       'GET /auctions/{id}',
       'GET /auctions/{id}/bids',
+      'GET /auctions/{id}/bids/{bidId}',
+      'GET /problems/{code}',
       'GET /me/bids',
       'GET /auctions/{id}/events',
       'GET /auctions/{id}/state',
@@ -209,6 +211,15 @@ describe('the OpenAPI document', () => {
     ) as { reservePrice: number };
     expect(asSeller.reservePrice).toBe(5000);
     await check('GET', `/auctions/${auctionId}/bids`, '/auctions/{id}/bids', { headers: sync });
+    await check(
+      'GET',
+      `/auctions/${auctionId}/bids/${bid.body.bidId as string}`,
+      '/auctions/{id}/bids/{bidId}',
+      {
+        headers: sync,
+      },
+    );
+    await check('GET', '/problems/BID_TOO_LOW', '/problems/{code}');
     await check('GET', '/me/bids', '/me/bids', { token: bidder.token, headers: sync });
     await check('GET', `/auctions/${auctionId}/events`, '/auctions/{id}/events', { token: analyst });
     await check('GET', `/auctions/${auctionId}/state?revision=1`, '/auctions/{id}/state', { token: analyst });

@@ -166,7 +166,10 @@ describe('read models and query routes', () => {
 
   it('answers 404 for unknown auctions, 400 for a bad X-Min-Position, 503 when the read model cannot catch up', async () => {
     expect((await get(`/auctions/${randomUUID()}`)).body.code).toBe('AUCTION_NOT_FOUND');
-    expect((await get('/auctions/not-a-uuid')).status).toBe(404);
+    expect((await get('/auctions/not-a-uuid')).body).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+    });
     expect((await get(`/auctions/${randomUUID()}/bids`)).status).toBe(404);
     const bad = await get('/auctions', { minPosition: "1' OR 1=1" });
     expect(bad.status).toBe(400);

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { AuctionCommand } from '../../auction';
 import { ProblemError } from '../../platform';
 import type { AuctionReply } from '../auctionStreamFold';
+import type { HandledReply } from '../commandHandler';
 import type { CommandEnvelope } from '../decideBatch';
 import { commandProblem } from './commandProblem';
 import { idempotencyKeyOf, requestHash } from './idempotency';
@@ -31,10 +32,22 @@ export function envelopeFor(req: Request, action: string, command: AuctionComman
   };
 }
 
-/** Runs the command and answers with its reply, or with the problem its failure maps to. */
-export async function sendReply(res: Response, status: number, run: () => Promise<AuctionReply>) {
+/**
+ * Runs the command and answers with its reply (with `Location` when `locationOf` names the
+ * resource, `Idempotent-Replayed` when it repeats an earlier reply), or with the problem its
+ * failure maps to.
+ */
+export async function sendReply(
+  res: Response,
+  status: number,
+  run: () => Promise<HandledReply>,
+  locationOf?: (reply: AuctionReply) => string,
+) {
   try {
-    res.status(status).json(await run());
+    const { replayed, ...reply } = await run();
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (locationOf) res.setHeader('Location', locationOf(reply));
+    res.status(status).json(reply);
   } catch (error) {
     const problem = commandProblem(error);
     if (problem instanceof ProblemError && problem.status === 503) res.setHeader('Retry-After', '1');

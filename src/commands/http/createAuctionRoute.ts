@@ -66,7 +66,7 @@ export const createAuction =
         softClose: body.softClose ?? null,
       },
     };
-    await sendReply(res, 201, async () => {
+    const run = async () => {
       try {
         return await handler.handle({
           auctionId,
@@ -82,5 +82,6 @@ export const createAuction =
           throw new IdempotencyKeyReusedError();
         throw error;
       }
-    });
+    };
+    await sendReply(res, 201, run, (reply) => `/auctions/${reply.auctionId}`);
   };

@@ -36,5 +36,15 @@ export const placeBid =
         ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
       },
     });
-    await sendReply(res, 201, () => handler.handle(envelope));
+    // A bid is its own resource; a raise of your own ceiling (the reply with `maxAmount`) is not a
+    // bid anyone can list, so it names the auction.
+    await sendReply(
+      res,
+      201,
+      () => handler.handle(envelope),
+      (reply) =>
+        reply.maxAmount !== undefined
+          ? `/auctions/${reply.auctionId}`
+          : `/auctions/${reply.auctionId}/bids/${reply.bidId}`,
+    );
   };

@@ -1,0 +1,124 @@
+import { apiRouter, escapeHtml, ProblemError, type DocumentedRouter } from '../platform';
+
+/** What each problem code means and what a client should do: served at /problems/<code>. */
+export const PROBLEM_PAGES: Record<string, { meaning: string; action: string }> = {
+  VALIDATION_FAILED: {
+    meaning: 'A field of the request (body, query, path or header) is missing or has the wrong shape.',
+    action:
+      'Read `errors`: each names the field and what is wrong. Fix the request; retrying it as is fails again.',
+  },
+  MALFORMED_JSON: { meaning: 'The body is not valid JSON.', action: 'Send a valid JSON body.' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    meaning: 'The body was sent with another Content-Type than JSON.',
+    action: 'Send the body with `Content-Type: application/json`.',
+  },
+  PAYLOAD_TOO_LARGE: { meaning: 'The body is over 64 KiB.', action: 'Send a smaller body.' },
+  HEADERS_TOO_LARGE: {
+    meaning: 'The request headers are too large.',
+    action: 'Send fewer or smaller headers.',
+  },
+  URI_TOO_LONG: { meaning: 'The request URI is too long.', action: 'Shorten the URI.' },
+  BAD_REQUEST: { meaning: 'The request could not be read as HTTP.', action: 'Fix the client.' },
+  REQUEST_TIMEOUT: { meaning: 'The request took too long to arrive.', action: 'Retry.' },
+  UNAUTHORIZED: {
+    meaning: 'The route needs a valid token, and none (or an invalid or expired one) was sent.',
+    action: 'Log in (`POST /auth/login`) and send `Authorization: Bearer <token>`.',
+  },
+  FORBIDDEN: {
+    meaning: 'The token is valid but lacks the role this route needs.',
+    action: 'Ask an operator for the role.',
+  },
+  INVALID_CREDENTIALS: {
+    meaning: 'The email or the password is wrong.',
+    action: 'Check both; no hint says which.',
+  },
+  EMAIL_TAKEN: {
+    meaning: 'An account with this email exists.',
+    action: 'Log in instead, or use another email.',
+  },
+  NOT_FOUND: { meaning: 'No route has this path.', action: 'Check the path against /openapi.json.' },
+  METHOD_NOT_ALLOWED: {
+    meaning: 'The path exists but not with this method.',
+    action: 'Use one of the methods the `Allow` header lists.',
+  },
+  AUCTION_NOT_FOUND: {
+    meaning: 'No auction has this id (or not yet, on a read model that lags).',
+    action: 'Check the id; after your own command, send its `position` as `X-Min-Position`.',
+  },
+  BID_NOT_FOUND: { meaning: 'The auction has no bid with this id.', action: 'Check the id.' },
+  AUCTION_NOT_OPEN: {
+    meaning: 'The auction does not take this now: it has not started, has ended, or was closed or cancelled.',
+    action: 'Read the auction (`GET /auctions/{id}`) for its status and times.',
+  },
+  AUCTION_NOT_ENDED: { meaning: 'The auction cannot close before its end.', action: 'Wait for `endsAt`.' },
+  BID_TOO_LOW: {
+    meaning: 'The bid is below the minimum next bid.',
+    action: 'Bid at least `minimumBid` (in the problem, and in the auction view).',
+  },
+  SELLER_CANNOT_BID: { meaning: 'The seller may not bid on their own auction.', action: 'Do not retry.' },
+  AUCTION_HAS_BIDS: {
+    meaning: 'An auction with bids cannot be cancelled.',
+    action: 'Let it run to its end.',
+  },
+  NOT_SELLER: { meaning: 'Only the seller may do this.', action: 'Do not retry with this account.' },
+  AUCTION_ALREADY_EXISTS: {
+    meaning: 'An auction with this id exists.',
+    action: 'Use a new Idempotency-Key for a new auction.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    meaning: 'This Idempotency-Key was used before with another request body.',
+    action: 'Use a new key for a new request; resend the same body to get the first reply.',
+  },
+  RATE_LIMITED: {
+    meaning: 'Too many requests from you in a short time.',
+    action: 'Wait `Retry-After` seconds.',
+  },
+  PROJECTION_LAGGING: {
+    meaning: 'The read model had not reached your `X-Min-Position` within 5 s.',
+    action: 'Retry after `Retry-After` seconds with the same header.',
+  },
+  BUSY: {
+    meaning: 'The auction is too contended right now; nothing was recorded.',
+    action: 'Retry after `Retry-After` seconds (with the same Idempotency-Key, safely).',
+  },
+  SERVICE_UNAVAILABLE: {
+    meaning: 'A store the service needs is unreachable; nothing was recorded.',
+    action: 'Retry after `Retry-After` seconds.',
+  },
+  INTERNAL_ERROR: {
+    meaning: 'A bug on our side; it is logged.',
+    action: 'Retry later; report it if it lasts.',
+  },
+};
+
+/** GET /problems/:code: a short page per problem code (the `type` of every problem links here). */
+export function problemPages(): DocumentedRouter {
+  const { router, route } = apiRouter();
+  route(
+    {
+      tag: 'Operations',
+      method: 'get',
+      path: '/problems/:code',
+      summary: 'What a problem code means and what a client should do',
+      description: 'Every problem answer links here in its `type`.',
+      params: { code: { type: 'string', pattern: '^[A-Z_]{1,40}$' } },
+      responses: {
+        200: { description: 'A short HTML page', contentType: 'text/html', schema: { type: 'string' } },
+      },
+      problems: { 404: ['NOT_FOUND'] },
+    },
+    (req, res) => {
+      const code = String(req.params.code);
+      const page = PROBLEM_PAGES[code];
+      if (!page) throw new ProblemError(404, 'NOT_FOUND', 'Not found', `No problem code ${code}`);
+      res
+        .type('text/html')
+        .send(
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${code}</title></head><body>` +
+            `<h1>${code}</h1><p>${escapeHtml(page.meaning)}</p><p><strong>What to do:</strong> ${escapeHtml(page.action)}</p>` +
+            `<p><a href="/docs">API documentation</a></p></body></html>`,
+        );
+    },
+  );
+  return router;
+}

@@ -49,7 +49,7 @@ const boundaries = Object.entries(LAYERS).map(([name, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '**/*.js', '!public/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', 'tests/client/generated/', '**/*.js', '!public/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,6 +13,7 @@ import {
   type HealthCheck,
 } from '../platform';
 import { hotAuctionRoute, type HotViews } from '../read-api';
+import { namedSchemas } from './namedSchemas';
 import { problemPages } from '../web';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
@@ -43,10 +44,13 @@ export function createHttpServer(
     {
       title: 'Live auctions',
       version,
+      contact: { name: 'The live-auctions team' },
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
         'Event-sourced live auctions. Live updates are on the WebSocket at /ws (see docs/asyncapi.json).',
     },
     routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
+    namedSchemas,
   );
   const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
 

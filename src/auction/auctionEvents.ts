@@ -70,10 +70,11 @@ export type AuctionEvent =
 export type AuctionEventType = AuctionEvent['type'];
 
 const money = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const orNull = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [schema.type, 'null'] });
 const time = { type: 'string', format: 'date-time' } as const;
 const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
 
-/** JSON schemas of the event payloads, checked on read by the analyst routes and in tests. */
+/** JSON schemas (2020-12) of the event payloads: published (OpenAPI, AsyncAPI) without their private fields. */
 export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
   AuctionCreated: {
     type: 'object',
@@ -84,16 +85,15 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
       description: { type: 'string' },
       currency: { type: 'string', pattern: '^[A-Z]{3}$' },
       startingPrice: money,
-      reservePrice: { ...money, nullable: true },
-      minIncrement: { ...money, nullable: true },
+      reservePrice: orNull(money),
+      minIncrement: orNull(money),
       startsAt: time,
       endsAt: time,
-      softClose: {
+      softClose: orNull({
         type: 'object',
         properties: { windowSeconds: { type: 'integer' }, extensionSeconds: { type: 'integer' } },
         required: ['windowSeconds', 'extensionSeconds'],
-        nullable: true,
-      },
+      }),
       createdAt: time,
     },
     required: [
@@ -117,7 +117,7 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
       bidId: id,
       bidderId: id,
       amount: money,
-      maxAmount: { ...money, nullable: true },
+      maxAmount: money,
       auto: { type: 'boolean' },
       placedAt: time,
     },
@@ -135,15 +135,15 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
   },
   AuctionCancelled: {
     type: 'object',
-    properties: { reason: { type: 'string', nullable: true }, cancelledAt: time },
+    properties: { reason: { type: ['string', 'null'] }, cancelledAt: time },
     required: ['reason', 'cancelledAt'],
   },
   AuctionClosed: {
     type: 'object',
     properties: {
       outcome: { type: 'string', enum: ['sold', 'reserve_not_met', 'no_bids'] },
-      winnerId: { ...id, nullable: true },
-      finalPrice: { ...money, nullable: true },
+      winnerId: orNull(id),
+      finalPrice: orNull(money),
       closedAt: time,
     },
     required: ['outcome', 'winnerId', 'finalPrice', 'closedAt'],

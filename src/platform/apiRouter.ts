@@ -27,6 +27,8 @@ export interface ResponseDoc {
   schema?: SchemaObject;
   /** Defaults to application/json. */
   contentType?: string;
+  /** For a stream of JSON values (NDJSON): the schema of each one. */
+  itemSchema?: SchemaObject;
   headers?: Record<string, string>;
 }
 
@@ -40,8 +42,11 @@ export interface RouteSpec {
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express syntax: `/auctions/:id/bids`. */
   path: string;
+  /** The operation's name in the OpenAPI document (and in generated clients). */
+  operationId: string;
   summary: string;
-  description?: string;
+  /** What it does, for the API documentation. */
+  description: string;
   tag: string;
   guards?: RequestHandler[];
   /** The body's schema: validated here (400 VALIDATION_FAILED) and published as is. */

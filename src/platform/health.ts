@@ -1,3 +1,4 @@
+import { noQuerySchema } from './validation';
 import { apiRouter, type DocumentedRouter } from './apiRouter';
 
 export interface HealthCheck {
@@ -40,7 +41,11 @@ export function healthRoutes(checks: HealthCheck[]): DocumentedRouter {
       tag: 'Operations',
       method: 'get',
       path: '/health/live',
+      operationId: 'getLiveness',
+      query: noQuerySchema,
       summary: 'Liveness: the process serves',
+      description:
+        'Answers 200 while the process serves requests; a platform restarts the process when it does not.',
       responses: {
         200: {
           description: 'Alive',
@@ -57,7 +62,11 @@ export function healthRoutes(checks: HealthCheck[]): DocumentedRouter {
       tag: 'Operations',
       method: 'get',
       path: '/health/ready',
+      operationId: 'getReadiness',
+      query: noQuerySchema,
       summary: 'Readiness: PostgreSQL, Redis, the event store, each projection and the scheduler queue',
+      description:
+        'Checks PostgreSQL, Redis, the event store, each projection (state, lag, position) and the scheduler queue; 503 when any fails, so a load balancer sends no traffic here.',
       responses: {
         200: { description: 'Every check passes', schema: readySchema },
         503: { description: 'A check fails; each check says why', schema: readySchema },

@@ -1,3 +1,4 @@
+import { noQuerySchema } from './validation';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 import { apiRouter, type DocumentedRouter } from './apiRouter';
 
@@ -92,7 +93,11 @@ export function metricsRoutes(metrics: Metrics): DocumentedRouter {
       tag: 'Operations',
       method: 'get',
       path: '/metrics',
+      operationId: 'getMetrics',
+      query: noQuerySchema,
       summary: 'Prometheus metrics',
+      description:
+        'Prometheus metrics: command durations and outcomes, bids, HTTP durations, rate limits, WebSocket connections and messages, projection lag, close delay, event-loop lag.',
       responses: {
         200: { description: 'Prometheus text format', contentType: 'text/plain', schema: { type: 'string' } },
       },

@@ -10,6 +10,9 @@ export const ajv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaul
   'uuid',
 ]);
 
+/** The query of a route that takes none: any parameter is refused (400), as everywhere else. */
+export const noQuerySchema = { type: 'object', additionalProperties: false } as const;
+
 /** The JSON schema of an id (a UUID), shared by every published schema. */
 export const uuidSchema = { type: 'string', format: 'uuid' } as const;
 

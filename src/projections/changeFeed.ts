@@ -1,35 +1,8 @@
 import Redis from 'ioredis';
-import { type RecordedEvent } from '../events';
-import { auctionEventSchemas, isPrivateEvent } from '../auction';
+import { isPrivateEvent } from '../auction';
 import { viewFor, type AuctionView } from './auctionView';
 import type { AuctionChange } from './projectionStore';
-
-/** An event as it may be shown to anyone: no reserve, no bidder's ceiling. */
-export interface PublicEvent {
-  type: string;
-  data: Record<string, unknown>;
-  revision: number;
-  position: string;
-  recordedAt: string;
-}
-
-/** The published shape of a PublicEvent (OpenAPI, AsyncAPI, and the tests that check replies). */
-export const publicEventSchema = {
-  type: 'object',
-  properties: {
-    type: { type: 'string', enum: Object.keys(auctionEventSchemas) },
-    data: {
-      type: 'object',
-      description: "The event's data, without the seller's reserve and the bidders' maximums",
-      not: { anyOf: [{ required: ['reservePrice'] }, { required: ['maxAmount'] }] },
-    },
-    revision: { type: 'integer', minimum: 0 },
-    position: { type: 'string' },
-    recordedAt: { type: 'string', format: 'date-time' },
-  },
-  required: ['type', 'data', 'revision', 'position', 'recordedAt'],
-  additionalProperties: false,
-} as const;
+import { publicEvent, type PublicEvent } from './publicEvents';
 
 export interface ChangedAuction {
   auctionId: string;
@@ -51,17 +24,6 @@ export interface ChangeMessage {
   /** The Redis read model's checkpoint after the batch. */
   position: string;
   auctions: ChangedAuction[];
-}
-
-export function publicEvent(e: RecordedEvent): PublicEvent {
-  const { reservePrice: _reserve, maxAmount: _ceiling, ...data } = e.data as Record<string, unknown>;
-  return {
-    type: e.type,
-    data,
-    revision: Number(e.revision),
-    position: e.position,
-    recordedAt: e.recordedAt.toISOString(),
-  };
 }
 
 export const changeChannel = (prefix: string) => `${prefix}rm:changes`;

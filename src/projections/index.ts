@@ -12,3 +12,4 @@ export * from './projectionStore';
 export * from './redisReadModel';
 export * from './rebuild';
 export * from './changeFeed';
+export * from './publicEvents';

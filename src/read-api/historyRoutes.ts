@@ -3,7 +3,14 @@ import type { RequestHandler } from 'express';
 import { auctionEventSchemas, auctionStreamId, foldAuction, foldStep, type AuctionState } from '../auction';
 import { isPosition, type EventStore } from '../events';
 import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
-import { auctionViewSchema, publicEvent, publicEventSchema, toAuctionView, viewFor } from '../projections';
+import {
+  auctionViewSchema,
+  publicEvent,
+  publicEventSchema,
+  publicEventSchemas,
+  toAuctionView,
+  viewFor,
+} from '../projections';
 import { getLogUpcaster } from './logUpcaster';
 import { auctionIdParam } from './queryRoutes';
 
@@ -34,12 +41,19 @@ export const streamEventsSchema = {
   required: ['items'],
 } as const;
 
+/** One line of the NDJSON log: a public event (typed by `type`) with its stream and metadata. */
 export const logLineSchema = {
-  type: 'object',
-  description: 'One line of the NDJSON stream',
-  properties: { stream: { type: 'string' }, ...publicEventSchema.properties, metadata: { type: 'object' } },
-  required: ['stream', ...publicEventSchema.required, 'metadata'],
-} as const;
+  description: 'One line of the NDJSON stream: a public event with its stream and metadata',
+  oneOf: Object.values(publicEventSchemas).map((event) => ({
+    ...event,
+    properties: {
+      stream: { type: 'string', description: 'auction-<auctionId>' },
+      ...(event.properties as object),
+      metadata: { type: 'object', description: 'commandId, userId, correlationId, ...' },
+    },
+    required: ['stream', ...(event.required as string[]), 'metadata'],
+  })),
+};
 
 interface Deps {
   eventStore: EventStore;
@@ -71,7 +85,10 @@ export function historyRoutes({
       ...common,
       method: 'get',
       path: '/auctions/:id/events',
+      operationId: 'getAuctionEvents',
       summary: "An auction's whole stream, in order",
+      description:
+        "The auction's whole stream in order, in today's shape (older shapes are upcast on read), without the reserve or any bidder's ceiling.",
       responses: { 200: { description: 'The events', schema: streamEventsSchema } },
       problems: notFound,
     },
@@ -91,7 +108,10 @@ export function historyRoutes({
       ...common,
       method: 'get',
       path: '/auctions/:id/state',
+      operationId: 'getAuctionState',
       summary: 'The auction as it stood at a time or a revision, folded from its events',
+      description:
+        'The auction as it stood at a time (`at`) or after a revision (`revision`), folded from its events with the same `evolve` the command side uses.',
       query: stateQuerySchema,
       responses: { 200: { description: 'The auction then', schema: auctionViewSchema } },
       problems: notFound,
@@ -123,10 +143,17 @@ export function historyRoutes({
       ...common,
       method: 'get',
       path: '/events',
+      operationId: 'exportEvents',
       summary: 'The global log as NDJSON, one event per line in global order',
+      description:
+        'The global log as NDJSON, one public event per line in log order, from `after`, optionally only some `types`; streamed as the client reads.',
       query: eventsQuerySchema,
       responses: {
-        200: { description: 'Streamed events', contentType: 'application/x-ndjson', schema: logLineSchema },
+        200: {
+          description: 'Streamed events: one LogLine JSON object per line',
+          contentType: 'application/x-ndjson',
+          itemSchema: logLineSchema,
+        },
       },
     },
     async (req, res) => {

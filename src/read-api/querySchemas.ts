@@ -32,8 +32,6 @@ export const listBidsQuerySchema = {
   additionalProperties: false,
 } as const;
 
-export const emptyQuerySchema = { type: 'object', additionalProperties: false } as const;
-
 const nextCursor = { type: ['string', 'null'], description: 'Pass as cursor for the next page' } as const;
 
 /** A page of a list: its items and the cursor of the next page. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import express from 'express';
-import { apiRouter, type DocumentedRouter } from '../platform';
+import { apiRouter, noQuerySchema, type DocumentedRouter } from '../platform';
 
 /** public/ beside src/ and dist/ alike. */
 export const PUBLIC_DIR = path.resolve(__dirname, '../../public');
@@ -13,7 +13,10 @@ export function pageRoutes(publicDir = PUBLIC_DIR): DocumentedRouter {
       tag: 'Page',
       method: 'get',
       path: '/',
+      operationId: 'getLivePage',
+      query: noQuerySchema,
       summary: 'The live auction page',
+      description: 'The live auction page: plain JavaScript over this API and the WebSocket at /ws.',
       responses: { 200: { description: 'HTML', contentType: 'text/html', schema: { type: 'string' } } },
     },
     (_req, res) => {

@@ -99,6 +99,7 @@ export function problemPages(): DocumentedRouter {
       tag: 'Operations',
       method: 'get',
       path: '/problems/:code',
+      operationId: 'getProblemPage',
       summary: 'What a problem code means and what a client should do',
       description: 'Every problem answer links here in its `type`.',
       params: { code: { type: 'string', pattern: '^[A-Z_]{1,40}$' } },

@@ -113,8 +113,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
 
     // Watchers: subscribe to every auction; after a drop, resume from the last revision seen.
-    const watchers = Array.from({ length: options.watchers }, (_, w) => watch(w));
-    function watch(w: number) {
+    const watchers = Array.from({ length: options.watchers }, () => watch());
+    function watch() {
       const last = new Map<string, number>();
       /** Per auction: the revision first subscribed at, and every event revision received after it. */
       const from = new Map<string, number>();

@@ -3,13 +3,16 @@ import type { RouteSpec } from '../../platform';
 import type { CommandHandler } from '../commandHandler';
 import { envelopeFor, sendReply } from './commandEnvelope';
 import { cancelAuctionSchema, commandReplySchema, type CancelAuctionBody } from './commandSchemas';
+import { replyHeaders } from './idempotency';
 
 export const cancelAuctionSpec = {
   method: 'post',
   path: '/auctions/:id/cancel',
+  operationId: 'cancelAuction',
   summary: 'Cancel an auction that has no bids (seller only)',
+  description: 'Cancels an auction that has no bids yet; only its seller may.',
   body: cancelAuctionSchema,
-  responses: { 200: { description: 'Cancelled', schema: commandReplySchema } },
+  responses: { 200: { description: 'Cancelled', schema: commandReplySchema, headers: replyHeaders } },
   problems: {
     403: ['NOT_SELLER'],
     404: ['AUCTION_NOT_FOUND'],

@@ -7,18 +7,25 @@ import type { CommandHandler } from '../commandHandler';
 import { IdempotencyKeyReusedError } from '../commandErrors';
 import { sendReply } from './commandEnvelope';
 import { commandReplySchema, createAuctionSchema, type CreateAuctionBody } from './commandSchemas';
-import { idempotencyKeyOf, keyedAuctionId, requestHash } from './idempotency';
+import { idempotencyKeyOf, keyedAuctionId, replyHeaders, requestHash } from './idempotency';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 export const createAuctionSpec = {
   method: 'post',
   path: '/auctions',
+  operationId: 'createAuction',
   summary: 'Create an auction',
   description:
-    'With an Idempotency-Key, the auction id is derived from (user, key): a retry hits the same auction.',
+    'Creates an auction with the caller as seller. With an Idempotency-Key, the auction id is derived from (user, key): a retry lands on the same auction and gets the first reply.',
   body: createAuctionSchema,
-  responses: { 201: { description: 'Created', schema: commandReplySchema } },
+  responses: {
+    201: {
+      description: 'Created',
+      schema: commandReplySchema,
+      headers: { Location: 'The auction: /auctions/{auctionId}', ...replyHeaders },
+    },
+  },
   problems: { 422: ['IDEMPOTENCY_KEY_REUSED'], 503: ['BUSY'] },
 } satisfies Omit<RouteSpec, 'tag'>;
 

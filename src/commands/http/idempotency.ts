@@ -8,6 +8,12 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 // Namespace for auction ids derived from (user, Idempotency-Key): a retried create hits the same stream.
 const AUCTION_ID_NAMESPACE = '6f1c3a8e-1d2b-4c5e-9f7a-0b1c2d3e4f50';
 
+/** Headers of a command's reply. */
+export const replyHeaders = {
+  'Idempotent-Replayed':
+    '`true` when this reply repeats the first reply to the same Idempotency-Key and body',
+};
+
 export const idempotencyKeyHeader = {
   name: 'Idempotency-Key',
   description: 'A retry with the same key and body returns the first reply and records nothing new',

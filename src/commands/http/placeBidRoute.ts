@@ -4,13 +4,26 @@ import { validationProblem, type RouteSpec } from '../../platform';
 import type { CommandHandler } from '../commandHandler';
 import { envelopeFor, sendReply } from './commandEnvelope';
 import { bidReplySchema, placeBidSchema, type PlaceBidBody } from './commandSchemas';
+import { replyHeaders } from './idempotency';
 
 export const placeBidSpec = {
   method: 'post',
   path: '/auctions/:id/bids',
+  operationId: 'placeBid',
   summary: 'Bid, optionally with a maximum for automatic (proxy) bidding',
+  description:
+    'Places a bid, optionally with a ceiling (`maxAmount`) for automatic (proxy) bidding. From the current leader it only raises their own ceiling, privately: the reply then carries `maxAmount` and nobody else sees anything of it.',
   body: placeBidSchema,
-  responses: { 201: { description: 'Recorded', schema: bidReplySchema } },
+  responses: {
+    201: {
+      description: 'Recorded',
+      schema: bidReplySchema,
+      headers: {
+        Location: 'The bid: /auctions/{id}/bids/{bidId} (for a raise of your own ceiling, the auction)',
+        ...replyHeaders,
+      },
+    },
+  },
   problems: {
     404: ['AUCTION_NOT_FOUND'],
     422: ['AUCTION_NOT_OPEN', 'BID_TOO_LOW', 'SELLER_CANNOT_BID', 'IDEMPOTENCY_KEY_REUSED'],

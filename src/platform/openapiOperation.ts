@@ -1,0 +1,142 @@
+import type { SchemaObject } from 'ajv';
+import { guardDocOf, type GuardDoc, type RouteSpec } from './apiRouter';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Missing or invalid token',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Body over 64 KiB',
+  415: 'The body is not JSON',
+  422: 'Refused by the auction rules',
+  429: 'Too many requests',
+  503: 'Unavailable for now; retry after Retry-After',
+};
+
+const integerHeader = (description: string) => ({ description, schema: { type: 'integer' } });
+const RETRY_AFTER = integerHeader('Seconds to wait before retrying');
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': integerHeader('Requests allowed in the window'),
+  'RateLimit-Remaining': integerHeader('Requests left in the window'),
+};
+
+/** `/auctions/:id` to `/auctions/{id}`. */
+export const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+
+/** The problem codes a route can answer with, by status: the spec's own and what its guards and schemas add. */
+function problemsOf(spec: RouteSpec, guards: GuardDoc[]): Map<number, Set<string>> {
+  const problems = new Map<number, Set<string>>();
+  const add = (status: number, ...codes: string[]) => {
+    const set = problems.get(status) ?? new Set<string>();
+    codes.forEach((c) => set.add(c));
+    problems.set(status, set);
+  };
+  if (spec.body) {
+    add(400, 'VALIDATION_FAILED', 'MALFORMED_JSON');
+    add(413, 'PAYLOAD_TOO_LARGE');
+    add(415, 'UNSUPPORTED_MEDIA_TYPE');
+  }
+  if (spec.query || spec.path.includes(':')) add(400, 'VALIDATION_FAILED');
+  for (const guard of guards) {
+    if (guard.auth) add(401, 'UNAUTHORIZED'); // an invalid token is refused even where one is optional
+    if (guard.roles) add(403, 'FORBIDDEN');
+    if (guard.rateLimit) add(429, 'RATE_LIMITED');
+  }
+  for (const [status, codes] of Object.entries(spec.problems ?? {})) add(Number(status), ...codes);
+  add(503, 'SERVICE_UNAVAILABLE');
+  return problems;
+}
+
+const problemResponse = (status: number, codes: string[]) => ({
+  description: `${STATUS_TEXT[status] ?? 'Problem'}: ${codes.join(', ')}`,
+  ...(status === 429 ? { headers: { 'Retry-After': RETRY_AFTER, ...RATE_LIMIT_HEADERS } } : {}),
+  ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+  content: {
+    'application/problem+json': {
+      // The codes this operation can answer with at this status, so clients can switch on them.
+      schema: {
+        allOf: [
+          { $ref: '#/components/schemas/Problem' },
+          { type: 'object', properties: { code: { type: 'string', enum: codes } } },
+        ],
+      },
+    },
+  },
+});
+
+function parametersOf(spec: RouteSpec) {
+  const pathParams = [...spec.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: spec.params?.[name!] ?? { type: 'string', format: 'uuid' },
+  }));
+  const query = spec.query as { properties?: Record<string, SchemaObject>; required?: string[] } | undefined;
+  const queryParams = Object.entries(query?.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: query?.required?.includes(name) ?? false,
+    schema,
+  }));
+  const headerParams = (spec.headers ?? []).map((h) => ({
+    name: h.name,
+    in: 'header',
+    required: false,
+    description: h.description,
+    schema: h.schema,
+  }));
+  return [...pathParams, ...queryParams, ...headerParams];
+}
+
+/** The OpenAPI operation of one route spec. */
+export function operation(spec: RouteSpec) {
+  const guards = (spec.guards ?? []).map(guardDocOf).filter((g): g is GuardDoc => g !== undefined);
+  const auth = guards.find((g) => g.auth)?.auth;
+  const roles = guards.flatMap((g) => g.roles ?? []);
+  const limited = guards.some((g) => g.rateLimit);
+  const responses: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(spec.responses)) {
+    const headers = {
+      ...Object.fromEntries(
+        Object.entries(response.headers ?? {}).map(([name, description]) => [
+          name,
+          { description, schema: { type: 'string' } },
+        ]),
+      ),
+      ...(limited ? RATE_LIMIT_HEADERS : {}),
+    };
+    const media = response.contentType ?? 'application/json';
+    responses[status] = {
+      description: response.description,
+      ...(Object.keys(headers).length ? { headers } : {}),
+      ...(response.schema || response.contentType
+        ? {
+            content: {
+              [media]: response.itemSchema
+                ? {
+                    schema: { type: 'string', description: response.description },
+                    'x-itemSchema': response.itemSchema,
+                  }
+                : { schema: response.schema ?? {} },
+            },
+          }
+        : {}),
+    };
+  }
+  for (const [status, codes] of problemsOf(spec, guards))
+    if (!responses[status]) responses[status] = problemResponse(status, [...codes]);
+  const roleNote = roles.length ? `\n\nNeeds the role ${roles.join(' or ')}.` : '';
+  return {
+    tags: [spec.tag],
+    summary: spec.summary,
+    description: `${spec.description}${roleNote}`,
+    operationId: spec.operationId,
+    security: auth === 'required' ? [{ bearer: [] }] : auth === 'optional' ? [{}, { bearer: [] }] : [],
+    parameters: parametersOf(spec),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
+      : {}),
+    responses,
+  };
+}

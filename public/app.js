@@ -256,6 +256,9 @@ function paintAuction(view) {
   $('a-bidcount').textContent = String(view.bidCount);
   $('a-status').textContent = view.status;
   $('a-countdown').textContent = countdown(view);
+  const hasMax = typeof view.myMaxAmount === 'number';
+  $('a-mymax-label').hidden = $('a-mymax').hidden = !hasMax;
+  if (hasMax) $('a-mymax').textContent = `${money(view.myMaxAmount, view.currency)} (only you see this)`;
   const hasReserve = isSeller && view.reservePrice !== null && view.reservePrice !== undefined;
   $('a-reserve-label').hidden = $('a-reserve').hidden = !hasReserve;
   if (hasReserve)
@@ -295,8 +298,15 @@ live.listeners.add((message) => {
   if (message.type !== 'auction.event' && message.type !== 'subscribed') return;
   sawPosition(message.event?.position);
   // Pushed views are public: the seller keeps the reserve their own GET showed them.
-  const reserve = watched?.auctionId === message.auction.auctionId ? watched.reservePrice : undefined;
-  const view = reserve === undefined ? message.auction : { ...message.auction, reservePrice: reserve };
+  // Pushed views are public: the seller keeps the reserve, and the leader their own maximum, that
+  // their own reads showed them (a maximum only while they still lead).
+  const mine = watched?.auctionId === message.auction.auctionId ? watched : undefined;
+  const stillLeads = mine && message.auction.leadingBidderId === session.userId;
+  const view = {
+    ...message.auction,
+    ...(mine?.reservePrice !== undefined ? { reservePrice: mine.reservePrice } : {}),
+    myMaxAmount: stillLeads ? mine.myMaxAmount : null,
+  };
   if (listed.has(view.auctionId)) {
     listed.set(view.auctionId, view);
     paintCard(view);
@@ -327,12 +337,26 @@ $('bid-form').addEventListener('submit', async (event) => {
     const { data } = await api('POST', `/auctions/${watched.auctionId}/bids`, body, {
       'Idempotency-Key': crypto.randomUUID(),
     });
-    say(
-      'bid-result',
-      data.status === 'leading'
-        ? `You lead at ${money(data.currentPrice, watched.currency)}.`
-        : `Recorded, but an automatic bid outbid you: the price is ${money(data.currentPrice, watched.currency)}.`,
-    );
+    if (data.maxAmount !== undefined) {
+      // You led already: only your own maximum went up, privately; nobody sees a new bid.
+      watched = { ...watched, myMaxAmount: data.maxAmount, currentPrice: data.currentPrice };
+      paintAuction(watched);
+      say(
+        'bid-result',
+        `You still lead at ${money(data.currentPrice, watched.currency)}; your maximum is now ${money(data.maxAmount, watched.currency)} (only you see it).`,
+      );
+    } else {
+      if (data.status === 'leading') {
+        watched = { ...watched, myMaxAmount: body.maxAmount ?? body.amount };
+        paintAuction(watched);
+      }
+      say(
+        'bid-result',
+        data.status === 'leading'
+          ? `You lead at ${money(data.currentPrice, watched.currency)}.`
+          : `Recorded, but an automatic bid outbid you: the price is ${money(data.currentPrice, watched.currency)}.`,
+      );
+    }
     $('bid-max').value = '';
   } catch (error) {
     const minimum = error.problem?.minimumBid;
@@ -370,12 +394,13 @@ $('create-form').addEventListener('submit', async (event) => {
 
 async function showMe() {
   show('me');
-  const { data } = await api('GET', '/me/bids');
+  const { data } = await api('GET', '/me/bids?limit=100');
   const rows = data.items.map((item) => {
     const tr = document.createElement('tr');
     const cells = [
       item.title,
-      money(item.myHighestBid, item.currency),
+      money(item.myHighestBid, item.currency) +
+        (item.myMaxAmount !== null ? ` (your maximum ${money(item.myMaxAmount, item.currency)})` : ''),
       money(item.currentPrice, item.currency),
       item.state,
       new Date(item.endsAt).toLocaleString(),

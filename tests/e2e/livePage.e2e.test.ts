@@ -96,6 +96,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     await bidder.locator('#bid-max').fill('70');
     await bidder.locator('#bid-submit').click();
     await expectText(bidder, '#bid-result', 'You lead');
+    await expectText(bidder, '#a-mymax', '70.00'); // their own maximum, for them alone
 
     // The seller sees it arrive without reloading: the page was never navigated again.
     const navigations: string[] = [];
@@ -115,6 +116,9 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     expect(outbid.body.status).toBe('outbid'); // Bob's ceiling of 70 answers at once
     await expectText(seller, '#a-bidcount', '3');
     await expectText(bidder, '#a-leader', 'you');
+    await expectText(bidder, '#a-mymax', '70.00');
+    expect(await seller.locator('#a-mymax').isHidden()).toBe(true);
+    expect(await seller.content()).not.toContain('70.00');
 
     expect(problems.flat()).toEqual([]);
 

@@ -52,6 +52,7 @@ describe('the fuzzer', () => {
   let operations: Operation[];
   let tokens: Record<string, string | undefined>;
   let auctions: string[];
+  let bidIds: string[];
 
   beforeAll(async () => {
     database = await createTestDatabase('fuzz');
@@ -70,6 +71,13 @@ describe('the fuzzer', () => {
       await createAuction(server.url, seller.token),
       await createAuction(server.url, bidder.token, { startingPrice: 0, minIncrement: 1 }),
     ];
+    // A bid to find by id (GET /auctions/{id}/bids/{bidId}).
+    const firstBid = await fetch(`${server.url}/auctions/${auctions[0]}/bids`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 1000 }),
+    });
+    bidIds = [((await firstBid.json()) as { bidId: string }).bidId];
     const issuer = getTokenIssuer(SECRET, 600);
     tokens = {
       none: undefined,
@@ -120,6 +128,16 @@ describe('the fuzzer', () => {
       const query = op.parameters.filter((p) => p.in === 'query');
       return fc.record({
         op: fc.constant(op),
+        // The other path parameters: mostly real values (a bid, a problem code), sometimes junk.
+        bidId: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...bidIds) },
+          { weight: 1, arbitrary: fc.uuid() },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+        ),
+        code: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('BID_TOO_LOW', 'NOT_FOUND', 'VALIDATION_FAILED') },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+        ),
         id: fc.oneof(
           { weight: 6, arbitrary: fc.constantFrom(...auctions) },
           { weight: 1, arbitrary: fc.uuid() },
@@ -204,7 +222,7 @@ describe('the fuzzer', () => {
 
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
-        const path = r.op.path.replace('{id}', r.id);
+        const path = r.op.path.replace('{id}', r.id).replace('{bidId}', r.bidId).replace('{code}', r.code);
         const search = r.query
           .map(
             ([k, v]) =>

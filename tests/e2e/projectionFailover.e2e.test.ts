@@ -34,7 +34,8 @@ describe('kill -9 of the instance running the projections', () => {
       const survivor = holder === a ? b : a;
 
       const seller = await registerUser(survivor.url, 'seller');
-      const bidder = await registerUser(survivor.url, 'bidder');
+      // Two bidders taking turns: each bid is a bid (the leader bidding again would only raise a ceiling).
+      const bidders = [await registerUser(survivor.url, 'bidder'), await registerUser(survivor.url, 'rival')];
       const auctionId = await createAuction(survivor.url, seller.token, { minIncrement: 1 });
       let amount = 1000;
       let stop = false;
@@ -42,7 +43,7 @@ describe('kill -9 of the instance running the projections', () => {
       const load = (async () => {
         while (!stop) {
           const res = await call(survivor.url, 'POST', `/auctions/${auctionId}/bids`, {
-            token: bidder.token,
+            token: bidders[accepted % 2]!.token,
             body: { amount: amount++ },
           });
           if (res.status === 201) accepted++;

@@ -86,7 +86,9 @@ describe('graceful shutdown of the server process', () => {
       const logged: string[] = [];
       for (const auctionId of auctions) {
         for (const e of await store.readStream(`auction-${auctionId}`)) {
-          if (e.type === 'BidPlaced') logged.push((e.data as { bidId: string }).bidId);
+          // A leader's own bid is recorded as their private MaxBidRaised, with its bidId.
+          if (e.type === 'BidPlaced' || e.type === 'MaxBidRaised')
+            logged.push((e.data as { bidId: string }).bidId);
         }
       }
       const counts = new Map<string, number>();

@@ -127,7 +127,8 @@ describe('decideBatch: a batch of commands decided in order, in one append', () 
     const first = bid('alice', 1000, 'k1');
     const { decided, answers } = given([createdEvent]).when([first, { ...first, correlationId: 'retry' }]);
     expect(decided.newEvents).toHaveLength(1);
-    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[1]).toEqual({ ...answers[0], replayed: true });
+    expect(answers[0]).not.toHaveProperty('replayed');
   });
 
   it('refuses a key repeated with another body, in the batch or in the stream', () => {
@@ -148,7 +149,9 @@ describe('decideBatch: a batch of commands decided in order, in one append', () 
     const first = given([createdEvent]).when([envelope]);
     const again = decideBatch(first.loaded, [{ ...envelope, correlationId: 'retry' }], ids());
     expect(again.newEvents).toEqual([]);
-    expect(settleBatch(first.loaded, again).answers).toEqual(first.answers);
+    expect(settleBatch(first.loaded, again).answers).toEqual(
+      first.answers.map((a) => ({ ...a, replayed: true })),
+    );
   });
 
   it('moves the auction to the appended revision and keeps its state', () => {

@@ -14,6 +14,7 @@ import {
   BASELINE,
   BASELINE_SECRET,
   OURS,
+  cpuMeter,
   SECRET,
   median,
   metricQuantile,
@@ -27,7 +28,21 @@ const DUR = Number(process.env.DUR ?? 10);
 const CONN = Number(process.env.CONN ?? 50);
 const RUNS = Number(process.env.RUNS ?? 3);
 
-function summarise(results: LoadResult[]) {
+type Measured = LoadResult & { nodeMsPerBid: number; postgresMsPerBid: number };
+
+const SERVER_OF: Record<string, string> = { ours: 'server', 'lock-baseline': 'lock-baseline', bare: 'bare' };
+
+/** One load run, with the CPU the server process and PostgreSQL spent per accepted bid (from /proc). */
+async function measured(options: Parameters<typeof bidLoad>[0]): Promise<Measured> {
+  const stop = cpuMeter(SERVER_OF[options.target]!);
+  const result = await bidLoad(options);
+  const cpu = stop();
+  const accepted = Math.max(1, result.codes[201] ?? 0);
+  const ms = (seconds: number) => Math.round((seconds * 1000 * 1000) / accepted) / 1000;
+  return { ...result, nodeMsPerBid: ms(cpu.node), postgresMsPerBid: ms(cpu.postgres) };
+}
+
+function summarise(results: Measured[]) {
   return {
     target: results[0]!.target,
     auctions: results[0]!.auctions,
@@ -35,6 +50,8 @@ function summarise(results: LoadResult[]) {
     acceptedPerSec: median(results.map((r) => r.acceptedPerSec)),
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
+    nodeMsPerBid: median(results.map((r) => r.nodeMsPerBid)),
+    postgresMsPerBid: median(results.map((r) => r.postgresMsPerBid)),
     codes: results.map((r) => r.codes),
   };
 }
@@ -74,12 +91,12 @@ async function main() {
   const lags: Record<string, Record<string, number | undefined>> = {};
   const probes: Record<string, Array<Awaited<ReturnType<typeof lagProbe>>>> = { hot: [], '1000': [] };
   for (const scenario of scenarios) {
-    const lock: LoadResult[] = [];
-    const mine: LoadResult[] = [];
+    const lock: Measured[] = [];
+    const mine: Measured[] = [];
     for (let run = 0; run < RUNS; run++) {
       const common = { secret: SECRET, connections: CONN, seconds: DUR };
       lock.push(
-        await bidLoad({
+        await measured({
           ...common,
           secret: BASELINE_SECRET,
           target: 'lock-baseline',
@@ -87,7 +104,7 @@ async function main() {
           ids: scenario.lock,
         }),
       );
-      mine.push(await bidLoad({ ...common, target: 'ours', url: OURS, ids: scenario.ours }));
+      mine.push(await measured({ ...common, target: 'ours', url: OURS, ids: scenario.ours }));
       console.log(JSON.stringify({ scenario: scenario.name, run, lock: lock.at(-1), ours: mine.at(-1) }));
     }
     rows.push(summarise(lock), summarise(mine));
@@ -106,10 +123,10 @@ async function main() {
     probes[scenario.name]!.push(probe);
     lags[scenario.name] = await projectionLag();
   }
-  const bare: LoadResult[] = [];
+  const bare: Measured[] = [];
   for (let run = 0; run < RUNS; run++) {
     bare.push(
-      await bidLoad({
+      await measured({
         target: 'bare',
         url: BARE,
         ids: ['x'],
@@ -121,11 +138,13 @@ async function main() {
   }
   rows.push(summarise(bare));
 
-  console.log('\n| target | auctions | decided/s | accepted/s | p50 ms | p99 ms |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    '\n| target | auctions | decided/s | accepted/s | p50 ms | p99 ms | Node CPU ms/bid | PostgreSQL CPU ms/bid |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.target} | ${r.auctions} | ${r.decidedPerSec} | ${r.acceptedPerSec} | ${r.p50} | ${r.p99} |`,
+      `| ${r.target} | ${r.auctions} | ${r.decidedPerSec} | ${r.acceptedPerSec} | ${r.p50} | ${r.p99} | ${r.nodeMsPerBid} | ${r.postgresMsPerBid} |`,
     );
   }
   const get = (target: string, auctions: number) =>

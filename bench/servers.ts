@@ -3,7 +3,7 @@
  * ../shared/peers/lock-baseline and a bare express + JWT handler, and stops them all at the end.
  */
 import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,6 +18,42 @@ const ROOT = path.resolve(__dirname, '..');
 const BASELINE_SRC = path.resolve(ROOT, '../shared/peers/lock-baseline');
 const BASELINE_DIR = path.join(os.tmpdir(), 'lock-baseline-bench');
 const children: ChildProcess[] = [];
+const pids = new Map<string, number>();
+
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function processCpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0; // gone
+  }
+}
+
+/** CPU seconds of every PostgreSQL process on the machine (server and backends), from /proc. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += processCpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** Starts counting CPU: `stop()` gives the seconds the named server and PostgreSQL used since. */
+export function cpuMeter(server: string) {
+  const pid = pids.get(server)!;
+  const node0 = processCpuSeconds(pid);
+  const pg0 = postgresCpuSeconds();
+  return () => ({ node: processCpuSeconds(pid) - node0, postgres: postgresCpuSeconds() - pg0 });
+}
 
 export const psql = (sql: string, db = 'postgres') =>
   execSync(`psql -q -h 127.0.0.1 -U postgres -d ${db} -v ON_ERROR_STOP=1`, {
@@ -33,6 +69,7 @@ function start(name: string, cmd: string, args: string[], cwd: string, env: Reco
   });
   child.on('exit', (code) => code && console.error(`${name} exited with ${code}`));
   children.push(child);
+  pids.set(name, child.pid!);
 }
 
 async function waitFor(url: string) {

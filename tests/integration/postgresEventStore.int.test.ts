@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { EventStore, eventStoreMigrations, getPostgresEventStore, toJson } from '../../src/events';
+import {
+  EventStore,
+  WrongExpectedRevisionError,
+  eventStoreMigrations,
+  getPostgresEventStore,
+  toJson,
+} from '../../src/events';
 import { appendSql } from '../../src/events/postgres/sql';
 import { createKnex, createPool, runMigrations } from '../../src/platform';
 import { createTestDatabase } from '../support/testDatabase';
@@ -72,6 +78,57 @@ describe('PostgreSQL event store', () => {
       await Promise.all(knexes.map((k) => k.destroy()));
     } finally {
       await fresh.drop();
+    }
+  });
+
+  it('commits appends to many streams together; a conflict or a fault in one fails only that one', async () => {
+    const streams = Array.from({ length: 40 }, (_, i) => `batch-${randomUUID()}-${i}`);
+    for (const streamId of streams)
+      await store.appendToStream(streamId, [{ type: 'Opened', data: {} }], { expectedRevision: 'no_stream' });
+    // All at once: the store groups what arrives while a statement runs into the next one.
+    const round = (
+      revision: (i: number) => bigint,
+      id: (i: number) => string | undefined = () => undefined,
+    ) =>
+      Promise.allSettled(
+        streams.map((streamId, i) =>
+          store.appendToStream(
+            streamId,
+            [
+              { id: id(i), type: 'Bid', data: { i } },
+              { type: 'Bid', data: { i, second: true } },
+            ],
+            { expectedRevision: revision(i) },
+          ),
+        ),
+      );
+    const failedIn = (results: PromiseSettledResult<unknown>[]) =>
+      results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+
+    // Stream 3 with a stale revision: only its append conflicts, with the actual revision.
+    const first = await round((i) => (i === 3 ? 5n : 0n));
+    expect(failedIn(first)).toEqual([3]);
+    const stale = (first[3] as PromiseRejectedResult).reason as WrongExpectedRevisionError;
+    expect(stale).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(stale.actual).toBe(0n);
+    // Fewer commits than appends: several streams' events went in one transaction.
+    const { rows } = await pool.query<{ commits: number }>(
+      `SELECT count(DISTINCT transaction_id)::int AS commits FROM events WHERE stream_id = ANY($1) AND stream_revision > 0`,
+      [streams],
+    );
+    expect(rows[0]!.commits).toBeLessThan(39);
+
+    // Stream 7's event cannot be stored (a malformed id): its batch is retried one by one, and
+    // only stream 7's append fails.
+    const second = await round(
+      (i) => (i === 3 ? 0n : 2n),
+      (i) => (i === 7 ? 'not-a-uuid' : undefined),
+    );
+    expect(failedIn(second)).toEqual([7]);
+    for (const [i, streamId] of streams.entries()) {
+      const events = await store.readStream(streamId);
+      // Stream 3 missed round one, stream 7 round two: each is two events short.
+      expect(events.map((e) => Number(e.revision))).toEqual(i === 3 || i === 7 ? [0, 1, 2] : [0, 1, 2, 3, 4]);
     }
   });
 });

@@ -9,6 +9,7 @@ import {
   WrongExpectedRevisionError,
 } from '../eventStore';
 import { joinPosition, splitPosition, toJson } from '../serialization';
+import { getAppendBatcher } from './appendBatch';
 import { getChangeSignal } from './changeSignal';
 import {
   appendSql,
@@ -56,6 +57,7 @@ export interface PostgresEventStoreOptions {
 export function getPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
   const { pool } = options;
   const signal = getChangeSignal(pool, options.connectionString);
+  const appendExact = getAppendBatcher(pool, () => signal.appended());
 
   const actualRevision = async (streamId: string) => {
     const { rows } = await pool.query<{ revision: string }>(currentRevisionSql, [streamId]);
@@ -68,7 +70,9 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     { expectedRevision }: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> => {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    const sql = typeof expectedRevision === 'bigint' ? appendSql.exact : appendSql[expectedRevision];
+    // The hot path (every command on an existing stream): batched with other streams' appends.
+    if (typeof expectedRevision === 'bigint') return appendExact(streamId, events, expectedRevision);
+    const sql = appendSql[expectedRevision];
     const params: unknown[] = [
       streamId,
       events.length,
@@ -77,7 +81,6 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
       events.map((e) => toJson(e.data)),
       events.map((e) => toJson(e.metadata ?? {})),
     ];
-    if (typeof expectedRevision === 'bigint') params.push(expectedRevision.toString());
     const { rows } = await pool.query<Pick<EventRow, 'stream_revision' | 'position' | 'xid'>>(sql, params);
     if (rows.length === 0) {
       throw new WrongExpectedRevisionError(streamId, expectedRevision, await actualRevision(streamId));

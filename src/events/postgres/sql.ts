@@ -7,12 +7,11 @@ const INSERT_EVENTS = `
     WITH ORDINALITY AS e(id, type, data, metadata, ord)
   RETURNING stream_revision, position, transaction_id::text AS xid`;
 
-/** Each append is one statement, so one short implicit transaction: claim revisions, insert. */
+/**
+ * Each append is one statement, so one short implicit transaction: claim revisions, insert.
+ * Exact-revision appends go through appendBatch.ts instead, many streams to a statement.
+ */
 export const appendSql = {
-  exact: `WITH s AS (
-      UPDATE event_streams SET revision = revision + $2
-      WHERE stream_id = $1 AND revision = $7 RETURNING revision)
-    ${INSERT_EVENTS}`,
   no_stream: `WITH s AS (
       INSERT INTO event_streams (stream_id, revision) VALUES ($1, $2 - 1)
       ON CONFLICT (stream_id) DO NOTHING RETURNING revision)

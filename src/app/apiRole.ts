@@ -4,7 +4,14 @@ import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '..
 import { commandRoutes, type CommandHandler } from '../commands';
 import { rateLimit, type RateLimitConfig } from '../platform';
 import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
-import { getAuctionQueries, getBidPosition, getHotViews, historyRoutes, queryRoutes } from '../read-api';
+import {
+  bidQueryRoutes,
+  getAuctionQueries,
+  getBidPosition,
+  getHotViews,
+  historyRoutes,
+  queryRoutes,
+} from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
 import type { Closers } from './closers';
@@ -44,15 +51,17 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
       bidRateLimit: limit('bids', config.bidRateLimit, (req) => req.auth!.userId),
     }),
-    queryRoutes({
-      queries,
-      redis: views,
-      hot,
-      postgresPosition: () => postgresCheckpoint.readCheckpoint(),
-      bidPosition: getBidPosition(eventStore),
-      optionalAuth,
-      requireAuth,
-    }),
+    ...[queryRoutes, bidQueryRoutes].map((routes) =>
+      routes({
+        queries,
+        redis: views,
+        hot,
+        postgresPosition: () => postgresCheckpoint.readCheckpoint(),
+        bidPosition: getBidPosition(eventStore),
+        optionalAuth,
+        requireAuth,
+      }),
+    ),
     historyRoutes({ eventStore, requireAuth, requireRole }),
     pageRoutes(),
   ];

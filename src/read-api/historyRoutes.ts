@@ -12,7 +12,7 @@ import {
   viewFor,
 } from '../projections';
 import { getLogUpcaster } from './logUpcaster';
-import { auctionIdParam } from './queryRoutes';
+import { auctionIdParam } from './queryCommon';
 
 const EVENT_TYPES = Object.keys(auctionEventSchemas);
 

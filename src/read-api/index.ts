@@ -10,3 +10,5 @@ export * from './hotViews';
 export * from './hotAuctionRoute';
 export * from './querySchemas';
 export * from './logUpcaster';
+export * from './bidQueryRoutes';
+export * from './queryCommon';

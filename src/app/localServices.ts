@@ -1,4 +1,13 @@
-import { dockerAvailable, postgresReachable, redisReachable, type Config, type Logger } from '../platform';
+import {
+  dockerAvailable,
+  postgresReachable,
+  redisReachable,
+  startPostgresContainer,
+  startRedisContainer,
+  type Config,
+  type Logger,
+  type StartedService,
+} from '../platform';
 
 /** PostgreSQL or Redis does not answer, and nothing here can start them: the message says how to get them. */
 export class MissingServicesError extends Error {
@@ -33,26 +42,26 @@ export async function ensureLocalServices(config: Config, logger: Logger) {
   if (missing.length === 0) return { config, stop: async () => undefined };
   if (!dockerAvailable()) throw new MissingServicesError(missing);
 
-  const { GenericContainer, Wait } = await import('testcontainers').catch(() => {
-    throw new MissingServicesError(missing); // a production install without the dev tools
-  });
-  const started: Array<{ stop(): Promise<unknown> }> = [];
+  const started: StartedService[] = [];
   let { databaseUrl, redisUrl } = config;
-  if (!postgresUp) {
-    const pg = await new GenericContainer('postgres:15')
-      .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
-      .withExposedPorts(5432)
-      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
-      .start();
-    started.push(pg);
-    databaseUrl = `postgres://postgres@${pg.getHost()}:${pg.getMappedPort(5432)}/auctions`;
-    logger.warn({ databaseUrl }, 'PostgreSQL did not answer: started one in a container (testcontainers)');
-  }
-  if (!redisUp) {
-    const redis = await new GenericContainer('redis:7').withExposedPorts(6379).start();
-    started.push(redis);
-    redisUrl = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
-    logger.warn({ redisUrl }, 'Redis did not answer: started one in a container (testcontainers)');
+  try {
+    if (!postgresUp) {
+      const pg = await startPostgresContainer();
+      started.push(pg);
+      databaseUrl = `postgres://postgres@${pg.host}:${pg.port}/auctions`;
+      logger.warn({ databaseUrl }, 'PostgreSQL did not answer: started one in a container (testcontainers)');
+    }
+    if (!redisUp) {
+      const redis = await startRedisContainer();
+      started.push(redis);
+      redisUrl = `redis://${redis.host}:${redis.port}`;
+      logger.warn({ redisUrl }, 'Redis did not answer: started one in a container (testcontainers)');
+    }
+  } catch (error) {
+    await Promise.all(started.map((c) => c.stop()));
+    // A production install has no testcontainers: then it is as if there were no Docker.
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') throw new MissingServicesError(missing);
+    throw error;
   }
   return {
     config: { ...config, databaseUrl, redisUrl },

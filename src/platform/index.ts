@@ -18,3 +18,4 @@ export * from './rateLimit';
 export * from './serviceProbes';
 export * from './httpSemantics';
 export * from './etag';
+export * from './serviceContainers';

@@ -2,29 +2,24 @@
  * Decides once per run where the tests find Postgres, Redis and EventStoreDB: the local services
  * when they answer, otherwise containers when a Docker engine exists. Workers inherit the env.
  */
-import type { StartedTestContainer } from 'testcontainers';
+import { startPostgresContainer, startRedisContainer } from '../../src/platform';
 import { LOCAL_POSTGRES, LOCAL_REDIS, dockerAvailable, postgresReachable, redisReachable } from './services';
 
 declare global {
-  var __testContainers: StartedTestContainer[] | undefined;
+  var __testContainers: Array<{ stop(): Promise<unknown> }> | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
-  const containers: StartedTestContainer[] = [];
+  const containers: Array<{ stop(): Promise<unknown> }> = [];
   globalThis.__testContainers = containers;
   const docker = dockerAvailable();
 
   const postgresUrl = process.env.TEST_DATABASE_URL ?? LOCAL_POSTGRES;
   if (!(await postgresReachable(postgresUrl))) {
     if (!docker) throw new Error(`Postgres is not reachable at ${postgresUrl} and there is no Docker engine`);
-    const { GenericContainer, Wait } = await import('testcontainers');
-    const pg = await new GenericContainer('postgres:15')
-      .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust' })
-      .withExposedPorts(5432)
-      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
-      .start();
+    const pg = await startPostgresContainer();
     containers.push(pg);
-    process.env.TEST_DATABASE_URL = `postgres://postgres@${pg.getHost()}:${pg.getMappedPort(5432)}/postgres`;
+    process.env.TEST_DATABASE_URL = `postgres://postgres@${pg.host}:${pg.port}/postgres`;
   } else {
     process.env.TEST_DATABASE_URL = postgresUrl;
   }
@@ -32,10 +27,9 @@ export default async function globalSetup(): Promise<void> {
   const redisUrl = process.env.TEST_REDIS_URL ?? LOCAL_REDIS;
   if (!(await redisReachable(redisUrl))) {
     if (!docker) throw new Error(`Redis is not reachable at ${redisUrl} and there is no Docker engine`);
-    const { GenericContainer } = await import('testcontainers');
-    const redis = await new GenericContainer('redis:7').withExposedPorts(6379).start();
+    const redis = await startRedisContainer();
     containers.push(redis);
-    process.env.TEST_REDIS_URL = `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`;
+    process.env.TEST_REDIS_URL = `redis://${redis.host}:${redis.port}`;
   } else {
     process.env.TEST_REDIS_URL = redisUrl;
   }

@@ -21,6 +21,7 @@ import {
   readStreamSql,
 } from './sql';
 import { postgresSubscription } from './postgresSubscription';
+import { getRecentEvents } from './recentEvents';
 
 interface EventRow {
   position: string;
@@ -108,7 +109,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     return rows.map(toRecordedEvent);
   };
 
-  const readBatch = async (after: string | undefined, limit: number) => {
+  const fromDatabase = async (after: string | undefined, limit: number) => {
     const [xid, position] = after ? splitPosition(after) : [0n, 0n];
     const { rows } = await pool.query<EventRow & { blocked: boolean }>(readBatchSql, [
       xid.toString(),
@@ -116,6 +117,24 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
       limit,
     ]);
     return { events: rows.map(toRecordedEvent), blocked: rows[0]?.blocked };
+  };
+
+  // The subscriptions of this process (read models, scheduler) follow the same log: each page is
+  // read and parsed once and served to the others from memory; identical reads in flight are one.
+  const recent = getRecentEvents();
+  const reading = new Map<string, ReturnType<typeof fromDatabase>>();
+  const readBatch = async (after: string | undefined, limit: number) => {
+    const held = recent.slice(after, limit);
+    if (held) return { events: held, blocked: false, more: true };
+    const key = `${after ?? ''}/${limit}`;
+    let read = reading.get(key);
+    if (!read) {
+      read = fromDatabase(after, limit)
+        .then((page) => (recent.remember(after, page.events), page))
+        .finally(() => reading.delete(key));
+      reading.set(key, read);
+    }
+    return read;
   };
 
   const eventsAboveHorizon = async () => {

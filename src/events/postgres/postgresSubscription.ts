@@ -2,11 +2,14 @@ import type { RecordedEvent, SubscribeOptions, Subscription } from '../eventStor
 import type { ChangeSignal } from './changeSignal';
 
 interface Deps {
-  /** A page of the log and, when it returned rows, whether committed events wait above the horizon. */
+  /**
+   * A page of the log and, when it returned rows, whether committed events wait above the
+   * horizon; `more` when it came from memory and the database may have more already.
+   */
   readBatch(
     after: string | undefined,
     limit: number,
-  ): Promise<{ events: RecordedEvent[]; blocked?: boolean }>;
+  ): Promise<{ events: RecordedEvent[]; blocked?: boolean; more?: boolean }>;
   eventsAboveHorizon(): Promise<boolean>;
   signal: ChangeSignal;
   pollIntervalMs: number;
@@ -37,9 +40,11 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
       const seen = deps.signal.version();
       let events: RecordedEvent[];
       let blocked: boolean;
+      let more: boolean;
       try {
         const batch = await deps.readBatch(after, batchSize);
         events = batch.events;
+        more = batch.more ?? false;
         blocked = batch.blocked ?? (await deps.eventsAboveHorizon());
         backoff = 100;
       } catch {
@@ -58,7 +63,7 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
         }
         after = events[events.length - 1]!.position;
         blockedRetries = 0;
-        if (events.length === batchSize) continue;
+        if (events.length === batchSize || more) continue;
       }
       if (blocked) {
         await sleep(BLOCKED_RETRY_MS[Math.min(blockedRetries++, BLOCKED_RETRY_MS.length - 1)]!);

@@ -16,11 +16,11 @@ export async function lagProbe(options: {
   seconds: number;
   everyMs?: number;
 }) {
-  const token = jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, options.secret, {
-    algorithm: 'HS256',
-    expiresIn: 3600,
-  });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  // Two bidders taking turns: each probe bid is a bid (a leader bidding again only raises a ceiling).
+  const tokens = [0, 1].map(() =>
+    jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, options.secret, { algorithm: 'HS256', expiresIn: 3600 }),
+  );
+  let turn = 0;
   const redisLag: number[] = [];
   const postgresLag: number[] = [];
   const deadline = Date.now() + options.seconds * 1000;
@@ -35,7 +35,7 @@ export async function lagProbe(options: {
   while (Date.now() < deadline) {
     const res = await fetch(`${options.url}/auctions/${options.auctionId}/bids`, {
       method: 'POST',
-      headers,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[turn++ % 2]}` },
       body: JSON.stringify({ amount: (amount += 1000) }),
     });
     const acked = performance.now();

@@ -49,10 +49,10 @@ async function main() {
     `# websocket bench: ${os.cpus().length} cores, node ${process.version}, ${SUBSCRIBERS} subscribers, ${DUR}s per rate`,
   );
   const [auctionId] = await startOurs(1);
-  const token = jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, SECRET, {
-    algorithm: 'HS256',
-    expiresIn: 3600,
-  });
+  // Two bidders taking turns: a leader's own bid is a private ceiling raise that nobody is sent.
+  const tokens = [0, 1].map(() =>
+    jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, SECRET, { algorithm: 'HS256', expiresIn: 3600 }),
+  );
 
   const replyAt = new Map<number, number>();
   const arrivals: Array<[number, number]> = []; // [revision, time]
@@ -80,14 +80,16 @@ async function main() {
         inFlight.push(
           fetch(`${OURS}/auctions/${auctionId}/bids`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[sent % 2]}` },
             body: JSON.stringify({ amount: (amount += 1) }),
           }).then(
             async (res) => {
               const at = performance.now();
-              const body = (await res.json()) as { revision?: number };
-              if (res.status === 201 && body.revision !== undefined) replyAt.set(body.revision, at);
-              else failed++;
+              const body = (await res.json()) as { revision?: number; maxAmount?: number };
+              // A raise of one's own ceiling (two bids of one bidder decided in a row) sends nothing.
+              if (res.status === 201 && body.revision !== undefined && body.maxAmount === undefined)
+                replyAt.set(body.revision, at);
+              else if (res.status !== 201) failed++;
             },
             () => void failed++,
           ),

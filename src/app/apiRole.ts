@@ -96,7 +96,7 @@ export async function startLiveUpdates(
     history: getAuctionHistory(eventStore),
     limits: options.websocketLimits,
     onConnectionsChanged: (open) => metrics.websocketConnections.set(open),
-    onMessageSent: () => metrics.websocketMessages.inc({ direction: 'out' }),
+    onMessagesSent: (count) => metrics.websocketMessages.inc({ direction: 'out' }, count),
     onMessageReceived: () => metrics.websocketMessages.inc({ direction: 'in' }),
   });
   const changeFeed = subscribeChanges(config.redisUrl, config.redisKeyPrefix, {

@@ -44,7 +44,13 @@ export function getRealtimeGateway(deps: GatewayDeps) {
       return;
     }
     ws.send(frame, { binary: false });
-    deps.onMessageSent?.();
+    // A broadcast is thousands of sends: count them here and report once per turn.
+    if (unreported++ === 0) setImmediate(reportSent);
+  };
+  let unreported = 0;
+  const reportSent = () => {
+    deps.onMessagesSent?.(unreported);
+    unreported = 0;
   };
 
   const sendAll = (sub: Subscription, steps: Step[]) => {

@@ -16,7 +16,8 @@ export interface GatewayDeps {
   history(auctionId: string, after: number, upTo: number): Promise<Step[]>;
   limits?: Partial<typeof DEFAULT_LIMITS>;
   onConnectionsChanged?(open: number): void;
-  onMessageSent?(): void;
+  /** Told how many messages went out, once per turn of the event loop (not once per message). */
+  onMessagesSent?(count: number): void;
   onMessageReceived?(): void;
 }
 

@@ -60,7 +60,9 @@ export async function ensureLocalServices(config: Config, logger: Logger) {
   } catch (error) {
     await Promise.all(started.map((c) => c.stop()));
     // A production install has no testcontainers: then it is as if there were no Docker.
-    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') throw new MissingServicesError(missing);
+    const code = (error as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND')
+      throw new MissingServicesError(missing);
     throw error;
   }
   return {

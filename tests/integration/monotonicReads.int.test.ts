@@ -65,6 +65,17 @@ describe('monotonic reads across the two read models', () => {
         saw(reply.body.position);
         return reply;
       },
+      /** The seller creates an auction open for an hour; its id. */
+      async createAuction(title: string, minIncrement: number): Promise<string> {
+        const created = await this.post('/auctions', seller.token, {
+          title,
+          currency: 'EUR',
+          startingPrice: 1000,
+          minIncrement,
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        });
+        return created.body.auctionId as string;
+      },
     };
   }
 
@@ -72,14 +83,7 @@ describe('monotonic reads across the two read models', () => {
     await holdBack(POSTGRES_PROJECTION);
     const client = pageClient();
     try {
-      const created = await client.post('/auctions', seller.token, {
-        title: 'Held back',
-        currency: 'EUR',
-        startingPrice: 1000,
-        minIncrement: 100,
-        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-      });
-      const auctionId = created.body.auctionId as string;
+      const auctionId = await client.createAuction('Held back', 100);
       const placed = await client.post(`/auctions/${auctionId}/bids`, bidders[0]!.token, { amount: 1000 });
       expect(placed.status).toBe(201);
 
@@ -160,14 +164,7 @@ describe('monotonic reads across the two read models', () => {
 
   it('a page-pattern client never sees a 404 or an older state while each model in turn is held back', async () => {
     const client = pageClient();
-    const created = await client.post('/auctions', seller.token, {
-      title: 'Alternating',
-      currency: 'EUR',
-      startingPrice: 1000,
-      minIncrement: 10,
-      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
-    });
-    const auctionId = created.body.auctionId as string;
+    const auctionId = await client.createAuction('Alternating', 10);
     let lastRevision = -1;
     let bidsSeen = 0;
     let positionSeen = '';

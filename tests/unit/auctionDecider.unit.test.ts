@@ -10,29 +10,9 @@ import {
 } from '../../src/auction';
 import type { AuctionCreated, AuctionEvent } from '../../src/auction';
 import { decideBatch } from '../../src/commands';
+import { T0, at, auctionCreated, iso } from '../support/auctionFixtures';
 
-const T0 = Date.parse('2026-01-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0 + seconds * 1000);
-const iso = (seconds: number) => at(seconds).toISOString();
-
-const created = (overrides: Partial<AuctionCreated> = {}): AuctionEvent => ({
-  type: 'AuctionCreated',
-  data: {
-    auctionId: 'a1',
-    sellerId: 'seller',
-    title: 'Lamp',
-    description: '',
-    currency: 'EUR',
-    startingPrice: 1000,
-    reservePrice: null,
-    minIncrement: 100,
-    startsAt: iso(0),
-    endsAt: iso(3600),
-    softClose: null,
-    createdAt: iso(0),
-    ...overrides,
-  },
-});
+const created = auctionCreated;
 
 let bidSeq = 0;
 const bid = (bidderId: string, amount: number, maxAmount?: number, seconds = 60): AuctionCommand => {

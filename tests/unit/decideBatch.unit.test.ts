@@ -6,27 +6,9 @@ import {
   type CommandEnvelope,
   type LoadedAuction,
 } from '../../src/commands';
+import { at, auctionCreated } from '../support/auctionFixtures';
 
-const T0 = Date.parse('2026-01-01T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0 + seconds * 1000);
-
-const createdEvent: AuctionEvent = {
-  type: 'AuctionCreated',
-  data: {
-    auctionId: 'a1',
-    sellerId: 'seller',
-    title: 'Lamp',
-    description: '',
-    currency: 'EUR',
-    startingPrice: 1000,
-    reservePrice: null,
-    minIncrement: 100,
-    startsAt: at(0).toISOString(),
-    endsAt: at(3600).toISOString(),
-    softClose: null,
-    createdAt: at(0).toISOString(),
-  },
-};
+const createdEvent = auctionCreated();
 
 let seq = 0;
 const bid = (bidderId: string, amount: number, key?: string): CommandEnvelope => {

@@ -170,6 +170,18 @@ export async function startBare() {
   await waitFor(`${BARE}/auctions/x/bids`);
 }
 
+/** The reference broadcasters of bench:websocket (bench/broadcasters.ts). */
+export const BROADCASTERS = { ws: 'http://127.0.0.1:3903', socketio: 'http://127.0.0.1:3904' } as const;
+
+export async function startBroadcaster(kind: keyof typeof BROADCASTERS, frameBytes: number) {
+  const port = new URL(BROADCASTERS[kind]).port;
+  start(kind, process.execPath, ['--import', 'tsx', 'bench/broadcasters.ts', kind], ROOT, {
+    PORT: port,
+    FRAME_BYTES: String(frameBytes),
+  });
+  await waitFor(`${BROADCASTERS[kind]}/auctions/x/bids`);
+}
+
 export function stopAll() {
   for (const child of children) child.kill('SIGTERM');
 }

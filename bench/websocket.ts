@@ -1,41 +1,199 @@
 /**
- * WebSocket bench: 1,000 subscribers on one auction while bids arrive at a fixed rate; the time
- * from each bid's 201 reply to each subscriber's message (p50, p99), and the messages delivered
- * per second, at 100 bids/s and at higher rates; then the server's memory for 10,000 idle
- * connections.   npm run bench:websocket    (SUBSCRIBERS=1000 DUR=10 RATES=100,200,400 IDLE=10000)
+ * WebSocket bench: watchers subscribed to auctions while bids arrive at a fixed rate; from each
+ * bid's 201 reply to its message at every watcher of its auction. The same load and the same
+ * client code run against three servers in one run:
+ *   ours      `npm start` (the bid is decided, appended, projected, then pushed)
+ *   ws        a bare `ws` broadcaster that answers 201 and sends one pre-encoded frame of the same
+ *             size (the ceiling of the machine and of the `ws` library)
+ *   socketio  Socket.IO 4 broadcasting the same frames to a room
+ * For each: messages delivered per second, p50/p99, messages lost or out of order, and the
+ * server's CPU per delivered message (µs, from /proc). Then our memory for idle connections.
+ *   npm run bench:websocket      (RUNS=1 DUR=8 SCENARIOS=hot,spread TARGETS=ws,socketio,ours IDLE=10000)
+ * Scenarios: hot = 1,000 watchers of one auction at 100 bids/s; spread = 10,000 watchers over 100
+ * auctions at 200 bids/s in all.
  */
 import os from 'node:os';
 import jwt from 'jsonwebtoken';
+import { io as socketIoClient, type Socket } from 'socket.io-client';
 import { v7 as uuidv7 } from 'uuid';
 import WebSocket from 'ws';
-import { OURS, SECRET, startOurs, runBench } from './servers';
+import {
+  BROADCASTERS,
+  OURS,
+  SECRET,
+  cpuMeter,
+  median,
+  runBench,
+  startBroadcaster,
+  startOurs,
+} from './servers';
 
-const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
-const DUR = Number(process.env.DUR ?? 10);
-const RATES = (process.env.RATES ?? '100,200,400').split(',').map(Number);
+const RUNS = Number(process.env.RUNS ?? 1);
+const DUR = Number(process.env.DUR ?? 8);
 const IDLE = Number(process.env.IDLE ?? 10_000);
-const WS_URL = OURS.replace('http', 'ws') + '/ws';
+const SCENARIOS = [
+  { name: 'hot', watchers: 1000, auctions: 1, rate: 100 },
+  { name: 'spread', watchers: 10_000, auctions: 100, rate: 200 },
+].filter((s) => (process.env.SCENARIOS ?? 'hot,spread').split(',').includes(s.name));
+const TARGETS = (process.env.TARGETS ?? 'ws,socketio,ours').split(',') as TargetName[];
+type TargetName = 'ours' | keyof typeof BROADCASTERS;
+type Scenario = (typeof SCENARIOS)[number];
 
 const pct = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) * 10) / 10;
 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function openClients(n: number, onMessage?: (text: string, at: number) => void): Promise<WebSocket[]> {
-  const clients: WebSocket[] = [];
+/** An auction event frame: `auctionId:revision`, or undefined for any other message. */
+function eventKey(text: string): { auctionId: string; revision: number } | undefined {
+  if (!text.startsWith('{"type":"auction.event"')) return undefined;
+  const auctionId = text.slice(37, 73);
+  const revision = Number(/"revision":(\d+)/.exec(text.slice(text.indexOf('"event"')))![1]);
+  return { auctionId, revision };
+}
+
+interface Watcher {
+  subscribe(auctionId: string): void;
+  close(): void;
+}
+
+/** Opens `n` watchers of a target, 200 at a time; `onText` gets every message and its arrival time. */
+async function openWatchers(
+  target: TargetName,
+  n: number,
+  onText: (watcher: number, text: string, at: number) => void,
+): Promise<Watcher[]> {
+  const watchers: Watcher[] = [];
   for (let i = 0; i < n; i += 200) {
-    const batch = Array.from({ length: Math.min(200, n - i) }, async () => {
-      const ws = new WebSocket(WS_URL, { perMessageDeflate: false });
-      if (onMessage) ws.on('message', (data) => onMessage(data.toString(), performance.now()));
+    const batch = Array.from({ length: Math.min(200, n - i) }, async (_, j) => {
+      const index = i + j;
+      if (target === 'socketio') {
+        const socket: Socket = socketIoClient(BROADCASTERS.socketio, {
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+        });
+        socket.on('message', (text: string) => onText(index, text, performance.now()));
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        return {
+          subscribe: (auctionId: string) => socket.emit('subscribe', { auctionId }),
+          close: () => socket.close(),
+        };
+      }
+      const base = target === 'ours' ? OURS : BROADCASTERS[target];
+      const ws = new WebSocket(base.replace('http', 'ws') + '/ws', { perMessageDeflate: false });
+      ws.on('message', (data) => onText(index, data.toString(), performance.now()));
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
         ws.once('error', reject);
       });
-      clients.push(ws);
+      return {
+        subscribe: (auctionId) => ws.send(JSON.stringify({ type: 'subscribe', auctionId })),
+        close: () => ws.terminate(),
+      } satisfies Watcher;
     });
-    await Promise.all(batch);
+    watchers.push(...(await Promise.all(batch)));
   }
-  return clients;
+  return watchers;
+}
+
+/** One bid to a target; the key its message will carry, or undefined when it sends none. */
+const amounts = new Map<string, number>(); // rising per auction, across every bidder of the run
+
+function bidder(target: TargetName) {
+  const base = target === 'ours' ? OURS : BROADCASTERS[target];
+  // Two bidders taking turns on each auction: a leader's own bid is a private ceiling raise.
+  const tokens = [0, 1].map(() =>
+    jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, SECRET, { algorithm: 'HS256', expiresIn: 3600 }),
+  );
+  const turns = new Map<string, number>();
+  return async (auctionId: string): Promise<string | undefined> => {
+    const amount = (amounts.get(auctionId) ?? 1000) + 1;
+    amounts.set(auctionId, amount);
+    const turn = (turns.get(auctionId) ?? 0) + 1;
+    turns.set(auctionId, turn);
+    const res = await fetch(`${base}/auctions/${auctionId}/bids`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[turn % 2]}` },
+      body: JSON.stringify({ amount }),
+    });
+    const body = (await res.json()) as { revision?: number; maxAmount?: number };
+    if (res.status !== 201) throw new Error(`bid answered ${res.status}`);
+    if (body.revision === undefined || body.maxAmount !== undefined) return undefined;
+    return `${auctionId}:${body.revision}`;
+  };
+}
+
+async function runScenario(target: TargetName, scenario: Scenario, auctionIds: string[]) {
+  const auctions = auctionIds.slice(0, scenario.auctions);
+  const arrivals: Array<[string, number]> = [];
+  const lastSeen = new Int32Array(scenario.watchers).fill(-1);
+  let outOfOrder = 0;
+  const watchers = await openWatchers(target, scenario.watchers, (index, text, at) => {
+    const key = eventKey(text);
+    if (!key) return;
+    if (key.revision <= lastSeen[index]!) outOfOrder++;
+    lastSeen[index] = key.revision;
+    arrivals.push([`${key.auctionId}:${key.revision}`, at]);
+  });
+  watchers.forEach((w, i) => w.subscribe(auctions[i % auctions.length]!));
+  await sleep(2000 + scenario.watchers / 5);
+
+  const bid = bidder(target);
+  const replyAt = new Map<string, number>();
+  const watchersOf = (key: string) =>
+    Math.floor(scenario.watchers / auctions.length) +
+    (auctions.indexOf(key.slice(0, 36)) < scenario.watchers % auctions.length ? 1 : 0);
+  let failed = 0;
+  const cpu = cpuMeter(target === 'ours' ? 'server' : target);
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  let sent = 0;
+  while (performance.now() - started < DUR * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * scenario.rate);
+    while (sent < due) {
+      const auctionId = auctions[sent++ % auctions.length]!;
+      inFlight.push(
+        bid(auctionId).then(
+          (key) => void (key && replyAt.set(key, performance.now())),
+          () => void failed++,
+        ),
+      );
+    }
+    await sleep(2);
+  }
+  await Promise.all(inFlight);
+  await sleep(2000); // the last messages
+  const { node: cpuSeconds } = cpu();
+  for (const w of watchers) w.close();
+
+  const latencies: number[] = [];
+  let last = started;
+  for (const [key, at] of arrivals) {
+    const reply = replyAt.get(key);
+    if (reply === undefined) continue;
+    latencies.push(Math.max(0, at - reply));
+    last = Math.max(last, at);
+  }
+  let expected = 0;
+  for (const key of replyAt.keys()) expected += watchersOf(key);
+  await sleep(1000);
+  return {
+    target,
+    scenario: scenario.name,
+    accepted: replyAt.size,
+    failed,
+    delivered: `${((100 * latencies.length) / Math.max(1, expected)).toFixed(1)}%`,
+    outOfOrder,
+    messagesPerSec: Math.round(latencies.length / ((last - started) / 1000)),
+    p50ms: pct(latencies, 0.5),
+    p99ms: pct(latencies, 0.99),
+    cpuUsPerMessage: Math.round((cpuSeconds * 1e6) / Math.max(1, latencies.length)),
+  };
 }
 
 async function serverMemoryMb(): Promise<number> {
@@ -44,96 +202,89 @@ async function serverMemoryMb(): Promise<number> {
   return Math.round(Number(line?.split(' ')[1]) / 2 ** 20);
 }
 
+/** The size of our event frame, so the references send frames as large. */
+async function ourFrameBytes(auctionId: string): Promise<number> {
+  let size = 0;
+  const [watcher] = await openWatchers('ours', 1, (_, text) => {
+    if (eventKey(text)) size = Buffer.byteLength(text);
+  });
+  watcher!.subscribe(auctionId);
+  await sleep(500);
+  const bid = bidder('ours');
+  while (size === 0) {
+    await bid(auctionId);
+    await sleep(100);
+  }
+  watcher!.close();
+  return size;
+}
+
 async function main() {
   console.log(
-    `# websocket bench: ${os.cpus().length} cores, node ${process.version}, ${SUBSCRIBERS} subscribers, ${DUR}s per rate`,
+    `# websocket bench: ${os.cpus().length} cores, node ${process.version}, ${RUNS} run(s) of ${DUR}s, ` +
+      SCENARIOS.map(
+        (s) => `${s.name}: ${s.watchers} watchers of ${s.auctions} auction(s) at ${s.rate} bids/s`,
+      ).join('; '),
   );
-  const [auctionId] = await startOurs(1);
-  // Two bidders taking turns: a leader's own bid is a private ceiling raise that nobody is sent.
-  const tokens = [0, 1].map(() =>
-    jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, SECRET, { algorithm: 'HS256', expiresIn: 3600 }),
-  );
+  const auctionIds = await startOurs(Math.max(...SCENARIOS.map((s) => s.auctions)));
+  const frameBytes = await ourFrameBytes(auctionIds[0]!);
+  console.log(`# our event frame: ${frameBytes} bytes; the references send frames as large`);
+  for (const kind of ['ws', 'socketio'] as const)
+    if (TARGETS.includes(kind)) await startBroadcaster(kind, frameBytes);
 
-  const replyAt = new Map<number, number>();
-  const arrivals: Array<[number, number]> = []; // [revision, time]
-  const clients = await openClients(SUBSCRIBERS, (text, at) => {
-    if (text.startsWith('{"type":"auction.event"')) {
-      const revision = Number(/"revision":(\d+)/.exec(text.slice(text.indexOf('"event"')))![1]);
-      arrivals.push([revision, at]);
-    }
-  });
-  for (const ws of clients) ws.send(JSON.stringify({ type: 'subscribe', auctionId }));
-  await new Promise((r) => setTimeout(r, 2000));
-
-  let amount = 1000;
-  for (const rate of RATES) {
-    arrivals.length = 0;
-    replyAt.clear();
-    const started = performance.now();
-    let sent = 0;
-    let failed = 0;
-    const inFlight: Promise<void>[] = [];
-    while (performance.now() - started < DUR * 1000) {
-      const due = Math.floor(((performance.now() - started) / 1000) * rate);
-      while (sent < due) {
-        sent++;
-        inFlight.push(
-          fetch(`${OURS}/auctions/${auctionId}/bids`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[sent % 2]}` },
-            body: JSON.stringify({ amount: (amount += 1) }),
-          }).then(
-            async (res) => {
-              const at = performance.now();
-              const body = (await res.json()) as { revision?: number; maxAmount?: number };
-              // A raise of one's own ceiling (two bids of one bidder decided in a row) sends nothing.
-              if (res.status === 201 && body.revision !== undefined && body.maxAmount === undefined)
-                replyAt.set(body.revision, at);
-              else if (res.status !== 201) failed++;
-            },
-            () => void failed++,
-          ),
-        );
+  const results: Array<Awaited<ReturnType<typeof runScenario>>> = [];
+  for (let run = 0; run < RUNS; run++)
+    for (const scenario of SCENARIOS)
+      for (const target of TARGETS) {
+        const result = await runScenario(target, scenario, auctionIds);
+        console.log(JSON.stringify({ run: run + 1, ...result }));
+        results.push(result);
       }
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    await Promise.all(inFlight);
-    await new Promise((r) => setTimeout(r, 2000)); // let the last messages arrive
-    const latencies = arrivals
-      .filter(([rev]) => replyAt.has(rev))
-      .map(([rev, at]) => Math.max(0, at - replyAt.get(rev)!));
-    const expected = replyAt.size * SUBSCRIBERS;
-    const elapsed = (arrivals.reduce((m, [, at]) => Math.max(m, at), started) - started) / 1000;
+
+  console.log('\n# medians');
+  for (const scenario of SCENARIOS) {
+    const of = (target: TargetName) =>
+      results.filter((r) => r.scenario === scenario.name && r.target === target);
+    const summary = Object.fromEntries(
+      TARGETS.map((target) => {
+        const rs = of(target);
+        return [
+          target,
+          {
+            messagesPerSec: median(rs.map((r) => r.messagesPerSec)),
+            p50ms: median(rs.map((r) => r.p50ms)),
+            p99ms: median(rs.map((r) => r.p99ms)),
+            cpuUsPerMessage: median(rs.map((r) => r.cpuUsPerMessage)),
+          },
+        ];
+      }),
+    );
+    const ratio = (a?: number, b?: number) => (a && b ? Math.round((100 * a) / b) / 100 : undefined);
     console.log(
       JSON.stringify({
-        bidsPerSec: rate,
-        accepted: replyAt.size,
-        failed,
-        messages: latencies.length,
-        expected,
-        delivered: `${((100 * latencies.length) / Math.max(1, expected)).toFixed(1)}%`,
-        messagesPerSec: Math.round(latencies.length / elapsed),
-        p50ms: pct(latencies, 0.5),
-        p99ms: pct(latencies, 0.99),
+        scenario: scenario.name,
+        ...summary,
+        oursVsCeilingMessages: ratio(summary.ours?.messagesPerSec, summary.ws?.messagesPerSec),
+        oursVsSocketIoMessages: ratio(summary.ours?.messagesPerSec, summary.socketio?.messagesPerSec),
       }),
     );
   }
-  for (const ws of clients) ws.terminate();
-  await new Promise((r) => setTimeout(r, 2000));
 
-  const before = await serverMemoryMb();
-  const idle = await openClients(IDLE);
-  await new Promise((r) => setTimeout(r, 3000));
-  const after = await serverMemoryMb();
-  console.log(
-    JSON.stringify({
-      idleConnections: idle.length,
-      serverRssBeforeMb: before,
-      serverRssAfterMb: after,
-      perConnectionKb: Math.round(((after - before) * 1024) / idle.length),
-    }),
-  );
-  for (const ws of idle) ws.terminate();
+  if (IDLE > 0 && TARGETS.includes('ours')) {
+    const before = await serverMemoryMb();
+    const idle = await openWatchers('ours', IDLE, () => undefined);
+    await sleep(3000);
+    const after = await serverMemoryMb();
+    console.log(
+      JSON.stringify({
+        idleConnections: idle.length,
+        serverRssBeforeMb: before,
+        serverRssAfterMb: after,
+        perConnectionKb: Math.round(((after - before) * 1024) / idle.length),
+      }),
+    );
+    for (const w of idle) w.close();
+  }
 }
 
 runBench(main);

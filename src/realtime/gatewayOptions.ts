@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { AuctionView } from '../projections';
@@ -43,6 +44,8 @@ export interface Subscription {
 
 /** What the gateway keeps per connection, beside the socket rather than on it. */
 export interface Connection {
+  /** The connection's socket, as the upgrade handed it over: corked while a batch is written. */
+  socket: Duplex;
   subscriptions: Map<string, Subscription>;
   alive: boolean;
   /** The messages this client may still send. */

@@ -30,7 +30,12 @@ async function waitForRedis(redis: Redis, timeoutMs: number) {
  * What every role shares, opened once: the database (created and migrated), the event store,
  * Redis and the metrics registry. Each is closed last, after the roles that use it.
  */
-export async function openInfrastructure(config: Config, logger: Logger, closers: Closers) {
+export async function openInfrastructure(
+  config: Config,
+  logger: Logger,
+  closers: Closers,
+  { processMetrics = true } = {},
+) {
   await ensureDatabase(config.databaseUrl);
   const knex = createKnex(config.databaseUrl, 10);
   closers.add('postgres (knex)', () => knex.destroy());
@@ -48,7 +53,7 @@ export async function openInfrastructure(config: Config, logger: Logger, closers
   await waitForRedis(redis, 10_000);
   const eventStore = getEventStore(config, pool);
   closers.add('event store', () => eventStore.close());
-  return { config, logger, knex, pool, redis, eventStore, metrics: createMetrics() };
+  return { config, logger, knex, pool, redis, eventStore, metrics: createMetrics({ processMetrics }) };
 }
 
 export type Infrastructure = Awaited<ReturnType<typeof openInfrastructure>>;

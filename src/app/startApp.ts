@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { Worker } from 'node:worker_threads';
 import type Redis from 'ioredis';
 import type { Express } from 'express';
 import { getCommandHandler } from '../commands';
@@ -15,9 +16,9 @@ import type { RealtimeGateway } from '../realtime';
 import { apiRoutes, startLiveUpdates } from './apiRole';
 import { getClosers } from './closers';
 import { createHttpServer } from './httpServer';
+import { startBackgroundRoles } from './backgroundRoles';
 import { openInfrastructure } from './infrastructure';
-import { startProjectorRole } from './projectorRole';
-import { startSchedulerRole } from './schedulerRole';
+import { startProjectorThread } from './projectorThread';
 import type { StartOptions } from './startOptions';
 
 export interface RunningApp {
@@ -28,6 +29,8 @@ export interface RunningApp {
   redis: Redis;
   projections: ProjectionRunner[];
   scheduler: { sweep(): Promise<void> } | undefined;
+  /** The projector thread's handle when the background roles run on one (PROJECTOR_THREAD=worker). */
+  projectorThread: { thread(): Worker | undefined } | undefined;
   gateway: RealtimeGateway | undefined;
   openApi: OpenApiDocument;
   /** The express app behind the server (the hot route answers in front of it). */
@@ -56,16 +59,29 @@ export async function startApp(
         check: async () => (await infra.eventStore.ping(), { kind: infra.eventStore.kind }),
       },
     ];
-    const projector = roles.has('projector') ? startProjectorRole(infra, options, closers) : undefined;
     const handler = getCommandHandler({
       eventStore: infra.eventStore,
       onHandled: (command, outcome, seconds) => observeCommand(infra.metrics, command, outcome, seconds),
     });
     closers.add('command handler', () => handler.idle());
-    const scheduler = roles.has('scheduler')
-      ? startSchedulerRole(infra, handler, options, closers)
-      : undefined;
-    checks.push(...(projector?.checks ?? []), ...(scheduler?.checks ?? []));
+    const background = (['projector', 'scheduler'] as const).filter((role) => roles.has(role));
+    const thread =
+      config.projectorThread === 'worker' && background.length > 0
+        ? await startProjectorThread(
+            {
+              config,
+              roles: background,
+              options: { leaseTtlSeconds: options.leaseTtlSeconds, heartbeatMs: options.heartbeatMs },
+            },
+            { logger, metrics: infra.metrics, closers },
+          )
+        : undefined;
+    const {
+      runners,
+      scheduler,
+      checks: backgroundChecks,
+    } = thread ?? startBackgroundRoles(infra, roles, handler, options, closers);
+    checks.push(...backgroundChecks);
     const api = roles.has('api') ? apiRoutes(infra, handler) : undefined;
     const http = createHttpServer(infra, { routers: api?.routers ?? [], checks, hot: api?.hot }, closers);
     const gateway = api && (await startLiveUpdates(infra, http.server, api, options, closers));
@@ -77,8 +93,9 @@ export async function startApp(
       url: `http://127.0.0.1:${port}`,
       eventStore: infra.eventStore,
       redis: infra.redis,
-      projections: [...(projector?.runners ?? []), ...(scheduler ? [scheduler.reactor] : [])],
-      scheduler: scheduler?.worker,
+      projections: runners,
+      scheduler,
+      projectorThread: thread && { thread: thread.thread },
       gateway,
       openApi: http.openApi,
       httpApp: http.app,

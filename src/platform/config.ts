@@ -12,6 +12,12 @@ export interface Config {
   jwtSecretIsDefault: boolean;
   jwtTtlSeconds: number;
   roles: Role[];
+  /**
+   * Where this process runs its projector and scheduler roles: on a worker thread of their own
+   * (the default: the live fan-out and the HTTP routes do not hold the read models back), or
+   * `inline` on the main event loop.
+   */
+  projectorThread: 'worker' | 'inline';
   logLevel: string;
   projectionLeaseTtlSeconds: number;
   schedulerSweepSeconds: number;
@@ -43,6 +49,7 @@ interface RawEnv {
   JWT_SECRET?: string;
   JWT_TTL_SECONDS: number;
   ROLES: string;
+  PROJECTOR_THREAD: 'worker' | 'inline';
   LOG_LEVEL: string;
   PROJECTION_LEASE_TTL_SECONDS: number;
   SCHEDULER_SWEEP_SECONDS: number;
@@ -74,6 +81,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
       pattern: '^(api|projector|scheduler)(,(api|projector|scheduler))*$',
       default: 'api,projector,scheduler',
     },
+    PROJECTOR_THREAD: { type: 'string', enum: ['worker', 'inline'], default: 'worker' },
     LOG_LEVEL: {
       type: 'string',
       enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -128,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecretIsDefault: !values.JWT_SECRET,
     jwtTtlSeconds: values.JWT_TTL_SECONDS,
     roles: [...new Set(values.ROLES.split(','))].filter((r): r is Role => ROLES.includes(r as Role)),
+    projectorThread: values.PROJECTOR_THREAD,
     logLevel: values.LOG_LEVEL,
     projectionLeaseTtlSeconds: values.PROJECTION_LEASE_TTL_SECONDS,
     schedulerSweepSeconds: values.SCHEDULER_SWEEP_SECONDS,

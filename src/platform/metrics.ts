@@ -1,18 +1,41 @@
 import { noQuerySchema } from './validation';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  Summary,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import { apiRouter, type DocumentedRouter } from './apiRouter';
+
+export type MetricsSnapshot = Array<MetricObjectWithValues<MetricValue<string>>>;
 
 /**
  * The process's Prometheus registry and the metrics every module reports into. Event loop lag
- * comes with the default metrics (`nodejs_eventloop_lag_*`).
+ * comes with the default metrics (`nodejs_eventloop_lag_*`). A worker thread's registry leaves
+ * the process metrics out (the main thread reports them once for the whole process) and is
+ * added to the main one's answer as a `source`.
  */
-export function createMetrics() {
+export function createMetrics({ processMetrics = true } = {}) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  if (processMetrics) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  const sources: Array<() => Promise<MetricsSnapshot>> = [];
   const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
   const lagBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5, 10];
   return {
     registry,
+    /** Other registries of this process (a worker thread's), summed into /metrics. */
+    addSource: (source: () => Promise<MetricsSnapshot>) => void sources.push(source),
+    /** The Prometheus text of this registry and every source. */
+    async text(): Promise<string> {
+      if (sources.length === 0) return registry.metrics();
+      const snapshots = await Promise.all([registry.getMetricsAsJSON(), ...sources.map((s) => s())]);
+      return AggregatorRegistry.aggregate(snapshots as MetricsSnapshot[]).metrics();
+    },
     projectionLag: new Histogram({
       name: 'projection_lag_seconds',
       help: 'Time from an event being recorded to its batch being committed in a read model',
@@ -103,7 +126,7 @@ export function metricsRoutes(metrics: Metrics): DocumentedRouter {
       },
     },
     async (_req, res) => {
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+      res.type(metrics.registry.contentType).send(await metrics.text());
     },
   );
   return router;

@@ -26,6 +26,8 @@ export async function startTestApp(
     // Tests register and bid from one IP at machine speed; the rate-limit tests turn them on.
     RATE_LIMIT_AUTH: 'off',
     RATE_LIMIT_BIDS: 'off',
+    // In-process roles, so a test can hook them (onChanges); the e2e tests run the thread as npm start does.
+    PROJECTOR_THREAD: 'inline',
     ...options.env,
   });
   const app: RunningApp = await startApp(config, createLogger(config.logLevel), {

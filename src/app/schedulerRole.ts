@@ -36,7 +36,7 @@ export function startSchedulerRole(
     eventStore,
     logger,
     ...leaseSettings(infra, options),
-    store: async () => closingReactor(knex, queue, eventStore),
+    store: async () => closingReactor(knex, queue, eventStore, config.notifyEndingSoonSeconds),
   });
   closers.add('closing reactor', () => reactor.stop());
   const worker = startCloseWorker({
@@ -47,6 +47,7 @@ export function startSchedulerRole(
     knex,
     logger,
     sweepEverySeconds: config.schedulerSweepSeconds,
+    endingSoonSeconds: config.notifyEndingSoonSeconds,
     onClosed: (delayMs) => metrics.closeDelay.observe(Math.max(0, delayMs) / 1000),
   });
   closers.add('close workers', () => worker.close());

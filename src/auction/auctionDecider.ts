@@ -18,7 +18,8 @@ export type AuctionCommand =
   | { type: 'CreateAuction'; data: CreateAuctionData; now: Date }
   | { type: 'PlaceBid'; data: PlaceBidData; now: Date }
   | { type: 'CancelAuction'; data: { userId: string; reason?: string }; now: Date }
-  | { type: 'CloseAuction'; now: Date };
+  | { type: 'CloseAuction'; now: Date }
+  | { type: 'MarkEndingSoon'; data: { withinSeconds: number }; now: Date };
 
 /** How far ahead an auction may end: a rule of the decider, and only of it. */
 export const MAX_DURATION_MS = 90 * 24 * 3600 * 1000;
@@ -34,6 +35,8 @@ export function decide(command: AuctionCommand, state: AuctionState): AuctionEve
       return cancelAuction(command.data, command.now, existing(state));
     case 'CloseAuction':
       return closeAuction(command.now, existing(state));
+    case 'MarkEndingSoon':
+      return markEndingSoon(command.data.withinSeconds, command.now, existing(state));
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
@@ -169,6 +172,24 @@ function closeAuction(now: Date, auction: Auction): AuctionEvent[] {
   if (now.getTime() < auction.endsAt)
     throw new AuctionRuleError('AUCTION_NOT_ENDED', 'The auction has not ended yet');
   return [{ type: 'AuctionClosed', data: closing(auction, now) }];
+}
+
+/**
+ * The notice that an open auction ends within `withinSeconds`. Too early (an extension moved the
+ * end away since it was planned) is refused; the scheduler sends it again for the new end.
+ * Once per auction is the caller's part (an idempotency key).
+ */
+function markEndingSoon(withinSeconds: number, now: Date, auction: Auction): AuctionEvent[] {
+  if (auction.status !== 'active' || now.getTime() >= auction.endsAt)
+    throw new AuctionRuleError('AUCTION_NOT_OPEN', notOpenReason(auction, now));
+  if (now.getTime() < auction.endsAt - withinSeconds * 1000)
+    throw new AuctionRuleError('NOT_ENDING_SOON', `The auction ends more than ${withinSeconds} s from now`);
+  return [
+    {
+      type: 'AuctionEndingSoon',
+      data: { endsAt: new Date(auction.endsAt).toISOString(), withinSeconds, noticedAt: now.toISOString() },
+    },
+  ];
 }
 
 function closing(auction: Auction, now: Date): AuctionClosed {

@@ -50,6 +50,13 @@ export interface AuctionCancelled {
   cancelledAt: string;
 }
 
+/** The auction entered its last `withinSeconds` (planned by the scheduler, once per auction). */
+export interface AuctionEndingSoon {
+  endsAt: string;
+  withinSeconds: number;
+  noticedAt: string;
+}
+
 export type AuctionOutcome = 'sold' | 'reserve_not_met' | 'no_bids';
 
 export interface AuctionClosed {
@@ -65,6 +72,7 @@ export type AuctionEvent =
   | { type: 'MaxBidRaised'; data: MaxBidRaised }
   | { type: 'AuctionExtended'; data: AuctionExtended }
   | { type: 'AuctionCancelled'; data: AuctionCancelled }
+  | { type: 'AuctionEndingSoon'; data: AuctionEndingSoon }
   | { type: 'AuctionClosed'; data: AuctionClosed };
 
 export type AuctionEventType = AuctionEvent['type'];
@@ -137,6 +145,11 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
     type: 'object',
     properties: { reason: { type: ['string', 'null'] }, cancelledAt: time },
     required: ['reason', 'cancelledAt'],
+  },
+  AuctionEndingSoon: {
+    type: 'object',
+    properties: { endsAt: time, withinSeconds: { type: 'integer', minimum: 1 }, noticedAt: time },
+    required: ['endsAt', 'withinSeconds', 'noticedAt'],
   },
   AuctionClosed: {
     type: 'object',

@@ -3,6 +3,7 @@ export type AuctionRuleCode =
   | 'AUCTION_ALREADY_EXISTS'
   | 'AUCTION_NOT_OPEN'
   | 'AUCTION_NOT_ENDED'
+  | 'NOT_ENDING_SOON'
   | 'BID_TOO_LOW'
   | 'SELLER_CANNOT_BID'
   | 'AUCTION_HAS_BIDS'

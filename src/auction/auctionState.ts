@@ -42,6 +42,8 @@ export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
       return { ...state, endsAt: Date.parse(event.data.endsAt) };
     case 'AuctionCancelled':
       return { ...state, status: 'cancelled' };
+    case 'AuctionEndingSoon':
+      return state; // a notice: the auction itself is as it was
     case 'AuctionClosed':
       return {
         ...state,

@@ -1,7 +1,14 @@
 import type { RecordedEvent } from '../events';
-import { foldStep, toAuctionEvent, type Auction, type AuctionEvent, type AuctionState } from '../auction';
+import {
+  foldStep,
+  toAuctionEvent,
+  type Auction,
+  type AuctionCommand,
+  type AuctionEvent,
+  type AuctionState,
+} from '../auction';
 
-export type CommandType = 'CreateAuction' | 'PlaceBid' | 'CancelAuction' | 'CloseAuction';
+export type CommandType = AuctionCommand['type'];
 
 /** Metadata written with every event of a command. */
 export interface CommandMetadata {

@@ -21,6 +21,8 @@ export interface Config {
   logLevel: string;
   projectionLeaseTtlSeconds: number;
   schedulerSweepSeconds: number;
+  /** An auction a user bid on or watches tells them it ends soon this many seconds before its end. */
+  notifyEndingSoonSeconds: number;
   nodeEnv: string;
   /** Register and login, per client IP; undefined: off. */
   authRateLimit: RateLimitConfig | undefined;
@@ -53,6 +55,7 @@ interface RawEnv {
   LOG_LEVEL: string;
   PROJECTION_LEASE_TTL_SECONDS: number;
   SCHEDULER_SWEEP_SECONDS: number;
+  NOTIFY_ENDING_SOON_SECONDS: number;
   NODE_ENV: string;
   RATE_LIMIT_AUTH: string;
   RATE_LIMIT_BIDS: string;
@@ -90,6 +93,7 @@ const envSchema: JSONSchemaType<RawEnv> = {
     NODE_ENV: { type: 'string', default: 'development' },
     PROJECTION_LEASE_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 6 },
     SCHEDULER_SWEEP_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 5 },
+    NOTIFY_ENDING_SOON_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
     RATE_LIMIT_AUTH: { type: 'string', pattern: RATE_LIMIT, default: '20/60' },
     RATE_LIMIT_BIDS: { type: 'string', pattern: RATE_LIMIT, default: '30/10' },
     CORS_ORIGINS: {
@@ -140,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.LOG_LEVEL,
     projectionLeaseTtlSeconds: values.PROJECTION_LEASE_TTL_SECONDS,
     schedulerSweepSeconds: values.SCHEDULER_SWEEP_SECONDS,
+    notifyEndingSoonSeconds: values.NOTIFY_ENDING_SOON_SECONDS,
     nodeEnv: values.NODE_ENV,
     authRateLimit: rateLimitOf(values.RATE_LIMIT_AUTH),
     bidRateLimit: rateLimitOf(values.RATE_LIMIT_BIDS),

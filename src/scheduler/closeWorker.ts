@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type CommandHandler } from '../commands';
 import { AuctionRuleError } from '../auction';
 import { READ_MODEL_SCHEMA } from '../projections';
-import { CLOSE_JOB, type CloseJobData } from './closingReactor';
+import { CLOSE_JOB, ENDING_SOON_JOB, type CloseJobData } from './closingReactor';
 
 export const SCHEDULER_QUEUE = 'auction-closing';
 const SWEEP_JOB = 'sweep';
@@ -32,6 +32,7 @@ interface Deps {
   knex: Knex;
   logger: Logger;
   sweepEverySeconds: number;
+  endingSoonSeconds: number;
   onClosed?(delayMs: number): void;
 }
 
@@ -70,6 +71,39 @@ export function startCloseWorker(deps: Deps) {
     }
   };
 
+  /**
+   * The ending-soon notice, once per auction: its idempotency key makes a second one (a job run
+   * twice, the sweep, another instance) a replay that records nothing.
+   */
+  const markEndingSoon = async (auctionId: string) => {
+    try {
+      await handler.handle({
+        auctionId,
+        userId: null,
+        correlationId: randomUUID(),
+        idempotencyKey: 'ending-soon',
+        requestHash: 'ending-soon',
+        command: { type: 'MarkEndingSoon', data: { withinSeconds: deps.endingSoonSeconds }, now: new Date() },
+      });
+    } catch (error) {
+      if (
+        error instanceof AuctionRuleError &&
+        (error.code === 'AUCTION_NOT_OPEN' ||
+          error.code === 'AUCTION_NOT_FOUND' ||
+          error.code === 'NOT_ENDING_SOON')
+      )
+        return; // over, or extended: the job planned for the new end sends it
+      throw error;
+    }
+  };
+
+  const endingSoonDue = async (job: Job<CloseJobData>) => {
+    const { auctionId, endsAt } = job.data;
+    const early = endsAt - deps.endingSoonSeconds * 1000 - Date.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, 5000)));
+    await markEndingSoon(auctionId);
+  };
+
   const closeDue = async (job: Job<CloseJobData>) => {
     const { auctionId, endsAt } = job.data;
     // A delayed job can be promoted a moment early (clocks, timers): wait for the end itself.
@@ -87,6 +121,7 @@ export function startCloseWorker(deps: Deps) {
   };
 
   const sweep = async () => {
+    await sweepEndingSoon();
     const due = await deps
       .knex(`${READ_MODEL_SCHEMA}.auctions`)
       .where('status', 'active')
@@ -109,11 +144,33 @@ export function startCloseWorker(deps: Deps) {
     }
   };
 
-  const worker = new Worker<CloseJobData>(
-    SCHEDULER_QUEUE,
-    async (job) => (job.name === SWEEP_JOB ? sweep() : job.name === CLOSE_JOB ? closeDue(job) : undefined),
-    { connection: deps.connection, prefix: deps.prefix, concurrency: 50 },
-  );
+  /** Notices a lost job did not send: open auctions within the window (each a no-op if sent). */
+  const sweepEndingSoon = async () => {
+    const now = Date.now();
+    const due = await deps
+      .knex(`${READ_MODEL_SCHEMA}.auctions`)
+      .where('status', 'active')
+      .andWhere('ends_at', '>', new Date(now))
+      .andWhere('ends_at', '<=', new Date(now + deps.endingSoonSeconds * 1000))
+      .orderBy('ends_at')
+      .limit(500)
+      .select('auction_id');
+    for (const row of due)
+      await markEndingSoon(row.auction_id as string).catch((error: unknown) =>
+        logger.warn({ err: error, auctionId: row.auction_id }, 'sweep could not send an ending-soon notice'),
+      );
+  };
+
+  const jobs: Record<string, (job: Job<CloseJobData>) => Promise<void>> = {
+    [SWEEP_JOB]: () => sweep(),
+    [CLOSE_JOB]: closeDue,
+    [ENDING_SOON_JOB]: endingSoonDue,
+  };
+  const worker = new Worker<CloseJobData>(SCHEDULER_QUEUE, async (job) => jobs[job.name]?.(job), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: 50,
+  });
   worker.on('error', (error) => logger.warn({ err: error }, 'scheduler worker error'));
   worker.on('failed', (job, error) =>
     logger.warn({ err: error, jobId: job?.id }, 'close job failed; retried'),

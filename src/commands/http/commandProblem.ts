@@ -8,6 +8,7 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   AUCTION_ALREADY_EXISTS: { status: 409, title: 'Auction exists' },
   AUCTION_NOT_OPEN: { status: 422, title: 'Auction not open' },
   AUCTION_NOT_ENDED: { status: 422, title: 'Auction not ended' },
+  NOT_ENDING_SOON: { status: 422, title: 'Auction not ending soon' },
   BID_TOO_LOW: { status: 422, title: 'Bid too low' },
   SELLER_CANNOT_BID: { status: 422, title: 'Seller cannot bid' },
   AUCTION_HAS_BIDS: { status: 422, title: 'Auction has bids' },

@@ -12,13 +12,15 @@ const LAYERS = {
   platform: [],
   events: ['platform'],
   auction: ['events'],
+  watching: [],
   auth: ['platform'],
   web: ['platform'],
-  commands: ['auction', 'events', 'platform'],
+  commands: ['auction', 'events', 'platform', 'watching'],
   projections: ['auction', 'events', 'platform'],
   'read-api': ['auction', 'events', 'platform', 'projections'],
-  realtime: ['auction', 'events', 'platform', 'projections'],
+  realtime: ['auction', 'events', 'notifications', 'platform', 'projections'],
   scheduler: ['auction', 'commands', 'events', 'platform', 'projections'],
+  notifications: ['auction', 'events', 'platform', 'projections', 'read-api', 'watching'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];
 const anyOf = (names) => `(${names.join('|')})`;

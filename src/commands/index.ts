@@ -8,3 +8,5 @@ export * from './commandErrors';
 export * from './decideBatch';
 export * from './commandHandler';
 export * from './http/commandRoutes';
+export * from './watchlistCommands';
+export * from './http/watchlistRoutes';

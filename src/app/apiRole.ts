@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
 import type { Request, Router } from 'express';
 import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
-import { commandRoutes, type CommandHandler } from '../commands';
+import {
+  commandRoutes,
+  getWatchlistCommands,
+  watchlistCommandRoutes,
+  type CommandHandler,
+} from '../commands';
+import { getNotificationQueries, notificationRoutes, subscribeNotifications } from '../notifications';
 import { rateLimit, type RateLimitConfig } from '../platform';
 import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
 import {
@@ -39,6 +45,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
   const views = getRedisAuctionViews(redis, prefix);
   const hot = getHotViews();
   const postgresCheckpoint = postgresReadModel(knex);
+  const notifications = getNotificationQueries(knex);
   const routers: Router[] = [
     accountsRoutes({
       accounts: getAccountsStore(knex),
@@ -62,6 +69,12 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
         requireAuth,
       }),
     ),
+    watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth }),
+    notificationRoutes({
+      queries: notifications,
+      auctionsPosition: () => postgresCheckpoint.readCheckpoint(),
+      requireAuth,
+    }),
     historyRoutes({ eventStore, requireAuth, requireRole }),
     pageRoutes(),
   ];
@@ -71,7 +84,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
     if (view) return JSON.parse(view.viewJson) as AuctionView;
     return queries.get(auctionId, undefined, new Date());
   };
-  return { routers, hot, verifyToken: auth.verifyToken, currentView };
+  return { routers, hot, verifyToken: auth.verifyToken, currentView, notifications };
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;
@@ -95,6 +108,12 @@ export async function startLiveUpdates(
     currentView: getCurrentView(api.currentView, eventStore),
     history: getAuctionHistory(eventStore),
     limits: options.websocketLimits,
+    me: {
+      notificationsAfter: (userId, afterSeq, limit) =>
+        api.notifications.notifications(userId, afterSeq, limit),
+      latestSeq: (userId) => api.notifications.latestSeq(userId),
+      logger,
+    },
     onConnectionsChanged: (open) => metrics.websocketConnections.set(open),
     onMessagesSent: (count) => metrics.websocketMessages.inc({ direction: 'out' }, count),
     onMessageReceived: () => metrics.websocketMessages.inc({ direction: 'in' }),
@@ -109,8 +128,13 @@ export async function startLiveUpdates(
       gateway.onFeedReset();
     },
   });
+  const notificationFeed = subscribeNotifications(config.redisUrl, config.redisKeyPrefix, {
+    onMessage: (message) => gateway.onNotifications(message),
+    onReset: () => gateway.onNotificationsReset(),
+  });
+  closers.add('notification feed', () => notificationFeed.close());
   closers.add('change feed', () => changeFeed.close());
   closers.add('websocket gateway', () => gateway.close());
-  await changeFeed.ready;
+  await Promise.all([changeFeed.ready, notificationFeed.ready]);
   return gateway;
 }

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import { accountMigrations } from '../auth';
 import { eventStoreMigrations } from '../events';
+import { notificationMigrations } from '../notifications';
 import { projectionMigrations } from '../projections';
 import {
   createKnex,
@@ -43,6 +44,7 @@ export async function openInfrastructure(
     ...eventStoreMigrations,
     ...accountMigrations,
     ...projectionMigrations,
+    ...notificationMigrations,
   ]);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 

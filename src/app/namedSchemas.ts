@@ -1,5 +1,6 @@
 import { bidReplySchema, commandReplySchema } from '../commands';
 import type { NamedSchema } from '../platform';
+import { notificationPageSchema, notificationSchema, watchlistPageSchema } from '../notifications';
 import { auctionViewSchema, publicEventSchema, publicEventSchemas } from '../projections';
 import { auctionListSchema, bidListSchema, bidSchema, myBidsSchema, streamEventsSchema } from '../read-api';
 
@@ -16,6 +17,9 @@ export const namedSchemas: NamedSchema[] = [
   { name: 'BidPage', schema: bidListSchema },
   { name: 'MyBidPage', schema: myBidsSchema },
   { name: 'CommandReply', schema: commandReplySchema },
+  { name: 'Notification', schema: notificationSchema },
+  { name: 'NotificationPage', schema: notificationPageSchema },
+  { name: 'WatchlistPage', schema: watchlistPageSchema },
   { name: 'BidReply', schema: bidReplySchema },
   {
     name: 'PublicEvent',

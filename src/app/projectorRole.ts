@@ -10,6 +10,12 @@ import {
   runProjection,
   type ProjectionRunner,
 } from '../projections';
+import {
+  NOTIFICATIONS_PROJECTION,
+  notificationStore,
+  publishNotifications,
+  toNotification,
+} from '../notifications';
 import { createKnex, type HealthCheck } from '../platform';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
@@ -71,6 +77,22 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
       },
       store: async () =>
         redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
+    }),
+    runProjection({
+      ...common,
+      name: NOTIFICATIONS_PROJECTION,
+      onApplied: onApplied(NOTIFICATIONS_PROJECTION),
+      // Durable commits (infra.knex): a notification once pushed live is never taken back.
+      store: async () =>
+        notificationStore(infra.knex, (stored) =>
+          publishNotifications(redis, prefix, {
+            notifications: stored.map((n) => ({
+              userId: n.userId,
+              seq: n.seq,
+              notification: toNotification(n),
+            })),
+          }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish notifications')),
+        ),
     }),
   ];
   closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));

@@ -92,6 +92,8 @@ const TAGS: Record<string, string> = {
   History: 'The event log itself, for analysts: streams, time travel, export',
   Operations: 'Health, metrics, the API documents and the problem pages',
   Page: 'The live auction page',
+  Watching:
+    "The caller's watchlist (recorded in their own stream) and notifications (outbid, won, lost, ending soon, cancelled)",
 };
 
 export type OpenApiDocument = ReturnType<typeof buildOpenApi>;

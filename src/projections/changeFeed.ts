@@ -60,13 +60,14 @@ export async function publishChanges(redis: Redis, prefix: string, message: Chan
 }
 
 /**
- * Follows the change channel on a connection of its own. `onReset` is called whenever the
- * connection (re)subscribes: messages may have been missed, so caches built on them must go.
+ * Follows one pub/sub channel of JSON messages on a connection of its own. `onReset` is called
+ * whenever the connection (re)subscribes: messages may have been missed, so whatever was built
+ * on them must be checked again.
  */
-export function subscribeChanges(
+export function followChannel<T>(
   redisUrl: string,
-  prefix: string,
-  handlers: { onMessage(message: ChangeMessage): void; onReset(): void },
+  channel: string,
+  handlers: { onMessage(message: T): void; onReset(): void },
 ) {
   const subscriber = new Redis(redisUrl, {
     maxRetriesPerRequest: null,
@@ -77,7 +78,7 @@ export function subscribeChanges(
   const ready = new Promise<void>((resolve) => (markReady = resolve));
   subscriber.on('ready', () => {
     handlers.onReset();
-    subscriber.subscribe(changeChannel(prefix)).then(
+    subscriber.subscribe(channel).then(
       () => {
         handlers.onReset(); // anything stored before the subscription took effect is suspect
         markReady();
@@ -88,7 +89,7 @@ export function subscribeChanges(
   subscriber.on('close', handlers.onReset);
   subscriber.on('message', (_channel: string, text: string) => {
     try {
-      handlers.onMessage(JSON.parse(text) as ChangeMessage);
+      handlers.onMessage(JSON.parse(text) as T);
     } catch {
       handlers.onReset();
     }
@@ -101,3 +102,10 @@ export function subscribeChanges(
     },
   };
 }
+
+/** Follows the change channel: every committed batch of the Redis read model. */
+export const subscribeChanges = (
+  redisUrl: string,
+  prefix: string,
+  handlers: { onMessage(message: ChangeMessage): void; onReset(): void },
+) => followChannel(redisUrl, changeChannel(prefix), handlers);

@@ -3,6 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChangeMessage } from '../projections';
 import { DEFAULT_LIMITS, type Connection, type GatewayDeps, type Subscription } from './gatewayOptions';
+import type { NotificationMessage } from '../notifications';
+import { getMeChannel, onMeMessage } from './meChannel';
 import {
   PONG_FRAME,
   errorFrame,
@@ -141,6 +143,7 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     if (!parsed.ok) return send(ws, errorFrame(parsed.code, parsed.message));
     const message = parsed.message;
     if (message.type === 'ping') return send(ws, PONG_FRAME);
+    if ('channel' in message) return void onMeMessage(me, ws, conn, message, send, deps.logger);
     const auctionId = message.auctionId.toLowerCase();
     if (message.type === 'unsubscribe') {
       const sub = conn.subscriptions.get(auctionId);
@@ -149,6 +152,8 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     }
     void subscribe(ws, conn, auctionId, message.afterRevision);
   };
+
+  const me = deps.me && getMeChannel(deps.me, send);
 
   const reject = (socket: Duplex, status: number, reason: string) => {
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -161,10 +166,13 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     const header = req.headers.authorization;
     const token =
       url.searchParams.get('token') ?? (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
-    if (token !== undefined && !deps.verifyToken(token)) return reject(socket, 401, 'Unauthorized');
+    const user = token === undefined ? undefined : deps.verifyToken(token);
+    if (token !== undefined && !user) return reject(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const conn: Connection = {
         socket,
+        userId: user?.userId,
+        me: undefined,
         subscriptions: new Map(),
         alive: true,
         bucket: fullBucket(limits.messageBurst, Date.now()),
@@ -175,6 +183,7 @@ export function getRealtimeGateway(deps: GatewayDeps) {
       ws.on('message', (data, isBinary) => onMessage(ws, conn, data, isBinary));
       ws.on('close', () => {
         for (const sub of [...conn.subscriptions.values()]) leave(sub);
+        if (conn.me) me?.leave(conn.me);
         deps.onConnectionsChanged?.(wss.clients.size);
       });
       ws.on('error', () => ws.terminate());
@@ -218,6 +227,10 @@ export function getRealtimeGateway(deps: GatewayDeps) {
         }
       }
     },
+    /** New notifications from the feed: each to its user's `me` subscriptions. */
+    onNotifications: (message: NotificationMessage) => me?.onNotifications(message),
+    /** The notification feed may have lost messages: `me` subscriptions read the table again. */
+    onNotificationsReset: () => me?.onReset(),
     /** The feed may have lost messages: every subscription checks the event store. */
     onFeedReset() {
       for (const room of rooms.values()) for (const sub of room) if (sub.seq.ready) void resync(sub);

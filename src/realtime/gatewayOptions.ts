@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { AuctionView } from '../projections';
 import type { RevisionSequence, Step } from './revisionSequence';
 import type { TokenBucket } from './tokenBucket';
+import type { MeChannelDeps, MeSubscription } from './meChannel';
 
 export interface GatewayDeps {
   server: Server;
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   /** Frames of the auction's events after `after` up to `upTo`, from the event store. */
   history(auctionId: string, after: number, upTo: number): Promise<Step[]>;
   limits?: Partial<typeof DEFAULT_LIMITS>;
+  /** The signed-in user's own notifications (the `me` channel); without it, the channel is unavailable. */
+  me?: MeChannelDeps;
   onConnectionsChanged?(open: number): void;
   /** Told how many messages went out, once per turn of the event loop (not once per message). */
   onMessagesSent?(count: number): void;
@@ -47,6 +50,10 @@ export interface Connection {
   /** The connection's socket, as the upgrade handed it over: corked while a batch is written. */
   socket: Duplex;
   subscriptions: Map<string, Subscription>;
+  /** The user of the connection's token, if it had one. */
+  userId: string | undefined;
+  /** The `me` channel, while followed. */
+  me: MeSubscription | undefined;
   alive: boolean;
   /** The messages this client may still send. */
   bucket: TokenBucket;

@@ -4,7 +4,9 @@ import { ajv } from '../platform';
 export type ClientMessage =
   | { type: 'subscribe'; auctionId: string; afterRevision?: number }
   | { type: 'unsubscribe'; auctionId: string }
-  | { type: 'ping' };
+  | { type: 'ping' }
+  | { type: 'subscribe'; channel: 'me'; after?: string }
+  | { type: 'unsubscribe'; channel: 'me' };
 
 export const clientMessageSchema = {
   oneOf: [
@@ -30,6 +32,22 @@ export const clientMessageSchema = {
       required: ['type'],
       additionalProperties: false,
     },
+    {
+      type: 'object',
+      properties: {
+        type: { const: 'subscribe' },
+        channel: { const: 'me' },
+        after: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+      required: ['type', 'channel'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'unsubscribe' }, channel: { const: 'me' } },
+      required: ['type', 'channel'],
+      additionalProperties: false,
+    },
   ],
 } as const;
 
@@ -52,15 +70,25 @@ export function parseClientMessage(text: string): ParseResult {
       ok: false,
       code: known ? 'VALIDATION_FAILED' : 'UNKNOWN_MESSAGE_TYPE',
       message: known
-        ? `Invalid ${String(type)} message: auctionId must be a UUID, afterRevision an integer, no other fields`
+        ? `Invalid ${String(type)} message: auctionId must be a UUID, afterRevision an integer (or channel "me" with an optional after cursor), no other fields`
         : 'type must be subscribe, unsubscribe or ping',
     };
   }
   return { ok: true, message: value as ClientMessage };
 }
 
-export const errorFrame = (code: string, message: string, auctionId?: string) =>
-  JSON.stringify({ type: 'error', code, message, ...(auctionId ? { auctionId } : {}) });
+export const errorFrame = (code: string, message: string, auctionId?: string, channel?: 'me') =>
+  JSON.stringify({
+    type: 'error',
+    code,
+    message,
+    ...(auctionId ? { auctionId } : {}),
+    ...(channel ? { channel } : {}),
+  });
+
+export const meSubscribedFrame = (serverTime: Date) =>
+  JSON.stringify({ type: 'subscribed', channel: 'me', serverTime: serverTime.toISOString() });
+export const ME_UNSUBSCRIBED_FRAME = '{"type":"unsubscribed","channel":"me"}';
 
 export const eventFrame = (auctionId: string, eventJson: string, viewJson: string) =>
   `{"type":"auction.event","auctionId":${JSON.stringify(auctionId)},"event":${eventJson},"auction":${viewJson}}`;

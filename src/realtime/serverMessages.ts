@@ -1,3 +1,4 @@
+import { notificationSchema } from '../notifications';
 import { auctionViewSchema, publicEventSchema } from '../projections';
 import { uuidSchema } from '../platform';
 
@@ -53,12 +54,40 @@ export const serverMessageSchemas = {
           'AUCTION_NOT_FOUND',
           'UNAVAILABLE',
           'RATE_LIMITED',
+          'UNAUTHORIZED',
         ],
       },
       message: { type: 'string' },
       auctionId: uuidSchema,
+      channel: { const: 'me' },
     },
     required: ['type', 'code', 'message'],
+    additionalProperties: false,
+  },
+  meSubscribed: {
+    type: 'object',
+    description:
+      "Following the caller's own notifications. With `after`, the ones after that cursor follow, oldest first, before any live one.",
+    properties: {
+      type: { const: 'subscribed' },
+      channel: { const: 'me' },
+      serverTime: { type: 'string', format: 'date-time' },
+    },
+    required: ['type', 'channel', 'serverTime'],
+    additionalProperties: false,
+  },
+  notification: {
+    type: 'object',
+    description:
+      "One of the caller's notifications, as it happens (from any instance), each once, in the order they were made.",
+    properties: { type: { const: 'notification' }, notification: notificationSchema },
+    required: ['type', 'notification'],
+    additionalProperties: false,
+  },
+  meUnsubscribed: {
+    type: 'object',
+    properties: { type: { const: 'unsubscribed' }, channel: { const: 'me' } },
+    required: ['type', 'channel'],
     additionalProperties: false,
   },
   pong: {

@@ -84,6 +84,10 @@ describe('the OpenAPI document', () => {
       'GET /auctions/{id}/bids/{bidId}',
       'GET /problems/{code}',
       'GET /me/bids',
+      'PUT /me/watchlist/{auctionId}',
+      'DELETE /me/watchlist/{auctionId}',
+      'GET /me/watchlist',
+      'GET /me/notifications',
       'GET /auctions/{id}/events',
       'GET /auctions/{id}/state',
       'GET /events',
@@ -191,6 +195,13 @@ describe('the OpenAPI document', () => {
     );
     await check('GET', '/problems/BID_TOO_LOW', '/problems/{code}');
     await check('GET', '/me/bids', '/me/bids', { token: bidder.token, headers: sync });
+    await check('PUT', `/me/watchlist/${auctionId}`, '/me/watchlist/{auctionId}', { token: bidder.token });
+    await check('GET', '/me/watchlist', '/me/watchlist', { token: bidder.token });
+    await check('DELETE', `/me/watchlist/${auctionId}`, '/me/watchlist/{auctionId}', { token: bidder.token });
+    await check('GET', '/me/notifications', '/me/notifications', { token: bidder.token, headers: sync });
+    await check('PUT', '/me/watchlist/00000000-0000-4000-8000-000000000000', '/me/watchlist/{auctionId}', {
+      token: bidder.token,
+    });
     await check('GET', `/auctions/${auctionId}/events`, '/auctions/{id}/events', { token: analyst });
     await check('GET', `/auctions/${auctionId}/state?revision=1`, '/auctions/{id}/state', { token: analyst });
     await check('GET', '/events?limit=5', '/events', { token: analyst });

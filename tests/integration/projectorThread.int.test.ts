@@ -1,3 +1,4 @@
+import { NOTIFICATIONS_PROJECTION } from '../../src/notifications';
 import { POSTGRES_PROJECTION, REDIS_PROJECTION } from '../../src/projections';
 import { call, createAuction, registerUser, startTestApp } from '../support/testApp';
 
@@ -43,13 +44,15 @@ describe('the projector thread', () => {
     const ready = await call(t.url, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
     const checks = ready.body.checks as Record<string, { status: string; state?: string }>;
-    for (const name of [POSTGRES_PROJECTION, REDIS_PROJECTION, 'scheduler'])
+    for (const name of [POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION, 'scheduler'])
       expect(checks[`projection:${name}`]).toMatchObject({ status: 'ok', state: 'running' });
     expect(checks.schedulerQueue).toMatchObject({ status: 'ok' });
 
     const statuses = await Promise.all(t.app.projections.map((p) => p.status()));
     expect(statuses.map((s) => [s.name, s.state]).sort()).toEqual(
-      [POSTGRES_PROJECTION, REDIS_PROJECTION, 'scheduler'].map((n) => [n, 'running']).sort(),
+      [POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION, 'scheduler']
+        .map((n) => [n, 'running'])
+        .sort(),
     );
 
     const metrics = await (await fetch(`${t.url}/metrics`)).text();

@@ -78,7 +78,7 @@ async function api(method, path, body, headers = {}) {
     Object.assign(error, { status: res.status, code: data?.code, problem: data });
     throw error;
   }
-  if (method !== 'GET') sawPosition(data?.position);
+  if (method !== 'GET') sawPosition(data?.position ?? res.headers.get('x-event-position'));
   return { data };
 }
 
@@ -93,6 +93,7 @@ const live = {
   ws: undefined,
   subscriptions: new Map(), // auctionId -> last revision seen (resume point)
   listeners: new Set(),
+  openHooks: new Set(),
   retryMs: 500,
   connect() {
     const url = new URL('/ws', location.href);
@@ -104,6 +105,7 @@ const live = {
       $('connection').textContent = 'live';
       $('connection').classList.add('live');
       for (const [auctionId, revision] of this.subscriptions) this.send(auctionId, revision);
+      for (const hook of this.openHooks) hook(ws);
     };
     ws.onmessage = (event) => {
       const message = JSON.parse(event.data);
@@ -152,7 +154,7 @@ const live = {
 };
 
 // ---------------------------------------------------------------- views
-const views = ['list', 'auction', 'create', 'me', 'login'];
+const views = ['list', 'auction', 'create', 'me', 'watchlist', 'login'];
 let current = { name: 'list' };
 
 function show(name) {
@@ -181,6 +183,10 @@ async function showList() {
     const link = document.createElement('a');
     link.href = `#/auction/${view.auctionId}`;
     link.textContent = view.title;
+    const star = document.createElement('button');
+    star.type = 'button';
+    star.className = 'star';
+    star.dataset.watch = view.auctionId;
     const meta = document.createElement('div');
     meta.className = 'meta';
     const price = document.createElement('span');
@@ -188,7 +194,7 @@ async function showList() {
     const timer = document.createElement('span');
     timer.className = 'countdown';
     meta.append(price, timer);
-    li.append(link, meta);
+    li.append(link, star, meta);
     list.append(li);
     paintCard(view);
   }
@@ -202,6 +208,7 @@ function paintCard(view) {
   li.querySelector('.price').textContent =
     `${money(view.currentPrice ?? view.startingPrice, view.currency)} · ${view.bidCount} bid${view.bidCount === 1 ? '' : 's'}`;
   li.querySelector('.countdown').textContent = countdown(view);
+  paintStars();
 }
 
 // One auction, watched live.
@@ -270,6 +277,8 @@ function paintAuction(view) {
   $('no-bids').hidden = view.bidCount > 0;
   $('a-login-note').hidden = Boolean(me) || !open;
   $('bid-form').hidden = !me || isSeller || !open;
+  $('a-watch').dataset.watch = view.auctionId;
+  paintStars();
 }
 
 /** What a closed auction means for whoever is looking at it. */
@@ -296,6 +305,7 @@ function addBid(bid, currency, fresh) {
 
 live.listeners.add((message) => {
   if (message.type !== 'auction.event' && message.type !== 'subscribed') return;
+  if (!message.auction) return; // the me channel's own `subscribed`
   sawPosition(message.event?.position);
   // Pushed views are public: the seller keeps the reserve their own GET showed them.
   // Pushed views are public: the seller keeps the reserve, and the leader their own maximum, that
@@ -428,6 +438,7 @@ async function signedIn(data, displayName) {
   const me = await api('GET', '/me');
   localStorage.setItem('displayName', displayName ?? me.data.displayName);
   renderSession();
+  resetWatching();
   live.reconnect();
   location.hash = '#/';
 }
@@ -468,6 +479,7 @@ $('logout').addEventListener('click', () => {
   session.clear();
   localStorage.removeItem('displayName');
   renderSession();
+  resetWatching();
   live.reconnect();
   location.hash = '#/';
 });
@@ -484,7 +496,9 @@ async function route() {
     watched = undefined;
     if (hash === '#/create' && session.token) return ((current = { name: 'create' }), show('create'));
     if (hash === '#/me' && session.token) return ((current = { name: 'me' }), await showMe());
-    if (hash === '#/login' || hash === '#/create' || hash === '#/me')
+    if (hash === '#/watchlist' && session.token)
+      return ((current = { name: 'watchlist' }), await showWatchlist());
+    if (['#/login', '#/create', '#/me', '#/watchlist'].includes(hash))
       return ((current = { name: 'login' }), show('login'));
     current = { name: 'list' };
     await showList();

@@ -184,6 +184,50 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     expect(me.userId).toBeTruthy();
     expect(problems.flat()).toEqual([]);
   }, 60_000);
+
+  it('watching and the bell: one outbids, the other sees the bell change without a reload', async () => {
+    const seller = await registerUser(server.url, 'seller');
+    const created = await call(server.url, 'POST', '/auctions', {
+      token: seller.token,
+      body: { title: 'Brass telescope', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(1800) },
+    });
+    const auctionId = created.body.auctionId as string;
+    const alice = await person();
+    const bob = await person();
+    await signUp(alice, 'Alice');
+    await signUp(bob, 'Bob');
+
+    // Alice watches it with the star, and bids.
+    await alice.goto(`/#/auction/${auctionId}`);
+    await expectText(alice, '#a-title', 'Brass telescope');
+    await alice.locator('#a-watch').click();
+    await expectText(alice, '#a-watch', '★');
+    await alice.locator('#bid-amount').fill('10');
+    await alice.locator('#bid-submit').click();
+    await expectText(alice, '#bid-result', 'You lead');
+    expect(await alice.locator('#bell-count').isHidden()).toBe(true);
+
+    // Bob outbids her in his own browser; her bell counts it, live.
+    await bob.goto(`/#/auction/${auctionId}`);
+    await expectText(bob, '#a-title', 'Brass telescope');
+    await bob.locator('#bid-amount').fill('12');
+    await bob.locator('#bid-submit').click();
+    await expectText(bob, '#bid-result', 'You lead');
+    await expectText(alice, '#bell-count', '1');
+    expect(await bob.locator('#bell-count').isHidden()).toBe(true);
+
+    // Opening the bell shows it and marks it read.
+    await alice.locator('#bell').click();
+    await expectText(alice, '#notification-list li', 'Outbid on “Brass telescope”');
+    await alice.locator('#bell-count').waitFor({ state: 'hidden' });
+
+    // The watchlist shows the starred auction; the star takes it off.
+    await alice.goto('/#/watchlist');
+    await expectText(alice, '#watchlist li a', 'Brass telescope');
+    await alice.locator(`#watchlist li[data-auction-id="${auctionId}"] .star`).click();
+    await alice.locator(`#watchlist li[data-auction-id="${auctionId}"]`).waitFor({ state: 'detached' });
+    expect(problems.flat()).toEqual([]);
+  }, 60_000);
 });
 
 describeBrowser(`the API docs in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {

@@ -21,6 +21,7 @@ import {
   postgresReadModel,
   redisReadModel,
 } from '../../src/projections';
+import { NOTIFICATIONS_PROJECTION, notificationIdOf, type NotificationKind } from '../../src/notifications';
 import { snapshotPostgres, snapshotRedisStates, waitUntil } from '../support/readModelSnapshot';
 import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { createTestDatabase } from '../support/testDatabase';
@@ -56,6 +57,8 @@ export interface ChaosReport {
   closes: { missing: string[]; extra: string[]; wrongOutcome: string[] };
   serverErrors: { status500: number; unavailableWithoutRetryAfter: number; unavailable: number };
   websocket: { watchers: number; resumes: number; gaps: string[]; behind: string[]; events: number };
+  /** Outbid, won and lost causes in the log without their one notification, and notifications without a cause. */
+  notifications: { expected: number; missing: string[]; extra: string[] };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,6 +91,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     closes: { missing: [], extra: [], wrongOutcome: [] },
     serverErrors: { status500: 0, unavailableWithoutRetryAfter: 0, unavailable: 0 },
     websocket: { watchers: options.watchers, resumes: 0, gaps: [], behind: [], events: 0 },
+    notifications: { expected: 0, missing: [], extra: [] },
   };
   const started = Date.now();
   try {
@@ -283,6 +287,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     checkLog(report, acknowledged, finalLog);
     checkCloses(report, finalLog);
     await checkReadModels(report, database.url, redis, prefix, store, auctions);
+    await checkNotifications(report, database.url, store, finalLog);
 
     // Watchers: every public event up to each stream's end, once, in order, without a gap.
     const publicRevisions = new Map(
@@ -423,6 +428,67 @@ async function checkReadModels(
   }
 }
 
+/**
+ * Every outbid, won and lost cause in the log has exactly one notification, worked out here on
+ * its own from the folded log (not with the projection's rules): a leader passed (the bid that
+ * passed them is the cause), a bid answered at once by a proxy (the answer is the cause), and at
+ * the close the winner and every other bidder.
+ */
+async function checkNotifications(
+  report: ChaosReport,
+  databaseUrl: string,
+  store: EventStore,
+  streams: Map<string, RecordedEvent[]>,
+) {
+  const knex = createKnex(databaseUrl, 2);
+  try {
+    const head = await store.headPosition();
+    const position = async () =>
+      (await knex('projection_checkpoints').where({ name: NOTIFICATIONS_PROJECTION }).first('position'))
+        ?.position;
+    await waitUntil(async () => (await position()) === head, 30_000, 'notifications to catch up').catch(
+      () => undefined,
+    );
+    const expected = new Set<string>();
+    const cause = (eventId: string, kind: NotificationKind, userId: string) =>
+      expected.add(notificationIdOf(eventId, kind, userId));
+    for (const events of streams.values()) {
+      let state: AuctionState = null;
+      const bidders = new Set<string>();
+      let answered: string | undefined;
+      for (const recorded of events) {
+        const before = state;
+        const step = foldStep(state, recorded);
+        state = step.state;
+        const leaderBefore = before?.leader?.bidderId;
+        const leaderAfter = state?.leader?.bidderId;
+        if (step.event.type === 'BidPlaced') {
+          const bid = step.event.data as { bidderId: string; auto: boolean };
+          if (leaderBefore && leaderAfter !== leaderBefore) cause(recorded.id, 'outbid', leaderBefore);
+          if (answered && answered !== leaderAfter) cause(recorded.id, 'outbid', answered);
+          answered = !bid.auto && leaderAfter !== bid.bidderId ? bid.bidderId : undefined;
+          bidders.add(bid.bidderId);
+        } else if (step.event.type === 'AuctionClosed') {
+          const winnerId = (step.event.data as { winnerId: string | null }).winnerId;
+          if (winnerId) cause(recorded.id, 'won', winnerId);
+          for (const b of bidders) if (b !== winnerId) cause(recorded.id, 'lost', b);
+        }
+      }
+    }
+    const rows = await knex('notifications')
+      .whereIn('kind', ['outbid', 'won', 'lost'])
+      .select('notification_id', 'kind', 'user_id', 'auction_id');
+    const stored = new Set(rows.map((r) => r.notification_id as string));
+    report.notifications.expected = expected.size;
+    for (const id of expected) if (!stored.has(id)) report.notifications.missing.push(id);
+    for (const r of rows)
+      if (!expected.has(r.notification_id as string))
+        report.notifications.extra.push(`${r.kind} to ${r.user_id} on ${r.auction_id}`);
+  } finally {
+    await knex.destroy();
+  }
+}
+
 /** The promises, as lines; empty when every one held. */
 export function brokenPromises(report: ChaosReport): string[] {
   const broken: string[] = [];
@@ -443,6 +509,12 @@ export function brokenPromises(report: ChaosReport): string[] {
     broken.push(`WebSocket gaps: ${report.websocket.gaps.slice(0, 5).join('; ')}`);
   if (report.websocket.behind.length)
     broken.push(`WebSocket watchers behind: ${report.websocket.behind.slice(0, 5).join('; ')}`);
+  if (report.notifications.missing.length)
+    broken.push(`causes without their notification: ${report.notifications.missing.length}`);
+  if (report.notifications.extra.length)
+    broken.push(`notifications without a cause: ${report.notifications.extra.slice(0, 5).join('; ')}`);
+  if (report.notifications.expected === 0)
+    broken.push('no outbid, won or lost cause: the notification check proved nothing');
   if (report.load.acknowledged === 0) broken.push('no bid was acknowledged: the run proved nothing');
   return broken;
 }

@@ -19,7 +19,8 @@ describe('chaos', () => {
     console.log(
       `chaos: ${report.load.acknowledged} bids acknowledged, ${report.faults.length} faults, ` +
         `${report.serverErrors.unavailable} x 503, ${report.load.connectionErrors} dropped connections, ` +
-        `${report.auctionsEnded} auctions ended, ${report.websocket.resumes} WebSocket resumes`,
+        `${report.auctionsEnded} auctions ended, ${report.websocket.resumes} WebSocket resumes, ` +
+        `${report.notifications.expected} notification causes checked`,
     );
     expect(report.faults).toHaveLength(8);
     expect(report.auctionsEnded).toBeGreaterThan(0);

@@ -79,6 +79,16 @@ describe('notification rules', () => {
     ]);
   });
 
+  it('on a log in the old shape (a leader raising their ceiling was a plain BidPlaced) nobody is told of it', () => {
+    const placed = (bidderId: string, amount: number, n: number): AuctionEvent => ({
+      type: 'BidPlaced',
+      data: { bidId: `old${n}`, bidderId, amount, auto: false, placedAt: iso(60 + n) },
+    });
+    const old = [auctionCreated(), placed('alice', 1000, 1), placed('bob', 1100, 2), placed('bob', 1500, 3)];
+    const events = old.map((e, i) => record('auction-a1', e, i, 60 + i));
+    expect(told(events)).toEqual([['alice', 'outbid']]);
+  });
+
   it('won and lost at the close: the winner, and each other bidder once', () => {
     const kinds = told(auction([bid('alice', 1000), bid('bob', 1600), bid('alice', 1700), close]));
     expect(kinds.filter(([, k]) => k === 'won' || k === 'lost')).toEqual([

@@ -5,14 +5,8 @@ import type { ChangeMessage } from '../projections';
 import { DEFAULT_LIMITS, type Connection, type GatewayDeps, type Subscription } from './gatewayOptions';
 import type { NotificationMessage } from '../notifications';
 import { getMeChannel, onMeMessage } from './meChannel';
-import {
-  PONG_FRAME,
-  errorFrame,
-  eventFrame,
-  parseClientMessage,
-  subscribedFrame,
-  unsubscribedFrame,
-} from './protocol';
+import { PONG_FRAME, errorFrame, eventFrame, parseClientMessage, reject, upgradeToken } from './protocol';
+import { subscribedFrame, unsubscribedFrame } from './protocol';
 import { continueWith, newSequence, offer, release, type Release, type Step } from './revisionSequence';
 import { fullBucket, take } from './tokenBucket';
 
@@ -155,17 +149,11 @@ export function getRealtimeGateway(deps: GatewayDeps) {
 
   const me = deps.me && getMeChannel(deps.me, send);
 
-  const reject = (socket: Duplex, status: number, reason: string) => {
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-  };
-
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
     if (closing) return reject(socket, 503, 'Service Unavailable');
-    const header = req.headers.authorization;
-    const token =
-      url.searchParams.get('token') ?? (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
+    const token = upgradeToken(req, url);
     const user = token === undefined ? undefined : deps.verifyToken(token);
     if (token !== undefined && !user) return reject(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ajv } from '../platform';
 
 /** Client -> server messages of the WebSocket protocol (api.md). */
@@ -99,3 +101,13 @@ export const subscribedFrame = (auctionId: string, viewJson: string, serverTime:
 export const unsubscribedFrame = (auctionId: string) => JSON.stringify({ type: 'unsubscribed', auctionId });
 
 export const PONG_FRAME = '{"type":"pong"}';
+
+/** Refuses an upgrade with a plain HTTP status. */
+export const reject = (socket: Duplex, status: number, reason: string) =>
+  void socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+
+/** The upgrade's token: `?token=` (browsers cannot set headers) or `Authorization: Bearer`. */
+export function upgradeToken(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.authorization;
+  return url.searchParams.get('token') ?? (header?.startsWith('Bearer ') ? header.slice(7) : undefined);
+}

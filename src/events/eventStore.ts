@@ -65,6 +65,8 @@ export interface Subscription {
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb' | 'memory';
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Many whole streams at once (a missing one is empty), each in revision order. */
+  readStreams(streamIds: string[]): Promise<Map<string, RecordedEvent[]>>;
   appendToStream(
     streamId: string,
     events: NewEvent[],
@@ -91,4 +93,22 @@ export class WrongExpectedRevisionError extends Error {
     super(`Stream ${streamId}: expected revision ${String(expected)}, actual ${String(actual)}`);
     this.name = 'WrongExpectedRevisionError';
   }
+}
+
+/** `readStreams` for a store that reads one stream per request: a few requests at a time. */
+export async function readStreamsOneByOne(
+  readStream: EventStore['readStream'],
+  streamIds: string[],
+  concurrency = 16,
+): Promise<Map<string, RecordedEvent[]>> {
+  const result = new Map<string, RecordedEvent[]>();
+  let next = 0;
+  const worker = async () => {
+    while (next < streamIds.length) {
+      const id = streamIds[next++]!;
+      result.set(id, await readStream(id));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, streamIds.length) }, worker));
+  return new Map(streamIds.map((id) => [id, result.get(id)!]));
 }

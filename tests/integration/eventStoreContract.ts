@@ -152,6 +152,22 @@ export function eventStoreContract(fixture: ContractFixture): void {
       expect(events.map((e) => e.type)).toEqual(['B', 'C']);
     });
 
+    it('reads many whole streams at once, each in order; a missing one is empty', async () => {
+      const [a, b, missing] = [`${prefix()}-a`, `${prefix()}-b`, `${prefix()}-none`];
+      await store().appendToStream(a, [ev('A1'), ev('A2')], { expectedRevision: 'no_stream' });
+      await store().appendToStream(b, [ev('B1')], { expectedRevision: 'no_stream' });
+      await store().appendToStream(a, [ev('A3')], { expectedRevision: 1n });
+      const read = await store().readStreams([b, missing, a]);
+      expect([...read.keys()].sort()).toEqual([a, b, missing].sort());
+      expect(read.get(a)!.map((e) => [e.type, e.revision])).toEqual([
+        ['A1', 0n],
+        ['A2', 1n],
+        ['A3', 2n],
+      ]);
+      expect(read.get(b)!.map((e) => e.type)).toEqual(['B1']);
+      expect(read.get(missing)).toEqual([]);
+    });
+
     it('keeps event ids, metadata and the time recorded', async () => {
       const s = `${prefix()}-a`;
       const id = randomUUID();

@@ -17,7 +17,7 @@ import {
 } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventStore, ExpectedRevision, RecordedEvent } from '../eventStore';
-import { WrongExpectedRevisionError } from '../eventStore';
+import { WrongExpectedRevisionError, readStreamsOneByOne } from '../eventStore';
 import { joinPosition, splitPosition, toJson } from '../serialization';
 import { eventStoreDbSubscription } from './eventStoreDbSubscription';
 
@@ -121,6 +121,9 @@ export function getEventStoreDbEventStore({ connectionString }: EventStoreDbOpti
         }
         throw error;
       }
+    },
+    readStreams(streamIds) {
+      return readStreamsOneByOne((id: string) => this.readStream(id), streamIds);
     },
     async readStream(streamId, options = {}) {
       const events: RecordedEvent[] = [];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   WrongExpectedRevisionError,
+  readStreamsOneByOne,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -42,6 +43,9 @@ export function getInMemoryEventStore(): EventStore {
       return stream
         .slice(from, options.maxCount === undefined ? undefined : from + options.maxCount)
         .map(copy);
+    },
+    readStreams(streamIds) {
+      return readStreamsOneByOne((id: string) => this.readStream(id), streamIds);
     },
     async appendToStream(streamId, events: NewEvent[], { expectedRevision }): Promise<AppendResult> {
       const stream = streams.get(streamId);

@@ -19,6 +19,7 @@ import {
   readAllSql,
   readBatchSql,
   readStreamSql,
+  readStreamsSql,
 } from './sql';
 import { postgresSubscription } from './postgresSubscription';
 import { getRecentEvents } from './recentEvents';
@@ -103,6 +104,16 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     return rows.map(toRecordedEvent);
   };
 
+  // One statement per 1,000 streams (an analyst's what-if reads thousands).
+  const readStreams: EventStore['readStreams'] = async (streamIds) => {
+    const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    for (let i = 0; i < streamIds.length; i += 1000) {
+      const { rows } = await pool.query<EventRow>(readStreamsSql, [streamIds.slice(i, i + 1000)]);
+      for (const row of rows) result.get(row.stream_id)!.push(toRecordedEvent(row));
+    }
+    return result;
+  };
+
   const readAll: EventStore['readAll'] = async ({ after, limit }) => {
     const [xid, position] = after ? splitPosition(after) : [0n, 0n];
     const { rows } = await pool.query<EventRow>(readAllSql, [xid.toString(), position.toString(), limit]);
@@ -146,6 +157,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     kind: 'postgres',
     appendToStream,
     readStream,
+    readStreams,
     readAll,
     async headPosition() {
       const { rows } = await pool.query<Pick<EventRow, 'position' | 'xid'>>(headPositionSql);

@@ -34,6 +34,9 @@ export const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND stream_revision >= $2
   ORDER BY stream_revision LIMIT $3`;
 
+export const readStreamsSql = `SELECT ${EVENT_COLUMNS} FROM events
+  WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`;
+
 /**
  * Global order is (transaction id, position), read only below the oldest transaction still in
  * flight: every transaction there has finished, so nothing can appear later in the range read.

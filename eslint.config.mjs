@@ -20,6 +20,7 @@ const LAYERS = {
   'read-api': ['auction', 'events', 'platform', 'projections'],
   realtime: ['auction', 'events', 'notifications', 'platform', 'projections'],
   scheduler: ['auction', 'commands', 'events', 'platform', 'projections'],
+  analytics: ['auction', 'events', 'platform', 'projections', 'read-api'],
   notifications: ['auction', 'events', 'platform', 'projections', 'read-api', 'watching'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Request, Router } from 'express';
 import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
+import { analyticsRoutes, getAnalyticsQueries } from '../analytics';
 import {
   commandRoutes,
   getWatchlistCommands,
@@ -76,6 +77,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
     }),
     historyRoutes({ eventStore, requireAuth, requireRole }),
+    analyticsRoutes({ queries: getAnalyticsQueries(knex), eventStore, requireAuth, requireRole }),
     pageRoutes(),
   ];
   // The current view of an auction for a new subscriber: Redis, else PostgreSQL.

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { accountMigrations } from '../auth';
+import { analyticsMigrations } from '../analytics';
 import { eventStoreMigrations } from '../events';
 import { notificationMigrations } from '../notifications';
 import { projectionMigrations } from '../projections';
@@ -45,6 +46,7 @@ export async function openInfrastructure(
     ...accountMigrations,
     ...projectionMigrations,
     ...notificationMigrations,
+    ...analyticsMigrations,
   ]);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 

@@ -1,3 +1,4 @@
+import { ANALYTICS_PROJECTION, analyticsStore } from '../analytics';
 import {
   POSTGRES_PROJECTION,
   REDIS_PROJECTION,
@@ -93,6 +94,12 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
             })),
           }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish notifications')),
         ),
+    }),
+    runProjection({
+      ...common,
+      name: ANALYTICS_PROJECTION,
+      onApplied: onApplied(ANALYTICS_PROJECTION),
+      store: async () => analyticsStore(readModelDb),
     }),
   ];
   closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));

@@ -86,6 +86,7 @@ export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[], named: Named
 }
 
 const TAGS: Record<string, string> = {
+  Analytics: 'For analysts: the market summary, and what-if replays of closed auctions under other rules',
   Accounts: "Registration, login and the caller's own data",
   Auctions: 'Auctions and bids, read from the read models (send X-Min-Position to read your writes)',
   Commands: "Creating, bidding on and cancelling auctions: each appends to the auction's stream",

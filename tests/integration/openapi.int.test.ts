@@ -88,6 +88,8 @@ describe('the OpenAPI document', () => {
       'DELETE /me/watchlist/{auctionId}',
       'GET /me/watchlist',
       'GET /me/notifications',
+      'GET /analytics/summary',
+      'POST /analytics/what-if',
       'GET /auctions/{id}/events',
       'GET /auctions/{id}/state',
       'GET /events',
@@ -205,6 +207,15 @@ describe('the OpenAPI document', () => {
     await check('GET', `/auctions/${auctionId}/events`, '/auctions/{id}/events', { token: analyst });
     await check('GET', `/auctions/${auctionId}/state?revision=1`, '/auctions/{id}/state', { token: analyst });
     await check('GET', '/events?limit=5', '/events', { token: analyst });
+    await check('GET', '/analytics/summary?currency=EUR', '/analytics/summary', { token: analyst });
+    await check('POST', '/analytics/what-if', '/analytics/what-if', {
+      token: analyst,
+      body: { auctionIds: [auctionId], rules: { proxyBidding: false } },
+    });
+    await check('POST', '/analytics/what-if', '/analytics/what-if', {
+      token: analyst,
+      body: { rules: { minIncrement: 'ladder' }, from: '2020-01-01T00:00:00Z' },
+    });
 
     // Documented problems answer as documented too.
     await check('GET', '/auctions/00000000-0000-4000-8000-000000000000', '/auctions/{id}');

@@ -94,6 +94,7 @@ describe('operations', () => {
     expect(Object.keys(res.body.checks as object).sort()).toEqual([
       'eventStore',
       'postgres',
+      'projection:analytics',
       'projection:notifications',
       'projection:postgres-read-model',
       'projection:redis-read-model',

@@ -44,13 +44,19 @@ describe('the projector thread', () => {
     const ready = await call(t.url, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
     const checks = ready.body.checks as Record<string, { status: string; state?: string }>;
-    for (const name of [POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION, 'scheduler'])
+    for (const name of [
+      POSTGRES_PROJECTION,
+      REDIS_PROJECTION,
+      NOTIFICATIONS_PROJECTION,
+      'analytics',
+      'scheduler',
+    ])
       expect(checks[`projection:${name}`]).toMatchObject({ status: 'ok', state: 'running' });
     expect(checks.schedulerQueue).toMatchObject({ status: 'ok' });
 
     const statuses = await Promise.all(t.app.projections.map((p) => p.status()));
     expect(statuses.map((s) => [s.name, s.state]).sort()).toEqual(
-      [POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION, 'scheduler']
+      [POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION, 'analytics', 'scheduler']
         .map((n) => [n, 'running'])
         .sort(),
     );

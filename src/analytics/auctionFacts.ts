@@ -1,0 +1,80 @@
+import { auctionIdOfStream, foldStep, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
+import type { RecordedEvent } from '../events';
+
+/** A bid this close to the end as it stood then is late. */
+export const LATE_BID_MS = 60_000;
+
+/** What the market summary keeps of each auction, folded from its stream. */
+export interface AuctionFacts {
+  auctionId: string;
+  revision: number;
+  state: Auction;
+  currency: string;
+  status: 'active' | 'closed' | 'cancelled';
+  /** When it closed or was cancelled. */
+  endedAt: string | null;
+  outcome: string | null;
+  finalPrice: number | null;
+  bids: number;
+  autoBids: number;
+  lateBids: number;
+  extensions: number;
+  bidders: string[];
+}
+
+/**
+ * Pure: the facts after a batch of the log. Events at or below an auction's stored revision
+ * were counted already and are skipped, so a replayed batch changes nothing.
+ */
+export function foldFacts(
+  current: Map<string, AuctionFacts>,
+  events: RecordedEvent[],
+): Map<string, AuctionFacts> {
+  const changed = new Map<string, AuctionFacts>();
+  for (const recorded of events) {
+    const auctionId = auctionIdOfStream(recorded.streamId);
+    if (!auctionId) continue;
+    const before = changed.get(auctionId) ?? current.get(auctionId);
+    const revision = Number(recorded.revision);
+    if (before && revision <= before.revision) continue;
+    const { event, state } = foldStep(before?.state ?? null, recorded);
+    if (!state) continue;
+    const facts: AuctionFacts = before
+      ? { ...before, bidders: [...before.bidders], state, revision }
+      : {
+          auctionId,
+          revision,
+          state,
+          currency: state.currency,
+          status: 'active',
+          endedAt: null,
+          outcome: null,
+          finalPrice: null,
+          bids: 0,
+          autoBids: 0,
+          lateBids: 0,
+          extensions: 0,
+          bidders: [],
+        };
+    if (event.type === 'BidPlaced') {
+      const bid = event.data as BidPlaced;
+      facts.bids++;
+      if (bid.auto) facts.autoBids++;
+      // Late: within the last minute of the end as it stood when the bid came.
+      if (before && Date.parse(bid.placedAt) >= before.state.endsAt - LATE_BID_MS) facts.lateBids++;
+      if (!facts.bidders.includes(bid.bidderId)) facts.bidders.push(bid.bidderId);
+    } else if (event.type === 'AuctionExtended') facts.extensions++;
+    else if (event.type === 'AuctionCancelled') {
+      facts.status = 'cancelled';
+      facts.endedAt = (event.data as { cancelledAt: string }).cancelledAt;
+    } else if (event.type === 'AuctionClosed') {
+      const closed = event.data as AuctionClosed;
+      facts.status = 'closed';
+      facts.endedAt = closed.closedAt;
+      facts.outcome = closed.outcome;
+      facts.finalPrice = closed.finalPrice;
+    }
+    changed.set(auctionId, facts);
+  }
+  return changed;
+}

@@ -1,0 +1,163 @@
+import {
+  AuctionRuleError,
+  decide,
+  evolve,
+  evolveAll,
+  foldStep,
+  minimumBid,
+  type Auction,
+  type AuctionCreated,
+  type AuctionOutcome,
+  type AuctionState,
+  type BidPlaced,
+  type MaxBidRaised,
+} from '../auction';
+import type { RecordedEvent } from '../events';
+
+/** Other rules to replay an auction under; what is not given stays as the auction had it. */
+export interface WhatIfRules {
+  /** null: no soft close. */
+  softClose?: { windowSeconds: number; extensionSeconds: number } | null;
+  /** A fixed increment, or the ladder of the platform. */
+  minIncrement?: number | 'ladder';
+  /** false: every bid stands at its amount; nobody's ceiling answers for them. */
+  proxyBidding?: boolean;
+}
+
+export interface AuctionResult {
+  outcome: AuctionOutcome;
+  winnerId: string | null;
+  finalPrice: number | null;
+  endsAt: string;
+}
+
+export interface WhatIfItem {
+  auctionId: string;
+  currency: string;
+  actual: AuctionResult;
+  whatIf: AuctionResult;
+  changed: boolean;
+}
+
+/** A bidder's own decision, as recorded: a bid (with its ceiling), or a leader raising theirs. */
+type Intent =
+  | { kind: 'bid'; bidderId: string; amount: number; maxAmount?: number; at: string }
+  | { kind: 'raise'; bidderId: string; maxAmount: number; at: string };
+
+const resultOf = (auction: Auction): AuctionResult => ({
+  outcome: auction.outcome!,
+  winnerId: auction.winnerId,
+  finalPrice: auction.finalPrice,
+  endsAt: new Date(auction.endsAt).toISOString(),
+});
+
+const sameResult = (a: AuctionResult, b: AuctionResult) =>
+  a.outcome === b.outcome &&
+  a.winnerId === b.winnerId &&
+  a.finalPrice === b.finalPrice &&
+  a.endsAt === b.endsAt;
+
+/**
+ * Pure: a closed auction's recorded stream replayed under other rules. The bidders' own decisions
+ * (every bid that was not automatic, every raise of a ceiling) are decided again, in their order
+ * and at their times, by the same decider, on an auction created with the other rules; a bid they
+ * refuse is dropped, as the live system would have refused it. Then it closes at its end. Returns
+ * undefined for an auction that did not close (open, or cancelled).
+ */
+export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules): WhatIfItem | undefined {
+  let actual: AuctionState = null;
+  let created: AuctionCreated | undefined;
+  const intents: Intent[] = [];
+  for (const e of recorded) {
+    const step = foldStep(actual, e);
+    actual = step.state;
+    const { type, data } = step.event;
+    if (type === 'AuctionCreated') created = data as AuctionCreated;
+    else if (type === 'BidPlaced' && !(data as BidPlaced).auto) {
+      const bid = data as BidPlaced;
+      intents.push({
+        kind: 'bid',
+        bidderId: bid.bidderId,
+        amount: bid.amount,
+        maxAmount: bid.maxAmount,
+        at: bid.placedAt,
+      });
+    } else if (type === 'MaxBidRaised') {
+      const raise = data as MaxBidRaised;
+      intents.push({
+        kind: 'raise',
+        bidderId: raise.bidderId,
+        maxAmount: raise.maxAmount,
+        at: raise.raisedAt,
+      });
+    }
+  }
+  if (!actual || !created || actual.status !== 'closed') return undefined;
+
+  const proxy = rules.proxyBidding ?? true;
+  let state: AuctionState = evolve(null, {
+    type: 'AuctionCreated',
+    data: {
+      ...created,
+      ...(rules.softClose !== undefined ? { softClose: rules.softClose } : {}),
+      ...(rules.minIncrement !== undefined
+        ? { minIncrement: rules.minIncrement === 'ladder' ? null : rules.minIncrement }
+        : {}),
+    },
+  });
+  intents.forEach((intent, n) => {
+    // Without proxies a ceiling is nothing: a raise, or the leader's own bid (which would only
+    // raise their ceiling), is not made.
+    if (!proxy && (intent.kind === 'raise' || state!.leader?.bidderId === intent.bidderId)) return;
+    const amount = intent.kind === 'bid' ? intent.amount : minimumBid(state!);
+    const maxAmount = proxy ? intent.maxAmount : undefined;
+    if (maxAmount !== undefined && maxAmount < amount) return;
+    try {
+      const events = decide(
+        {
+          type: 'PlaceBid',
+          now: new Date(intent.at),
+          data: {
+            bidId: `b${n}`,
+            autoBidId: `a${n}`,
+            bidderId: intent.bidderId,
+            amount,
+            ...(maxAmount ? { maxAmount } : {}),
+          },
+        },
+        state,
+      );
+      state = evolveAll(events, state);
+    } catch (error) {
+      if (!(error instanceof AuctionRuleError)) throw error; // refused under these rules: dropped
+    }
+  });
+  state = evolveAll(decide({ type: 'CloseAuction', now: new Date(state!.endsAt) }, state), state);
+  const whatIf = resultOf(state!);
+  const actualResult = resultOf(actual);
+  return {
+    auctionId: actual.auctionId,
+    currency: actual.currency,
+    actual: actualResult,
+    whatIf,
+    changed: !sameResult(actualResult, whatIf),
+  };
+}
+
+/** The totals of a what-if: how many changed, and the revenue (sold prices) by currency, actual and what-if. */
+export function summarise(items: WhatIfItem[]) {
+  const revenueActual: Record<string, number> = {};
+  const revenueWhatIf: Record<string, number> = {};
+  for (const item of items) {
+    revenueActual[item.currency] ??= 0;
+    revenueWhatIf[item.currency] ??= 0;
+    if (item.actual.outcome === 'sold') revenueActual[item.currency]! += item.actual.finalPrice!;
+    if (item.whatIf.outcome === 'sold') revenueWhatIf[item.currency]! += item.whatIf.finalPrice!;
+  }
+  return {
+    auctions: items.length,
+    changed: items.filter((i) => i.changed).length,
+    revenueActual,
+    revenueWhatIf,
+  };
+}

@@ -1,13 +1,11 @@
 import type { RequestHandler } from 'express';
-import { auctionStreamId } from '../auction';
 import type { EventStore } from '../events';
 import { ProblemError, apiRouter, validationProblem, type DocumentedRouter } from '../platform';
 import { awaitReadModel, readModelDocs } from '../read-api';
 import type { AnalyticsQueries, Range } from './analyticsQueries';
-import { replayUnderRules, summarise, type WhatIfItem, type WhatIfRules } from './whatIf';
+import type { WhatIfRules } from './whatIf';
+import { MAX_WHAT_IF_AUCTIONS, TooManyAuctionsError, runWhatIf } from './whatIfRun';
 
-/** The most auctions one what-if replays (about 1,000,000 events at 100 each). */
-export const MAX_WHAT_IF_AUCTIONS = 10_000;
 /** The most a body may name (a request body is at most 64 KiB); more are chosen by a range. */
 export const MAX_NAMED_AUCTIONS = 1_000;
 
@@ -215,28 +213,18 @@ export function analyticsRoutes(deps: {
         throw validationProblem([
           { field: 'body', message: 'give auctionIds or a range (from, to), not both' },
         ]);
-      let ids = body.auctionIds?.map((id) => id.toLowerCase());
-      if (!ids) {
-        ids = await queries.closedAuctionIds(rangeOf(body, 'body'), MAX_WHAT_IF_AUCTIONS + 1);
-        if (ids.length > MAX_WHAT_IF_AUCTIONS)
-          throw new ProblemError(
-            422,
-            'TOO_MANY_AUCTIONS',
-            'Too many auctions',
-            `More than ${MAX_WHAT_IF_AUCTIONS} auctions ended in the range: narrow it, or name the auctions`,
-            { maxAuctions: MAX_WHAT_IF_AUCTIONS },
-          );
+      const range = body.auctionIds ? undefined : rangeOf(body, 'body');
+      try {
+        res.json(
+          await runWhatIf({ queries, eventStore }, { auctionIds: body.auctionIds, range, rules: body.rules }),
+        );
+      } catch (error) {
+        if (error instanceof TooManyAuctionsError)
+          throw new ProblemError(422, error.code, 'Too many auctions', error.message, {
+            maxAuctions: MAX_WHAT_IF_AUCTIONS,
+          });
+        throw error;
       }
-      const streams = await eventStore.readStreams(ids.map(auctionStreamId));
-      const items: WhatIfItem[] = [];
-      const skipped: Array<{ auctionId: string; reason: 'not_found' | 'not_closed' }> = [];
-      for (const id of ids) {
-        const events = streams.get(auctionStreamId(id))!;
-        const item = events.length ? replayUnderRules(events, body.rules) : undefined;
-        if (item) items.push(item);
-        else skipped.push({ auctionId: id, reason: events.length ? 'not_closed' : 'not_found' });
-      }
-      res.json({ items, summary: summarise(items), skipped });
     },
   );
   return router;

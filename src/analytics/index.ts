@@ -7,3 +7,4 @@ export * from './analyticsStore';
 export * from './analyticsQueries';
 export * from './analyticsRoutes';
 export * from './whatIf';
+export * from './whatIfRun';

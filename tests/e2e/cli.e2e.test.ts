@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { call, createAuction, registerUser, startTestApp } from '../support/testApp';
+import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -88,6 +88,31 @@ describe('command-line tools', () => {
       const view = await call(t.url, 'GET', `/auctions/${auctionId}`);
       expect(view.body).toMatchObject({ currentPrice: 1500, bidCount: 2 }); // the other bidder leads
       expect((await run('src/cli/rebuildProjections.ts', 'nope')).status).toBe(2);
+
+      // what-if: an auction that closed, replayed without proxy bidding.
+      const short = await createAuction(t.url, seller.token, { endsAt: inSeconds(2) });
+      await call(t.url, 'POST', `/auctions/${short}/bids`, {
+        token: bidder.token,
+        body: { amount: 1000, maxAmount: 3000 },
+      });
+      await call(t.url, 'POST', `/auctions/${short}/bids`, { token: other.token, body: { amount: 1500 } });
+      for (let i = 0; i < 100; i++) {
+        const events = await t.app.eventStore.readStream(`auction-${short}`);
+        if (events.some((e) => e.type === 'AuctionClosed')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const whatIf = await run('src/cli/whatIf.ts', '--auction', short, '--no-proxy');
+      expect(whatIf.status).toBe(0);
+      // With proxies the first bidder's ceiling answered at 1600; without, the other wins at 1500.
+      expect(whatIf.stdout).toMatch(new RegExp(`${short}\\s+sold 1600 EUR\\s+sold 1500 EUR\\s+yes`));
+      expect(whatIf.stdout).toMatch(/1 auctions, 1 changed/);
+      for (const bad of [
+        ['--soft-close', '0:5'],
+        ['--from', 'yesterday'],
+        ['--auction', short, '--from', '2026-01-01'],
+        ['--fast'],
+      ])
+        expect((await run('src/cli/whatIf.ts', ...bad)).status).toBe(2);
     } finally {
       await t.stop();
     }

@@ -1,0 +1,100 @@
+/**
+ * `npm run what-if -- [--auction ID]… [--from ISO] [--to ISO] [--soft-close off|WINDOW:EXTENSION]
+ * [--increment N|ladder] [--no-proxy]`: closed auctions replayed under other rules (nothing is
+ * written), as a table of actual against what-if, and the totals.
+ */
+import { getAnalyticsQueries, runWhatIf, type WhatIfRules } from '../analytics';
+import { fail, openStores, runCli } from './context';
+
+const USAGE =
+  'usage: npm run what-if -- [--auction ID]... [--from ISO] [--to ISO] [--soft-close off|WINDOW:EXTENSION] [--increment N|ladder] [--no-proxy]';
+
+export function parseWhatIfArgs(args: string[]) {
+  const auctionIds: string[] = [];
+  const rules: WhatIfRules = {};
+  let from: Date | undefined;
+  let to: Date | undefined;
+  const time = (value: string | undefined, name: string) => {
+    const parsed = new Date(value ?? '');
+    if (Number.isNaN(parsed.getTime())) fail(`${name} must be a time (ISO 8601)\n${USAGE}`);
+    return parsed;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i + 1];
+    switch (args[i]) {
+      case '--auction':
+        if (!/^[0-9a-f-]{36}$/i.test(value ?? '')) fail(`--auction needs an auction id\n${USAGE}`);
+        auctionIds.push(value!);
+        i++;
+        break;
+      case '--from':
+        from = time(value, '--from');
+        i++;
+        break;
+      case '--to':
+        to = time(value, '--to');
+        i++;
+        break;
+      case '--soft-close': {
+        const m = /^(\d+):(\d+)$/.exec(value ?? '');
+        if (value === 'off') rules.softClose = null;
+        else if (
+          m &&
+          Number(m[1]) >= 1 &&
+          Number(m[2]) >= 1 &&
+          Number(m[1]) <= 86_400 &&
+          Number(m[2]) <= 86_400
+        )
+          rules.softClose = { windowSeconds: Number(m[1]), extensionSeconds: Number(m[2]) };
+        else fail(`--soft-close is off or WINDOW:EXTENSION in seconds (1 to 86400)\n${USAGE}`);
+        i++;
+        break;
+      }
+      case '--increment':
+        if (value === 'ladder') rules.minIncrement = 'ladder';
+        else if (/^[1-9]\d{0,8}$/.test(value ?? '')) rules.minIncrement = Number(value);
+        else fail(`--increment is a whole amount in minor units, or ladder\n${USAGE}`);
+        i++;
+        break;
+      case '--no-proxy':
+        rules.proxyBidding = false;
+        break;
+      default:
+        fail(`unknown argument ${args[i]}\n${USAGE}`);
+    }
+  }
+  if (auctionIds.length && (from || to)) fail(`give auctions or a range, not both\n${USAGE}`);
+  if (from && to && from > to) fail('--from must not be after --to');
+  return { auctionIds, range: { from: from ?? new Date(0), to: to ?? new Date() }, rules };
+}
+
+const money = (n: number | null) => (n === null ? '-' : String(n));
+
+async function main() {
+  const { auctionIds, range, rules } = parseWhatIfArgs(process.argv.slice(2));
+  const stores = openStores();
+  try {
+    const result = await runWhatIf(
+      { queries: getAnalyticsQueries(stores.knex), eventStore: stores.eventStore },
+      { ...(auctionIds.length ? { auctionIds } : { range }), rules },
+    );
+    console.log(`rules: ${JSON.stringify(rules)}`);
+    console.log(['auction'.padEnd(36), 'actual'.padEnd(28), 'what-if'.padEnd(28), 'changed'].join('  '));
+    for (const item of result.items) {
+      const cell = (r: typeof item.actual) =>
+        `${r.outcome} ${money(r.finalPrice)} ${item.currency}`.padEnd(28);
+      console.log(
+        [item.auctionId, cell(item.actual), cell(item.whatIf), item.changed ? 'yes' : ''].join('  '),
+      );
+    }
+    for (const s of result.skipped) console.log(`${s.auctionId}  skipped: ${s.reason}`);
+    const { summary } = result;
+    console.log(
+      `\n${summary.auctions} auctions, ${summary.changed} changed; revenue actual ${JSON.stringify(summary.revenueActual)}, what-if ${JSON.stringify(summary.revenueWhatIf)}`,
+    );
+  } finally {
+    await stores.close();
+  }
+}
+
+if (require.main === module) runCli(main);

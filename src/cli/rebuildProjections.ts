@@ -1,15 +1,23 @@
 /**
- * `npm run projections:rebuild -- [postgres-read-model|redis-read-model]`: rebuilds read models
- * from the log beside the live ones, then swaps them in. Without a name, rebuilds both.
+ * `npm run projections:rebuild -- [postgres-read-model|redis-read-model|notifications|analytics]`:
+ * rebuilds read models from the log. The two auction read models are built beside the live
+ * ones, then swapped in; notifications and analytics are folded again in place (notifications
+ * keep their rows: the same ones are derived again, and nobody is told twice). Without a name,
+ * rebuilds all four.
  */
 import { once } from 'node:events';
+import { ANALYTICS_PROJECTION, analyticsStore } from '../analytics';
+import { NOTIFICATIONS_PROJECTION, notificationStore } from '../notifications';
 import {
-  PROJECTION_NAMES,
+  PROJECTION_NAMES as AUCTION_READ_MODELS,
   POSTGRES_PROJECTION,
   rebuildPostgresReadModel,
   rebuildRedisReadModel,
+  refoldInPlace,
 } from '../projections';
 import { fail, openStores, runCli } from './context';
+
+const PROJECTION_NAMES = [...AUCTION_READ_MODELS, NOTIFICATIONS_PROJECTION, ANALYTICS_PROJECTION];
 
 async function main() {
   const [name] = process.argv.slice(2);
@@ -19,7 +27,19 @@ async function main() {
   try {
     for (const projection of name ? [name] : PROJECTION_NAMES) {
       let result;
-      if (projection === POSTGRES_PROJECTION) {
+      if (projection === NOTIFICATIONS_PROJECTION || projection === ANALYTICS_PROJECTION) {
+        const inPlace =
+          projection === NOTIFICATIONS_PROJECTION
+            ? await refoldInPlace(stores.knex, stores.eventStore, notificationStore(stores.knex), [
+                'notify_auctions',
+                'notify_watchers',
+              ])
+            : await refoldInPlace(stores.knex, stores.eventStore, analyticsStore(stores.knex), [
+                'analytics_auctions',
+              ]);
+        if (inPlace.tookOver) console.log(`${projection}: the running projector carries the rebuild on`);
+        result = inPlace;
+      } else if (projection === POSTGRES_PROJECTION) {
         result = await rebuildPostgresReadModel(stores.knex, stores.eventStore);
       } else {
         const redis = stores.redis();

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { EventStore } from '../events';
 import { createReadModelTables, READ_MODEL_SCHEMA } from './migrations';
 import { applyToReadModel, POSTGRES_PROJECTION } from './postgresReadModel';
+import { CheckpointMovedError, type ProjectionStore } from './projectionStore';
 import { getStateCache } from './stateCache';
 import { currentGeneration, redisKeys, redisReadModel, REDIS_PROJECTION } from './redisReadModel';
 
@@ -123,3 +124,39 @@ async function deleteGeneration(redis: Redis, prefix: string, generation: string
 }
 
 export const PROJECTION_NAMES = [POSTGRES_PROJECTION, REDIS_PROJECTION];
+
+/**
+ * Rebuilds a projection kept in place (its store writes with its checkpoint): clears `tables`
+ * and resets the checkpoint in one transaction, then folds the whole log through the store, as
+ * its runner would. A live runner notices the reset and starts over too; the checkpoint's
+ * compare-and-set lets only one of them write each batch, and whichever moves on first carries it.
+ */
+export async function refoldInPlace(
+  knex: Knex,
+  eventStore: EventStore,
+  store: ProjectionStore,
+  tables: string[],
+  pageSize = 2000,
+): Promise<RebuildResult & { tookOver: boolean }> {
+  const started = Date.now();
+  await knex.transaction(async (trx) => {
+    await trx.raw(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')}`);
+    await trx('projection_checkpoints').insert({ name: store.name, position: '' }).onConflict('name').merge();
+  });
+  let position: string | undefined;
+  let events = 0;
+  for (;;) {
+    const batch = await eventStore.readAll({ after: position, limit: pageSize });
+    if (batch.length === 0) break;
+    const next = batch[batch.length - 1]!.position;
+    try {
+      await store.applyBatch(batch, position, next);
+    } catch (error) {
+      if (!(error instanceof CheckpointMovedError)) throw error;
+      return { events, position, seconds: (Date.now() - started) / 1000, tookOver: true };
+    }
+    position = next;
+    events += batch.length;
+  }
+  return { events, position, seconds: (Date.now() - started) / 1000, tookOver: false };
+}

@@ -85,6 +85,11 @@ describe('command-line tools', () => {
       expect(rebuild.status).toBe(0);
       expect(rebuild.stdout).toMatch(/postgres-read-model: rebuilt from \d+ events/);
       expect(rebuild.stdout).toMatch(/redis-read-model: rebuilt from \d+ events/);
+      expect(rebuild.stdout).toMatch(/notifications: (rebuilt from \d+ events|the running projector)/);
+      expect(rebuild.stdout).toMatch(/analytics: (rebuilt from \d+ events|the running projector)/);
+      // Derived again, not again told: the bidder's one outbid is still one.
+      const notices = await call(t.url, 'GET', '/me/notifications', { token: bidder.token });
+      expect((notices.body.items as Array<{ kind: string }>).map((n) => n.kind)).toEqual(['outbid']);
       const view = await call(t.url, 'GET', `/auctions/${auctionId}`);
       expect(view.body).toMatchObject({ currentPrice: 1500, bidCount: 2 }); // the other bidder leads
       expect((await run('src/cli/rebuildProjections.ts', 'nope')).status).toBe(2);

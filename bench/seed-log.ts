@@ -5,7 +5,7 @@
  *   npm run bench:seed
  */
 import { v7 as uuidv7 } from 'uuid';
-import { eventStoreMigrations, getPostgresEventStore } from '../src/events';
+import { getPostgresEventStore } from '../src/events';
 import {
   auctionStreamId,
   type AuctionEvent,
@@ -16,14 +16,21 @@ import {
   type AuctionState,
 } from '../src/auction';
 import { createKnex, createPool, ensureDatabase, runMigrations } from '../src/platform';
-import { accountMigrations } from '../src/auth';
-import { projectionMigrations } from '../src/projections';
+import { MIGRATIONS } from '../src/app';
 
 export const SEED_DATABASE_URL =
   process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/auctions_bench_log';
 
-/** The events of one auction with `bids` bids from three bidders, each at the minimum bid. */
-export function auctionHistory(bids: number, now: Date): { auctionId: string; events: AuctionEvent[] } {
+/**
+ * The events of one auction with `bids` bids from three bidders, each at the minimum bid (every
+ * fifth with a ceiling above it, so proxies answer); `closed`: it ended a week after `now` and
+ * was closed then (give a `now` more than a week ago).
+ */
+export function auctionHistory(
+  bids: number,
+  now: Date,
+  closed = false,
+): { auctionId: string; events: AuctionEvent[] } {
   const auctionId = uuidv7();
   const bidders = [uuidv7(), uuidv7(), uuidv7()];
   let state: AuctionState = null;
@@ -59,27 +66,34 @@ export function auctionHistory(bids: number, now: Date): { auctionId: string; ev
         autoBidId: uuidv7(),
         bidderId: bidders[i % 3]!,
         amount: minimumBid(state as unknown as Auction),
+        ...(closed && i % 5 === 0 ? { maxAmount: minimumBid(state as unknown as Auction) * 2 } : {}),
       },
     });
   }
+  if (closed) run({ type: 'CloseAuction', now: new Date((state as unknown as Auction).endsAt) });
   return { auctionId, events };
 }
 
-export async function seedLog(databaseUrl: string, auctions: number, bids: number): Promise<number> {
+export async function seedLog(
+  databaseUrl: string,
+  auctions: number,
+  bids: number,
+  closed = false,
+): Promise<number> {
   await ensureDatabase(databaseUrl);
   const knex = createKnex(databaseUrl, 2);
-  await runMigrations(knex, [...eventStoreMigrations, ...accountMigrations, ...projectionMigrations]);
+  await runMigrations(knex, MIGRATIONS);
   await knex.destroy();
   const pool = createPool(databaseUrl, 8);
   const store = getPostgresEventStore({ pool, connectionString: databaseUrl });
-  const now = new Date();
+  const now = closed ? new Date(Date.now() - 8 * 86_400_000) : new Date();
   let made = 0;
   let written = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (made < auctions) {
         made++;
-        const { auctionId, events } = auctionHistory(bids, now);
+        const { auctionId, events } = auctionHistory(bids, now, closed);
         await store.appendToStream(auctionStreamId(auctionId), events, { expectedRevision: 'no_stream' });
         written += events.length;
       }

@@ -102,13 +102,8 @@ export async function startBaseline() {
   await waitFor(`${BASELINE}/auctions/1/bids`);
 }
 
-/** Our server on a fresh database, with `count` auctions created by one seller. */
-export async function startOurs(count: number): Promise<string[]> {
-  psql('DROP DATABASE IF EXISTS auctions_bench WITH (FORCE);');
-  execSync(`redis-cli --scan --pattern 'bench:*' | xargs -r redis-cli del`, {
-    stdio: 'ignore',
-    shell: '/bin/bash',
-  });
+/** Our server (src/main.ts) on an existing database, with `env` on top of the bench settings. */
+export async function startOursOn(databaseUrl: string, env: Record<string, string> = {}) {
   start(
     'server',
     process.execPath,
@@ -121,16 +116,27 @@ export async function startOurs(count: number): Promise<string[]> {
     ROOT,
     {
       PORT: '3902',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/auctions_bench',
+      DATABASE_URL: databaseUrl,
       REDIS_KEY_PREFIX: 'bench:',
       JWT_SECRET: SECRET,
       LOG_LEVEL: 'warn',
       // The lock baseline has no rate limits; the load generator is one IP with a few users.
       RATE_LIMIT_AUTH: 'off',
       RATE_LIMIT_BIDS: 'off',
+      ...env,
     },
   );
   await waitFor(`${OURS}/health/live`);
+}
+
+/** Our server on a fresh database, with `count` auctions created by one seller. */
+export async function startOurs(count: number): Promise<string[]> {
+  psql('DROP DATABASE IF EXISTS auctions_bench WITH (FORCE);');
+  execSync(`redis-cli --scan --pattern 'bench:*' | xargs -r redis-cli del`, {
+    stdio: 'ignore',
+    shell: '/bin/bash',
+  });
+  await startOursOn('postgres://postgres@127.0.0.1:5432/auctions_bench');
   const reg = await fetch(`${OURS}/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -6,3 +6,4 @@ export * from './startApp';
 export * from './startOptions';
 export * from './getEventStore';
 export * from './localServices';
+export { MIGRATIONS } from './infrastructure';

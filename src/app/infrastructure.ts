@@ -28,6 +28,15 @@ async function waitForRedis(redis: Redis, timeoutMs: number) {
   });
 }
 
+/** Every module's tables, in the order they were introduced. */
+export const MIGRATIONS = [
+  ...eventStoreMigrations,
+  ...accountMigrations,
+  ...projectionMigrations,
+  ...notificationMigrations,
+  ...analyticsMigrations,
+];
+
 /**
  * What every role shares, opened once: the database (created and migrated), the event store,
  * Redis and the metrics registry. Each is closed last, after the roles that use it.
@@ -41,13 +50,7 @@ export async function openInfrastructure(
   await ensureDatabase(config.databaseUrl);
   const knex = createKnex(config.databaseUrl, 10);
   closers.add('postgres (knex)', () => knex.destroy());
-  const applied = await runMigrations(knex, [
-    ...eventStoreMigrations,
-    ...accountMigrations,
-    ...projectionMigrations,
-    ...notificationMigrations,
-    ...analyticsMigrations,
-  ]);
+  const applied = await runMigrations(knex, MIGRATIONS);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
   const pool = createPool(config.databaseUrl, 20);

@@ -33,7 +33,7 @@ interface EventRow {
   type: string;
   data: unknown;
   metadata: Record<string, unknown>;
-  recorded_at: Date;
+  recorded_ms: number;
 }
 
 const toRecordedEvent = (row: EventRow): RecordedEvent => ({
@@ -44,7 +44,7 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   type: row.type,
   data: row.data,
   metadata: row.metadata,
-  recordedAt: row.recorded_at,
+  recordedAt: new Date(row.recorded_ms),
 });
 
 export interface PostgresEventStoreOptions {

@@ -81,13 +81,18 @@ export default tseslint.config(
   // The page's two scripts share the global scope: what each uses of the other.
   {
     files: ['public/app.js'],
-    languageOptions: { globals: { paintStars: 'readonly', resetWatching: 'readonly', showWatchlist: 'readonly' } },
+    languageOptions: {
+      globals: { paintStars: 'readonly', resetWatching: 'readonly', showWatchlist: 'readonly', showAnalyst: 'readonly' },
+    },
   },
   {
-    files: ['public/watching.js'],
+    files: ['public/watching.js', 'public/analyst.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['$', 'session', 'api', 'live', 'money', 'countdown', 'show', 'current'].map((name) => [name, 'readonly']),
+        ['$', 'session', 'api', 'live', 'money', 'countdown', 'show', 'current', 'say', 'uPlot'].map((name) => [
+          name,
+          'readonly',
+        ]),
       ),
     },
   },

@@ -20,6 +20,17 @@ const session = {
   },
 };
 
+/** The roles of the signed-in user's token (for showing the analysts' pages; the API decides). */
+function tokenRoles() {
+  try {
+    const payload = session.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).roles ?? [];
+  } catch {
+    return [];
+  }
+}
+const isAnalyst = () => Boolean(session.token) && tokenRoles().some((r) => r === 'analyst' || r === 'admin');
+
 // Countdowns run on the server's clock: the offset comes from each `subscribed` message.
 let clockOffsetMs = 0;
 const serverNow = () => Date.now() + clockOffsetMs;
@@ -154,7 +165,7 @@ const live = {
 };
 
 // ---------------------------------------------------------------- views
-const views = ['list', 'auction', 'create', 'me', 'watchlist', 'login'];
+const views = ['list', 'auction', 'create', 'me', 'watchlist', 'analyst', 'market', 'login'];
 let current = { name: 'list' };
 
 function show(name) {
@@ -165,6 +176,7 @@ function renderSession() {
   const signedIn = Boolean(session.token);
   for (const el of document.querySelectorAll('[data-auth]')) el.hidden = !signedIn;
   for (const el of document.querySelectorAll('[data-anon]')) el.hidden = signedIn;
+  for (const el of document.querySelectorAll('[data-analyst]')) el.hidden = !isAnalyst();
   $('whoami').textContent = signedIn ? (localStorage.getItem('displayName') ?? '') : '';
 }
 
@@ -278,6 +290,7 @@ function paintAuction(view) {
   $('a-login-note').hidden = Boolean(me) || !open;
   $('bid-form').hidden = !me || isSeller || !open;
   $('a-watch').dataset.watch = view.auctionId;
+  $('a-analyst-link').href = `#/analyst/${view.auctionId}`;
   paintStars();
 }
 
@@ -487,6 +500,7 @@ $('logout').addEventListener('click', () => {
 async function route() {
   const hash = location.hash || '#/';
   const auction = /^#\/auction\/([0-9a-f-]{36})$/i.exec(hash);
+  const analyst = /^#\/analyst\/([0-9a-f-]{36})$/i.exec(hash);
   $('notice').hidden = true;
   try {
     if (auction) {
@@ -494,11 +508,14 @@ async function route() {
       return await showAuction(auction[1]);
     }
     watched = undefined;
+    if (analyst && isAnalyst())
+      return ((current = { name: 'analyst', id: analyst[1] }), await showAnalyst(analyst[1]));
+    if (hash === '#/market' && isAnalyst()) return ((current = { name: 'market' }), show('market'));
     if (hash === '#/create' && session.token) return ((current = { name: 'create' }), show('create'));
     if (hash === '#/me' && session.token) return ((current = { name: 'me' }), await showMe());
     if (hash === '#/watchlist' && session.token)
       return ((current = { name: 'watchlist' }), await showWatchlist());
-    if (['#/login', '#/create', '#/me', '#/watchlist'].includes(hash))
+    if (['#/login', '#/create', '#/me', '#/watchlist', '#/market'].includes(hash) || analyst)
       return ((current = { name: 'login' }), show('login'));
     current = { name: 'list' };
     await showList();
@@ -521,4 +538,5 @@ setInterval(() => {
 }, 5000);
 renderSession();
 live.connect();
-route();
+// After every script of the page has run (the watching and analyst views are in their own files).
+document.addEventListener('DOMContentLoaded', () => route());

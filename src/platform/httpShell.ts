@@ -66,7 +66,7 @@ export function httpShell(options: HttpShellOptions) {
   });
   const corsHeaders = cors({
     origin: options.corsOrigins === '*' ? '*' : options.corsOrigins,
-    exposedHeaders: ['X-Projection-Position', 'X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Projection-Position', 'X-Event-Position', 'X-Request-Id', 'Retry-After'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Min-Position', 'X-Request-Id'],
     maxAge: 600,
   }) as Middleware;

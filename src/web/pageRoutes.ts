@@ -4,6 +4,7 @@ import { apiRouter, noQuerySchema, type DocumentedRouter } from '../platform';
 
 /** public/ beside src/ and dist/ alike. */
 export const PUBLIC_DIR = path.resolve(__dirname, '../../public');
+const UPLOT_DIR = path.dirname(require.resolve('uplot/dist/uPlot.iife.min.js'));
 
 /** GET / (the live auction page) and its static assets. The page uses only the public API. */
 export function pageRoutes(publicDir = PUBLIC_DIR): DocumentedRouter {
@@ -24,5 +25,7 @@ export function pageRoutes(publicDir = PUBLIC_DIR): DocumentedRouter {
     },
   );
   router.use(express.static(publicDir, { index: false, maxAge: '5m', fallthrough: true }));
+  // The analysts' chart: uPlot (MIT, about 50 KB), served from its package, no build step.
+  router.use('/vendor/uplot', express.static(UPLOT_DIR, { index: false, maxAge: '1d', fallthrough: true }));
   return router;
 }

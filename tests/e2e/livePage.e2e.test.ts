@@ -6,7 +6,10 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, pageProblems } from '../support/browser';
-import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { getTokenIssuer } from '../../src/auth';
+import { call, inSeconds, registerUser, startTestApp, TEST_JWT_SECRET } from '../support/testApp';
 
 /** The page's globals, for code run inside it (the tests compile without the DOM types). */
 type BrowserGlobals = { localStorage: { getItem(key: string): string | null } };
@@ -182,6 +185,89 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     await expectText(bidder, `#my-bids tr[data-auction-id="${winning}"] .state-won`, 'won');
     await expectText(bidder, `#my-bids tr[data-auction-id="${losing}"] .state-lost`, 'lost');
     expect(me.userId).toBeTruthy();
+    expect(problems.flat()).toEqual([]);
+  }, 60_000);
+
+  it('the analyst view: a chart of the price, and a slider that shows the auction as it stood then', async () => {
+    const seller = await registerUser(server.url, 'seller');
+    const [anna, ben] = [await registerUser(server.url, 'anna'), await registerUser(server.url, 'ben')];
+    const created = await call(server.url, 'POST', '/auctions', {
+      token: seller.token,
+      body: {
+        title: 'Carriage clock',
+        currency: 'EUR',
+        startingPrice: 1000,
+        reservePrice: 4000,
+        endsAt: inSeconds(1800),
+      },
+    });
+    const auctionId = created.body.auctionId as string;
+    const place = (token: string, amount: number, maxAmount?: number) =>
+      call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
+        token,
+        body: { amount, ...(maxAmount ? { maxAmount } : {}) },
+      });
+    await place(anna.token, 1000, 3000); // anna's ceiling
+    await new Promise((r) => setTimeout(r, 400));
+    await place(ben.token, 1500); // answered automatically by anna's ceiling, one increment above
+    await new Promise((r) => setTimeout(r, 400));
+    await place(ben.token, 3500); // ben leads
+    const analystToken = getTokenIssuer(TEST_JWT_SECRET, 600).issue({
+      sub: randomUUID(),
+      roles: ['analyst'],
+    });
+
+    const page = await person();
+    await page.evaluate((token) => {
+      const { localStorage } = globalThis as unknown as BrowserGlobals & {
+        localStorage: { setItem(k: string, v: string): void };
+      };
+      localStorage.setItem('token', token);
+      localStorage.setItem('userId', 'analyst');
+    }, analystToken);
+    await page.goto(`/#/analyst/${auctionId}`);
+    await page.reload(); // as after signing in: the page reads the session anew
+    await expectText(page, '#an-title', 'Carriage clock');
+    await page.locator('#an-chart canvas').waitFor();
+    await expectText(page, '#an-events li', 'automatic bid');
+    await expectText(page, '#an-bids', '4'); // anna 1000, ben 1500, anna's automatic answer, ben 3500
+    // An analyst is not the seller: no reserve line, no reserve anywhere.
+    expect(await page.content()).not.toContain('40.00');
+
+    // Back in time: the slider near the start, then a little later; the page shows the state route's answer.
+    for (const value of ['150', '600']) {
+      const before = await page.locator('#an-state').getAttribute('data-at');
+      await page.locator('#an-slider').fill(value);
+      await page.waitForFunction((prev) => {
+        const doc = (
+          globalThis as unknown as { document: { getElementById(id: string): { dataset: { at?: string } } } }
+        ).document;
+        const at = doc.getElementById('an-at').dataset.at;
+        return at !== prev && doc.getElementById('an-state').dataset.at === at;
+      }, before);
+      const at = (await page.locator('#an-state').getAttribute('data-at'))!;
+      const state = await call(
+        server.url,
+        'GET',
+        `/auctions/${auctionId}/state?at=${encodeURIComponent(at)}`,
+        {
+          token: analystToken,
+        },
+      );
+      expect(await page.locator('#an-bids').textContent()).toBe(String(state.body.bidCount));
+      expect(await page.locator('#an-revision').textContent()).toBe(String(state.body.revision));
+      expect(await page.locator('#an-status').textContent()).toBe(state.body.status);
+    }
+    mkdirSync('reports', { recursive: true });
+    await page.locator('#view-analyst').screenshot({ path: 'reports/analyst-chart.png' });
+
+    // The market: the summary and a what-if.
+    await page.click('text=Market');
+    await page.locator('#summary-form button').click();
+    await expectText(page, '#summary-table th', 'Sell-through');
+    await page.locator('#whatif-form [name=noProxy]').check();
+    await page.locator('#whatif-form button').click();
+    await expectText(page, '#whatif-result', 'auctions replayed');
     expect(problems.flat()).toEqual([]);
   }, 60_000);
 

@@ -1,7 +1,12 @@
 import type { Knex } from 'knex';
 import { auctionIdOfStream, fromStoredState, toStoredState } from '../auction';
 import type { Migration } from '../platform';
-import { CheckpointMovedError, readStoredCheckpoint, type ProjectionStore } from '../projections';
+import {
+  CheckpointMovedError,
+  getStateCache,
+  readStoredCheckpoint,
+  type ProjectionStore,
+} from '../projections';
 import { foldFacts, type AuctionFacts } from './auctionFacts';
 
 export const ANALYTICS_PROJECTION = 'analytics';
@@ -74,14 +79,15 @@ const fromRow = (r: Record<string, unknown>): AuctionFacts => ({
  */
 export function analyticsStore(db: Knex): ProjectionStore {
   const name = ANALYTICS_PROJECTION;
+  const cache = getStateCache<AuctionFacts>(); // what this run committed last (see getStateCache)
   return {
     name,
     readCheckpoint: () => readStoredCheckpoint(db, name),
     async applyBatch(events, expected, next) {
       const ids = [...new Set(events.flatMap((e) => auctionIdOfStream(e.streamId) ?? []))];
-      const current = new Map<string, AuctionFacts>();
-      if (ids.length > 0)
-        for (const r of await db('analytics_auctions').whereIn('auction_id', ids).select('*'))
+      const { found: current, missing } = cache.lookup(ids);
+      if (missing.length > 0)
+        for (const r of await db('analytics_auctions').whereIn('auction_id', missing).select('*'))
           current.set(r.auction_id as string, fromRow(r));
       const changed = foldFacts(current, events);
       await db.transaction(async (trx) => {

@@ -151,5 +151,7 @@ export function planNotifications(
     notifications,
     watchChanges,
     auctions: new Map([...changed].map((id) => [id, auctions.get(id)!])),
+    /** Who watches each auction the batch touched, after it. */
+    watchers: watching,
   };
 }

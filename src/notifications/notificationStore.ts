@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { fromStoredState, toStoredState } from '../auction';
-import { CheckpointMovedError, readStoredCheckpoint, type ProjectionStore } from '../projections';
+import {
+  CheckpointMovedError,
+  getStateCache,
+  readStoredCheckpoint,
+  type ProjectionStore,
+} from '../projections';
 import {
   auctionIdsOf,
   planNotifications,
@@ -33,6 +38,8 @@ export function notificationStore(
   onCommitted?: (notifications: StoredNotification[]) => void,
 ): ProjectionStore {
   const name = NOTIFICATIONS_PROJECTION;
+  // What this run committed last, per auction: its facts and its watchers (see getStateCache).
+  const cache = getStateCache<{ facts: AuctionFacts | undefined; watchers: Set<string> }>();
   return {
     name,
     readCheckpoint: () => readStoredCheckpoint(db, name),
@@ -113,6 +120,14 @@ export function notificationStore(
           .filter((n) => seqOf.has(n.notificationId))
           .map((n) => ({ ...n, seq: seqOf.get(n.notificationId)! }));
       });
+      cache.remember(
+        new Map(
+          ids.map((id) => [
+            id,
+            { facts: plan.auctions.get(id) ?? facts.get(id), watchers: plan.watchers.get(id) ?? new Set() },
+          ]),
+        ),
+      );
       if (inserted.length > 0) onCommitted?.(inserted);
       return [];
     },

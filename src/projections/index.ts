@@ -13,3 +13,4 @@ export * from './redisReadModel';
 export * from './rebuild';
 export * from './changeFeed';
 export * from './publicEvents';
+export * from './stateCache';

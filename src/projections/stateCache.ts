@@ -5,12 +5,12 @@ import type { StoredAuction } from './auctionStates';
  * Safe because a store instance lives for one run under the lease: anything that changes the
  * read model behind it also moves the checkpoint, which ends the run and the cache with it.
  */
-export function getStateCache(max = 50_000) {
-  const states = new Map<string, StoredAuction>();
+export function getStateCache<T = StoredAuction>(max = 50_000) {
+  const states = new Map<string, T>();
   return {
     /** The cached states of `ids`, and the ids to read from the store. */
     lookup(ids: string[]) {
-      const found = new Map<string, StoredAuction>();
+      const found = new Map<string, T>();
       const missing: string[] = [];
       for (const id of ids) {
         const state = states.get(id);
@@ -20,7 +20,7 @@ export function getStateCache(max = 50_000) {
       return { found, missing };
     },
     /** Call after the batch committed. */
-    remember(changed: Map<string, StoredAuction>) {
+    remember(changed: Map<string, T>) {
       for (const [id, state] of changed) {
         states.delete(id);
         states.set(id, state);
@@ -30,4 +30,4 @@ export function getStateCache(max = 50_000) {
   };
 }
 
-export type StateCache = ReturnType<typeof getStateCache>;
+export type StateCache<T = StoredAuction> = ReturnType<typeof getStateCache<T>>;

@@ -40,10 +40,30 @@ export const analyticsMigrations: Migration[] = [
   },
 ];
 
+/** A batch's facts and its checkpoint (compare-and-set) in one statement: all, or nothing. */
+const writeBatchSql = `
+  WITH cp AS (
+    UPDATE projection_checkpoints SET position = :next, updated_at = now()
+    WHERE name = :name AND position = :expected RETURNING 1 AS ok
+  ), f AS (
+    INSERT INTO analytics_auctions
+    SELECT x.auction_id, x.revision, x.state, x.currency, x.status, x.ended_at, x.outcome, x.final_price,
+      x.bids, x.auto_bids, x.late_bids, x.extensions, ARRAY(SELECT jsonb_array_elements_text(x.bidders))::uuid[]
+    FROM jsonb_to_recordset(:facts::jsonb) AS x(auction_id uuid, revision bigint, state jsonb, currency text,
+      status text, ended_at timestamptz, outcome text, final_price bigint, bids int, auto_bids int, late_bids int,
+      extensions int, bidders jsonb)
+    WHERE EXISTS (SELECT 1 FROM cp)
+    ON CONFLICT (auction_id) DO UPDATE SET revision = EXCLUDED.revision, state = EXCLUDED.state,
+      status = EXCLUDED.status, ended_at = EXCLUDED.ended_at, outcome = EXCLUDED.outcome,
+      final_price = EXCLUDED.final_price, bids = EXCLUDED.bids, auto_bids = EXCLUDED.auto_bids,
+      late_bids = EXCLUDED.late_bids, extensions = EXCLUDED.extensions, bidders = EXCLUDED.bidders
+  )
+  SELECT count(*)::int AS ok FROM cp`;
+
 const toRow = (f: AuctionFacts) => ({
   auction_id: f.auctionId,
   revision: f.revision,
-  state: JSON.stringify(toStoredState(f.state)),
+  state: toStoredState(f.state),
   currency: f.currency,
   status: f.status,
   ended_at: f.endedAt,
@@ -74,12 +94,13 @@ const fromRow = (r: Record<string, unknown>): AuctionFacts => ({
 
 /**
  * The market summary's projection: one row of facts per auction (its counts, outcome and end),
- * each batch written with the checkpoint in one transaction. Rebuildable like the others: reset
+ * each batch written with the checkpoint in one statement. Rebuildable like the others: reset
  * its checkpoint and empty the table, and it folds the log again to the same rows.
  */
 export function analyticsStore(db: Knex): ProjectionStore {
   const name = ANALYTICS_PROJECTION;
   const cache = getStateCache<AuctionFacts>(); // what this run committed last (see getStateCache)
+  let initialised = false;
   return {
     name,
     readCheckpoint: () => readStoredCheckpoint(db, name),
@@ -90,18 +111,18 @@ export function analyticsStore(db: Knex): ProjectionStore {
         for (const r of await db('analytics_auctions').whereIn('auction_id', missing).select('*'))
           current.set(r.auction_id as string, fromRow(r));
       const changed = foldFacts(current, events);
-      await db.transaction(async (trx) => {
-        await trx('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
-        const moved = await trx('projection_checkpoints')
-          .where({ name, position: expected ?? '' })
-          .update({ position: next, updated_at: trx.fn.now() });
-        if (moved !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
-        if (changed.size > 0)
-          await trx('analytics_auctions')
-            .insert([...changed.values()].map(toRow))
-            .onConflict('auction_id')
-            .merge();
+      if (!initialised) {
+        await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
+        initialised = true;
+      }
+      const { rows } = await db.raw<{ rows: Array<{ ok: number }> }>(writeBatchSql, {
+        name,
+        next,
+        expected: expected ?? '',
+        facts: JSON.stringify([...changed.values()].map(toRow)),
       });
+      if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
+      cache.remember(changed);
       return [];
     },
   };

@@ -8,7 +8,7 @@
  *   socketio  Socket.IO 4 broadcasting the same frames to a room
  * For each: messages delivered per second, p50/p99, messages lost or out of order, and the
  * server's CPU per delivered message (µs, from /proc). Then our memory for idle connections.
- *   npm run bench:websocket      (RUNS=1 DUR=8 SCENARIOS=hot,spread TARGETS=ws,socketio,ours IDLE=10000)
+ *   npm run bench:websocket      (RUNS=1 DUR=8 WARMUP=2 SCENARIOS=hot,spread TARGETS=ws,socketio,ours IDLE=10000)
  * Scenarios: hot = 1,000 watchers of one auction at 100 bids/s; spread = 10,000 watchers over 100
  * auctions at 200 bids/s in all.
  */
@@ -30,6 +30,7 @@ import {
 
 const RUNS = Number(process.env.RUNS ?? 1);
 const DUR = Number(process.env.DUR ?? 8);
+const WARMUP = Number(process.env.WARMUP ?? 2);
 const IDLE = Number(process.env.IDLE ?? 10_000);
 const SCENARIOS = [
   { name: 'hot', watchers: 1000, auctions: 1, rate: 100 },
@@ -149,24 +150,32 @@ async function runScenario(target: TargetName, scenario: Scenario, auctionIds: s
     Math.floor(scenario.watchers / auctions.length) +
     (auctions.indexOf(key.slice(0, 36)) < scenario.watchers % auctions.length ? 1 : 0);
   let failed = 0;
+  /** Bids at the scenario's rate for `seconds`; `measured` ones are timed. */
+  const drive = async (seconds: number, measured: boolean) => {
+    const from = performance.now();
+    const inFlight: Promise<void>[] = [];
+    let sent = 0;
+    while (performance.now() - from < seconds * 1000) {
+      const due = Math.floor(((performance.now() - from) / 1000) * scenario.rate);
+      while (sent < due) {
+        const auctionId = auctions[sent++ % auctions.length]!;
+        inFlight.push(
+          bid(auctionId).then(
+            (key) => void (measured && key && replyAt.set(key, performance.now())),
+            () => void (measured && failed++),
+          ),
+        );
+      }
+      await sleep(2);
+    }
+    await Promise.all(inFlight);
+  };
+  // Every server gets the same warm-up (JIT, first buffers): its messages are not counted.
+  await drive(WARMUP, false);
+  await sleep(1000);
   const cpu = cpuMeter(target === 'ours' ? 'server' : target);
   const started = performance.now();
-  const inFlight: Promise<void>[] = [];
-  let sent = 0;
-  while (performance.now() - started < DUR * 1000) {
-    const due = Math.floor(((performance.now() - started) / 1000) * scenario.rate);
-    while (sent < due) {
-      const auctionId = auctions[sent++ % auctions.length]!;
-      inFlight.push(
-        bid(auctionId).then(
-          (key) => void (key && replyAt.set(key, performance.now())),
-          () => void failed++,
-        ),
-      );
-    }
-    await sleep(2);
-  }
-  await Promise.all(inFlight);
+  await drive(DUR, true);
   await sleep(2000); // the last messages
   const { node: cpuSeconds } = cpu();
   for (const w of watchers) w.close();

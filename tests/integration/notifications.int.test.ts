@@ -1,6 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
+import { Queue } from 'bullmq';
 import { NOTIFICATIONS_PROJECTION } from '../../src/notifications';
+import { SCHEDULER_QUEUE, bullConnection, endingSoonJobId } from '../../src/scheduler';
 import { userStreamId } from '../../src/watching';
 import { call, createAuction, inSeconds, registerUser, startTestApp, type Reply } from '../support/testApp';
 import { connectWs } from '../support/wsClient';
@@ -208,6 +210,35 @@ describe('watching and notifications', () => {
         expect(kinds(await notificationsOf(user), auctionId).filter((k) => k === 'ending_soon')).toHaveLength(
           1,
         );
+    });
+
+    it('ending soon moves with a soft-close extension: not told at the old time', async () => {
+      // Due 60 s before an end 64 s away: in about 4 s. A bid now (inside the 120 s window)
+      // extends the end to 90 s from now, so the notice moves to about 30 s from now.
+      const auctionId = await createAuction(t.url, seller.token, {
+        endsAt: inSeconds(64),
+        softClose: { windowSeconds: 120, extensionSeconds: 90 },
+      });
+      const position = await bid(alice, auctionId, 1000);
+      const events = await t.app.eventStore.readStream(`auction-${auctionId}`);
+      expect(events.map((e) => e.type)).toEqual(['AuctionCreated', 'BidPlaced', 'AuctionExtended']);
+      await new Promise((r) => setTimeout(r, 6500)); // past the old time, and two sweeps
+      const after = await t.app.eventStore.readStream(`auction-${auctionId}`);
+      expect(after.some((e) => e.type === 'AuctionEndingSoon')).toBe(false);
+      expect(kinds(await notificationsOf(alice, position), auctionId)).toEqual([]);
+      // ...and it is planned for the new end.
+      const newEnd = Date.parse((events[2]!.data as { endsAt: string }).endsAt);
+      const queue = new Queue(SCHEDULER_QUEUE, {
+        connection: bullConnection(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'),
+        prefix: `${t.redisKeyPrefix}bull`,
+      });
+      try {
+        const job = await queue.getJob(endingSoonJobId(auctionId, newEnd));
+        expect(await job?.getState()).toBe('delayed');
+        expect(job!.timestamp + job!.delay).toBeGreaterThan(newEnd - 60_000 - 2000);
+      } finally {
+        await queue.close();
+      }
     });
 
     it('won and lost: the winner and everyone else who bid', async () => {

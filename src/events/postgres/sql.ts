@@ -40,6 +40,14 @@ export const readStreamsSql = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_revision`;
 
 /**
+ * Whether any event's transaction is at or above the horizon, asked of the newest event only:
+ * one step down the global-order index. (Asked as `EXISTS (... WHERE transaction_id >= horizon)`
+ * the planner cannot estimate the horizon and scans the whole table: 3.5 ms at 15,000 events.)
+ */
+const BLOCKED = `coalesce((SELECT transaction_id FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1)
+    >= pg_snapshot_xmin(pg_current_snapshot()), false)`;
+
+/**
  * Global order is (transaction id, position), read only below the oldest transaction still in
  * flight: every transaction there has finished, so nothing can appear later in the range read.
  */
@@ -52,16 +60,14 @@ export const readAllSql = `SELECT ${EVENT_COLUMNS} FROM events
  * The same read for subscribers, with a flag on each row telling whether committed events wait
  * above the horizon (a transaction below them is still in flight): one round trip, not two.
  */
-export const readBatchSql = `SELECT ${EVENT_COLUMNS},
-    (SELECT EXISTS (SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot()))) AS blocked
+export const readBatchSql = `SELECT ${EVENT_COLUMNS}, ${BLOCKED} AS blocked
   FROM events
   WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY transaction_id, position LIMIT $3`;
 
 /** True when committed events wait above the horizon (a transaction below them is in flight). */
-export const eventsAboveHorizonSql = `SELECT EXISTS (
-  SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS blocked`;
+export const eventsAboveHorizonSql = `SELECT ${BLOCKED} AS blocked`;
 
 export const headPositionSql = `SELECT position, transaction_id::text AS xid FROM events
   WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())

@@ -89,7 +89,7 @@ export default tseslint.config(
     files: ['public/watching.js', 'public/analyst.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['$', 'session', 'api', 'live', 'money', 'countdown', 'show', 'current', 'say', 'uPlot'].map((name) => [
+        ['$', 'session', 'api', 'live', 'money', 'countdown', 'show', 'current', 'say', 'uPlot', 'auctionCard'].map((name) => [
           name,
           'readonly',
         ]),

@@ -180,6 +180,23 @@ function renderSession() {
   $('whoami').textContent = signedIn ? (localStorage.getItem('displayName') ?? '') : '';
 }
 
+/** A card of an auction for a list: its link, its watch star, and a place for its figures. */
+function auctionCard(view) {
+  const li = document.createElement('li');
+  li.dataset.auctionId = view.auctionId;
+  const link = document.createElement('a');
+  link.href = `#/auction/${view.auctionId}`;
+  link.textContent = view.title;
+  const star = document.createElement('button');
+  star.type = 'button';
+  star.className = 'star';
+  star.dataset.watch = view.auctionId;
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  li.append(link, star, meta);
+  return { li, meta };
+}
+
 // Open auctions, with live prices and countdowns.
 const listed = new Map();
 async function showList() {
@@ -190,23 +207,12 @@ async function showList() {
   list.replaceChildren();
   for (const view of data.items) {
     listed.set(view.auctionId, view);
-    const li = document.createElement('li');
-    li.dataset.auctionId = view.auctionId;
-    const link = document.createElement('a');
-    link.href = `#/auction/${view.auctionId}`;
-    link.textContent = view.title;
-    const star = document.createElement('button');
-    star.type = 'button';
-    star.className = 'star';
-    star.dataset.watch = view.auctionId;
-    const meta = document.createElement('div');
-    meta.className = 'meta';
+    const { li, meta } = auctionCard(view);
     const price = document.createElement('span');
     price.className = 'price';
     const timer = document.createElement('span');
     timer.className = 'countdown';
     meta.append(price, timer);
-    li.append(link, star, meta);
     list.append(li);
     paintCard(view);
   }

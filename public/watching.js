@@ -157,19 +157,8 @@ async function showWatchlist() {
   const { data } = await api('GET', '/me/watchlist?limit=100');
   const items = data.items.map((view) => {
     watching.ids.add(view.auctionId);
-    const li = document.createElement('li');
-    li.dataset.auctionId = view.auctionId;
-    const link = document.createElement('a');
-    link.href = `#/auction/${view.auctionId}`;
-    link.textContent = view.title;
-    const star = document.createElement('button');
-    star.type = 'button';
-    star.className = 'star';
-    star.dataset.watch = view.auctionId;
-    const meta = document.createElement('div');
-    meta.className = 'meta';
+    const { li, meta } = auctionCard(view);
     meta.textContent = `${money(view.currentPrice ?? view.startingPrice, view.currency)} · ${view.status} · ${countdown(view)}`;
-    li.append(link, star, meta);
     return li;
   });
   $('watchlist').replaceChildren(...items);

@@ -1,12 +1,7 @@
 import type { Knex } from 'knex';
 import { auctionIdOfStream, fromStoredState, toStoredState } from '../auction';
 import type { Migration } from '../platform';
-import {
-  CheckpointMovedError,
-  getStateCache,
-  readStoredCheckpoint,
-  type ProjectionStore,
-} from '../projections';
+import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
 import { foldFacts, type AuctionFacts } from './auctionFacts';
 
 export const ANALYTICS_PROJECTION = 'analytics';
@@ -100,10 +95,10 @@ const fromRow = (r: Record<string, unknown>): AuctionFacts => ({
 export function analyticsStore(db: Knex): ProjectionStore {
   const name = ANALYTICS_PROJECTION;
   const cache = getStateCache<AuctionFacts>(); // what this run committed last (see getStateCache)
-  let initialised = false;
+  const checkpoint = storedCheckpoint(db, name);
   return {
     name,
-    readCheckpoint: () => readStoredCheckpoint(db, name),
+    readCheckpoint: checkpoint.read,
     async applyBatch(events, expected, next) {
       const ids = [...new Set(events.flatMap((e) => auctionIdOfStream(e.streamId) ?? []))];
       const { found: current, missing } = cache.lookup(ids);
@@ -111,10 +106,7 @@ export function analyticsStore(db: Knex): ProjectionStore {
         for (const r of await db('analytics_auctions').whereIn('auction_id', missing).select('*'))
           current.set(r.auction_id as string, fromRow(r));
       const changed = foldFacts(current, events);
-      if (!initialised) {
-        await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
-        initialised = true;
-      }
+      await checkpoint.ensure();
       const { rows } = await db.raw<{ rows: Array<{ ok: number }> }>(writeBatchSql, {
         name,
         next,

@@ -1,11 +1,6 @@
 import type { Knex } from 'knex';
 import { fromStoredState, toStoredState } from '../auction';
-import {
-  CheckpointMovedError,
-  getStateCache,
-  readStoredCheckpoint,
-  type ProjectionStore,
-} from '../projections';
+import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
 import {
   auctionIdsOf,
   planNotifications,
@@ -77,7 +72,7 @@ export function notificationStore(
   const name = NOTIFICATIONS_PROJECTION;
   // What this run committed last, per auction: its facts and its watchers (see getStateCache).
   const cache = getStateCache<{ facts: AuctionFacts | undefined; watchers: Set<string> }>();
-  let initialised = false;
+  const checkpoint = storedCheckpoint(db, name);
 
   /** What the batch starts from: held by this run, else read back. */
   const load = async (ids: string[]) => {
@@ -112,12 +107,9 @@ export function notificationStore(
 
   return {
     name,
-    readCheckpoint: () => readStoredCheckpoint(db, name),
+    readCheckpoint: checkpoint.read,
     async applyBatch(events, expected, next) {
-      if (!initialised) {
-        await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
-        initialised = true;
-      }
+      await checkpoint.ensure();
       const ids = auctionIdsOf(events);
       const { facts, watchers } = await load(ids);
       const plan = planNotifications(facts, watchers, events);

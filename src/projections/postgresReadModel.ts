@@ -148,6 +148,19 @@ export async function applyToReadModel(
   return { changes: plan.changes, states: plan.states };
 }
 
+/** The checkpoint row of a store kept in `projection_checkpoints`: read, or created once per store. */
+export function storedCheckpoint(db: Knex, name: string) {
+  let created = false;
+  return {
+    read: () => readStoredCheckpoint(db, name),
+    async ensure() {
+      if (created) return;
+      await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
+      created = true;
+    },
+  };
+}
+
 /** A checkpoint kept in `projection_checkpoints` (an empty position means none yet). */
 export async function readStoredCheckpoint(db: Knex, name: string): Promise<string | undefined> {
   const row = await db('projection_checkpoints').where({ name }).first('position');
@@ -165,15 +178,12 @@ export function postgresReadModel(
   schema = READ_MODEL_SCHEMA,
 ): ProjectionStore {
   const cache = getStateCache();
-  let initialised = false;
+  const checkpoint = storedCheckpoint(db, name);
   return {
     name,
-    readCheckpoint: () => readStoredCheckpoint(db, name),
+    readCheckpoint: checkpoint.read,
     async applyBatch(events, expected, next) {
-      if (!initialised) {
-        await db('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
-        initialised = true;
-      }
+      await checkpoint.ensure();
       const { changes, states } = await applyToReadModel(db, schema, events, cache, { name, expected, next });
       cache.remember(states);
       return changes;

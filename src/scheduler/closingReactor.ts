@@ -5,7 +5,7 @@ import { auctionStreamId } from '../auction';
 import {
   auctionIdOfEvent,
   CheckpointMovedError,
-  readStoredCheckpoint,
+  storedCheckpoint,
   type ProjectionStore,
 } from '../projections';
 
@@ -46,6 +46,7 @@ export function closingReactor(
   endingSoonSeconds: number,
 ): ProjectionStore {
   const name = SCHEDULER_PROJECTION;
+  const checkpoint = storedCheckpoint(knex, name);
   const jobOptions = {
     attempts: 10,
     backoff: { type: 'exponential', delay: 200 },
@@ -80,13 +81,13 @@ export function closingReactor(
   };
   return {
     name,
-    readCheckpoint: () => readStoredCheckpoint(knex, name),
+    readCheckpoint: checkpoint.read,
     async applyBatch(events, expected, next) {
       for (const e of events) {
         const auctionId = auctionIdOfEvent(e);
         if (auctionId) await plan(e, auctionId);
       }
-      await knex('projection_checkpoints').insert({ name, position: '' }).onConflict('name').ignore();
+      await checkpoint.ensure();
       const moved = await knex('projection_checkpoints')
         .where({ name, position: expected ?? '' })
         .update({ position: next, updated_at: knex.fn.now() });

@@ -40,7 +40,7 @@ export function foldFacts(
     const { event, state } = foldStep(before?.state ?? null, recorded);
     if (!state) continue;
     const facts: AuctionFacts = before
-      ? { ...before, bidders: [...before.bidders], state, revision }
+      ? { ...before, state, revision }
       : {
           auctionId,
           revision,
@@ -62,7 +62,8 @@ export function foldFacts(
       if (bid.auto) facts.autoBids++;
       // Late: within the last minute of the end as it stood when the bid came.
       if (before && Date.parse(bid.placedAt) >= before.state.endsAt - LATE_BID_MS) facts.lateBids++;
-      if (!facts.bidders.includes(bid.bidderId)) facts.bidders.push(bid.bidderId);
+      // A new array, never the one the facts before this event hold.
+      if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
     } else if (event.type === 'AuctionExtended') facts.extensions++;
     else if (event.type === 'AuctionCancelled') {
       facts.status = 'cancelled';

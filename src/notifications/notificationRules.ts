@@ -98,7 +98,8 @@ export function planNotifications(
     if (!state) continue;
     const bidders = new Set(before?.bidders ?? []);
     let answered: string | null = null;
-    const view = toAuctionView(state, revision, recorded.recordedAt.getTime());
+    // Most events tell nobody: the view is made only for those that do.
+    let view: AuctionView | undefined;
     const notify = (kind: NotificationKind, users: Iterable<string>) => {
       for (const user of users)
         notifications.push({
@@ -106,7 +107,7 @@ export function planNotifications(
           userId: user,
           kind,
           auctionId,
-          auction: viewFor(view, user),
+          auction: viewFor((view ??= toAuctionView(state, revision, recorded.recordedAt.getTime())), user),
           at: recorded.recordedAt.toISOString(),
           position: recorded.position,
         });

@@ -5,11 +5,12 @@ import { analyticsRoutes, getAnalyticsQueries } from '../analytics';
 import {
   commandRoutes,
   getWatchlistCommands,
+  placeBidFastLane,
   watchlistCommandRoutes,
   type CommandHandler,
 } from '../commands';
 import { getNotificationQueries, notificationRoutes, subscribeNotifications } from '../notifications';
-import { rateLimit, type RateLimitConfig } from '../platform';
+import { rateLimit, type FastLane, type RateLimitConfig } from '../platform';
 import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
 import {
   bidQueryRoutes,
@@ -17,6 +18,7 @@ import {
   getBidPosition,
   getHotViews,
   historyRoutes,
+  hotAuctionLane,
   queryRoutes,
 } from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
@@ -42,6 +44,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       keyOf,
       onLimited: () => metrics.rateLimited.inc({ limit: name }),
     });
+  const bidRateLimit = limit('bids', config.bidRateLimit, (req) => req.auth!.userId);
   const queries = getAuctionQueries(knex);
   const views = getRedisAuctionViews(redis, prefix);
   const hot = getHotViews();
@@ -54,11 +57,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
       authRateLimit: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown'),
     }),
-    commandRoutes({
-      handler,
-      requireAuth,
-      bidRateLimit: limit('bids', config.bidRateLimit, (req) => req.auth!.userId),
-    }),
+    commandRoutes({ handler, requireAuth, bidRateLimit }),
     ...[queryRoutes, bidQueryRoutes].map((routes) =>
       routes({
         queries,
@@ -86,7 +85,19 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
     if (view) return JSON.parse(view.viewJson) as AuctionView;
     return queries.get(auctionId, undefined, new Date());
   };
-  return { routers, hot, verifyToken: auth.verifyToken, currentView, notifications };
+  // The two hottest requests, answered in front of express: an anonymous watcher's GET from
+  // memory, and a bid.
+  const fastLanes: FastLane[] = [
+    hotAuctionLane(hot),
+    placeBidFastLane({
+      handler,
+      clock: () => new Date(),
+      verifyToken: auth.verifyToken,
+      rateLimit: bidRateLimit ? bidRateLimit.check : undefined,
+      onBug: (error) => infra.logger.error({ err: error }, 'unhandled error in request'),
+    }),
+  ];
+  return { routers, hot, fastLanes, verifyToken: auth.verifyToken, currentView, notifications };
 }
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;

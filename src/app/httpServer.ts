@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import {
@@ -10,9 +10,9 @@ import {
   httpShell,
   isDocumentedRouter,
   metricsRoutes,
+  type FastLane,
   type HealthCheck,
 } from '../platform';
-import { hotAuctionRoute, type HotViews } from '../read-api';
 import { namedSchemas } from './namedSchemas';
 import { problemPages } from '../web';
 import type { Closers } from './closers';
@@ -28,7 +28,7 @@ const SHUTDOWN_DRAIN_MS = 5000;
  */
 export function createHttpServer(
   infra: Infrastructure,
-  parts: { routers: Router[]; checks: HealthCheck[]; hot?: HotViews },
+  parts: { routers: Router[]; checks: HealthCheck[]; fastLanes?: FastLane[] },
   closers: Closers,
 ) {
   const { config, logger, metrics } = infra;
@@ -56,17 +56,16 @@ export function createHttpServer(
 
   const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins });
   let draining = false;
-  const hotRoute = parts.hot && hotAuctionRoute(parts.hot);
+  // While stopping, every request takes express, which closes its kept-alive connection.
+  const lanes = (parts.fastLanes ?? []).map((lane) => ({
+    ...lane,
+    lookup: (req: IncomingMessage) => (draining ? undefined : lane.lookup(req)),
+  }));
   const server = createServer(
-    shell.fast(
-      '/auctions/:id',
-      (req) => (draining || !hotRoute ? undefined : hotRoute(req)),
-      (req, res) => {
-        // While stopping, a request on a kept-alive connection is answered and the connection closed.
-        if (draining) res.setHeader('Connection', 'close');
-        app(req, res);
-      },
-    ),
+    shell.fast(lanes, (req, res) => {
+      if (draining) res.setHeader('Connection', 'close');
+      app(req, res);
+    }),
   );
   server.on('clientError', answerClientError);
   closers.add('http server', async () => {

@@ -83,7 +83,11 @@ export async function startApp(
     } = thread ?? startBackgroundRoles(infra, roles, handler, options, closers);
     checks.push(...backgroundChecks);
     const api = roles.has('api') ? apiRoutes(infra, handler) : undefined;
-    const http = createHttpServer(infra, { routers: api?.routers ?? [], checks, hot: api?.hot }, closers);
+    const http = createHttpServer(
+      infra,
+      { routers: api?.routers ?? [], checks, fastLanes: api?.fastLanes },
+      closers,
+    );
     const gateway = api && (await startLiveUpdates(infra, http.server, api, options, closers));
     const port = await http.listen();
     logger.info({ port, eventStore: infra.eventStore.kind, roles: config.roles }, 'listening');

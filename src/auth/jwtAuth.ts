@@ -86,12 +86,42 @@ export function getJwtAuth(key: KeyObject): {
       },
       { roles },
     );
-  const verifyToken = (token: string) => {
+  const verifyToken = verifiedTokens((token) => jwt.verify(token, key, { algorithms: ['HS256'] }));
+  return { requireAuth, optionalAuth, requireRole, verifyToken };
+}
+
+/** Tokens remembered as verified, at most (the oldest is forgotten first). */
+const VERIFIED_TOKENS = 10_000;
+
+/**
+ * Verification remembered per token: a signature that held once holds forever, so a token seen
+ * before costs a map lookup instead of an HMAC and a JSON parse. Its time claims are checked on
+ * every use exactly as jsonwebtoken checks them (`nbf` <= now < `exp`, in whole seconds); a
+ * token that fails is never remembered.
+ */
+export function verifiedTokens(verify: (token: string) => unknown) {
+  const verified = new Map<string, { user: AuthenticatedUser; notBefore: number; expires: number }>();
+  return (token: string): AuthenticatedUser | undefined => {
+    const now = Math.floor(Date.now() / 1000);
+    const known = verified.get(token);
+    if (known) {
+      if (known.notBefore <= now && now < known.expires) return known.user;
+      verified.delete(token);
+    }
+    let claims: { exp?: unknown; nbf?: unknown };
     try {
-      return userFromClaims(jwt.verify(token, key, { algorithms: ['HS256'] }));
+      claims = verify(token) as typeof claims;
     } catch {
       return undefined;
     }
+    const user = userFromClaims(claims);
+    if (!user) return undefined;
+    if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+    verified.set(token, {
+      user: Object.freeze(user),
+      notBefore: typeof claims.nbf === 'number' ? claims.nbf : -Infinity,
+      expires: typeof claims.exp === 'number' ? claims.exp : Infinity,
+    });
+    return user;
   };
-  return { requireAuth, optionalAuth, requireRole, verifyToken };
 }

@@ -8,5 +8,6 @@ export * from './commandErrors';
 export * from './decideBatch';
 export * from './commandHandler';
 export * from './http/commandRoutes';
+export * from './http/placeBidFastLane';
 export * from './watchlistCommands';
 export * from './http/watchlistRoutes';

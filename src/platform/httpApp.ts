@@ -12,6 +12,7 @@ export interface HttpAppOptions {
 }
 
 export const BODY_LIMIT = '64kb';
+export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The express shell: body parsing with the contract's limit, the routers, problem+json errors. */
 export function createHttpApp({ logger, routers, trustProxy = 0 }: HttpAppOptions): express.Express {

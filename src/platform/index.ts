@@ -14,6 +14,7 @@ export * from './metrics';
 export * from './apiRouter';
 export * from './openapi';
 export * from './httpShell';
+export * from './fastBody';
 export * from './rateLimit';
 export * from './serviceProbes';
 export * from './httpSemantics';

@@ -69,6 +69,12 @@ export function createMetrics({ processMetrics = true } = {}) {
       buckets: latencyBuckets,
       registers: [registry],
     }),
+    fastLaneRequests: new Counter({
+      name: 'http_fast_lane_requests_total',
+      help: 'Requests answered in front of express by a fast lane (the hot GET, a bid), by method and route',
+      labelNames: ['method', 'route'],
+      registers: [registry],
+    }),
     rateLimited: new Counter({
       name: 'rate_limited_total',
       help: 'Requests refused with 429, by limit',

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
@@ -66,49 +67,75 @@ export function isTransientError(error: unknown): boolean {
   );
 }
 
+/**
+ * The problem a thrown error is answered with: a ProblemError as it is, a body parser's failure
+ * (malformed JSON, too large), a backing service away (503); undefined for anything else: a bug.
+ */
+export function problemOf(error: unknown): ProblemError | undefined {
+  if (error instanceof ProblemError) return error;
+  const httpError = error as HttpError;
+  const status = httpError.status ?? httpError.statusCode;
+  if (httpError.expose && status && status >= 400 && status < 500) {
+    // Body parser failures: malformed JSON, too large, unsupported charset.
+    if (status === 413)
+      return new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The body is over 64 KiB');
+    if (httpError.type === 'entity.parse.failed') return malformedJson();
+    return new ProblemError(status, 'BAD_REQUEST', 'Bad request', (error as Error).message);
+  }
+  if (isTransientError(error))
+    return new ProblemError(
+      503,
+      'SERVICE_UNAVAILABLE',
+      'Service unavailable',
+      'A backing service is unavailable; retry shortly',
+    );
+  return undefined;
+}
+
+export const malformedJson = () =>
+  new ProblemError(400, 'MALFORMED_JSON', 'Malformed JSON', 'The body is not valid JSON');
+
+export const internalError = () =>
+  new ProblemError(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side');
+
 /** Turns thrown errors into problems; only bugs become a 500, and their details stay in the log. */
 export function errorHandler(onBug: (error: unknown, req: Request) => void): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    if (error instanceof ProblemError) return sendProblem(res, error);
-    const httpError = error as HttpError;
-    const status = httpError.status ?? httpError.statusCode;
-    if (httpError.expose && status && status >= 400 && status < 500) {
-      // Body parser failures: malformed JSON, too large, unsupported charset.
-      if (status === 413)
-        return sendProblem(
-          res,
-          new ProblemError(413, 'PAYLOAD_TOO_LARGE', 'Payload too large', 'The body is over 64 KiB'),
-        );
-      if (httpError.type === 'entity.parse.failed') {
-        return sendProblem(
-          res,
-          new ProblemError(400, 'MALFORMED_JSON', 'Malformed JSON', 'The body is not valid JSON'),
-        );
-      }
-      return sendProblem(
-        res,
-        new ProblemError(status, 'BAD_REQUEST', 'Bad request', (error as Error).message),
-      );
-    }
-    if (isTransientError(error)) {
-      res.setHeader('Retry-After', '1');
-      return sendProblem(
-        res,
-        new ProblemError(
-          503,
-          'SERVICE_UNAVAILABLE',
-          'Service unavailable',
-          'A backing service is unavailable; retry shortly',
-        ),
-      );
+    const problem = problemOf(error);
+    if (problem) {
+      if (problem.code === 'SERVICE_UNAVAILABLE') res.setHeader('Retry-After', '1');
+      return sendProblem(res, problem);
     }
     onBug(error, req);
-    sendProblem(
-      res,
-      new ProblemError(500, 'INTERNAL_ERROR', 'Internal error', 'Something went wrong on our side'),
-    );
+    sendProblem(res, internalError());
   };
+}
+
+type Headers = Record<string, string | number>;
+
+/**
+ * A whole JSON answer on a bare ServerResponse, as express's `res.status().json()` writes it
+ * (for the routes answered in front of express), with `headers` added.
+ */
+export function writeJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Headers = {},
+  contentType = 'application/json',
+) {
+  const text = JSON.stringify(body);
+  headers['Content-Type'] = `${contentType}; charset=utf-8`;
+  headers['Content-Length'] = Buffer.byteLength(text);
+  res.writeHead(status, headers);
+  res.end(text);
+}
+
+/** A problem on a bare ServerResponse, as sendProblem writes it; a 503 asks to retry in a second. */
+export function writeProblem(res: ServerResponse, problem: ProblemError, headers: Headers = {}) {
+  if (problem.status === 503 && !res.hasHeader('Retry-After')) headers['Retry-After'] = '1';
+  writeJson(res, problem.status, problemBody(problem), headers, 'application/problem+json');
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {

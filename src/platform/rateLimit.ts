@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -20,7 +21,10 @@ export interface RateLimitOptions extends RateLimitConfig {
  * instance counts on its own in memory (the insurance limiter), so a Redis outage neither
  * lifts the limit nor turns every request into an error.
  */
-export function rateLimit(options: RateLimitOptions): RequestHandler {
+/** Counts a request of a key; resolves with the 429 to answer when the key is over its limit. */
+export type RateLimitCheck = (key: string, res: ServerResponse) => Promise<ProblemError | undefined>;
+
+export function rateLimit(options: RateLimitOptions): RequestHandler & { check: RateLimitCheck } {
   const { name, points, seconds } = options;
   const limiter = new RateLimiterRedis({
     storeClient: options.redis,
@@ -30,31 +34,33 @@ export function rateLimit(options: RateLimitOptions): RequestHandler {
     rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory({ points, duration: seconds }),
   });
-  const handler: RequestHandler = (req, res, next) => {
-    limiter.consume(options.keyOf(req)).then(
+  /** Counts one request of `key`: sets the RateLimit headers, and gives the 429 when over. */
+  const check: RateLimitCheck = (key, res) =>
+    limiter.consume(key).then(
       (result) => {
         res.setHeader('RateLimit-Limit', points);
         res.setHeader('RateLimit-Remaining', result.remainingPoints);
-        next();
+        return undefined;
       },
       (refusal: unknown) => {
-        if (!(refusal instanceof RateLimiterRes)) return next(refusal);
+        if (!(refusal instanceof RateLimiterRes)) throw refusal;
         const retryAfter = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
         options.onLimited?.(name);
         res.setHeader('Retry-After', String(retryAfter));
         res.setHeader('RateLimit-Limit', points);
         res.setHeader('RateLimit-Remaining', 0);
-        next(
-          new ProblemError(
-            429,
-            'RATE_LIMITED',
-            'Too many requests',
-            `At most ${points} requests per ${seconds} s; retry in ${retryAfter} s`,
-            { retryAfter },
-          ),
+        return new ProblemError(
+          429,
+          'RATE_LIMITED',
+          'Too many requests',
+          `At most ${points} requests per ${seconds} s; retry in ${retryAfter} s`,
+          { retryAfter },
         );
       },
     );
-  };
+  const handler = ((req, res, next) => {
+    check(options.keyOf(req), res).then(next, next);
+  }) as RequestHandler & { check: RateLimitCheck };
+  handler.check = check;
   return describeGuard(handler, { rateLimit: name });
 }

@@ -57,15 +57,23 @@ export function nulFields(value: unknown, path: string): FieldError[] {
   return Object.entries(value).flatMap(([key, inner]) => nulFields(inner, `${path}.${key}`));
 }
 
+/** A body's check against the schema: the 400 VALIDATION_FAILED naming each field, or undefined. */
+export function bodyValidator(schema: SchemaObject): (body: unknown) => ProblemError | undefined {
+  const validate: ValidateFunction = ajv.compile(schema);
+  return (body) => {
+    const nul = nulFields(body, 'body');
+    if (nul.length) return validationProblem(nul);
+    if (!validate(body)) return validationProblem(fieldErrors(validate.errors, 'body'));
+    return undefined;
+  };
+}
+
 /** Validates `req.body` against the schema; a failure is a 400 VALIDATION_FAILED naming each field. */
 export function validateBody(schema: SchemaObject): RequestHandler {
-  const validate: ValidateFunction = ajv.compile(schema);
+  const check = bodyValidator(schema);
   return (req, _res, next) => {
     if (req.body === undefined) req.body = {};
-    const nul = nulFields(req.body, 'body');
-    if (nul.length) return next(validationProblem(nul));
-    if (!validate(req.body)) return next(validationProblem(fieldErrors(validate.errors, 'body')));
-    next();
+    next(check(req.body));
   };
 }
 

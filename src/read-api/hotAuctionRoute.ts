@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isPosition } from '../events';
-import { etagOf, notModified, type FastAnswer } from '../platform';
+import { etagOf, notModified, type FastAnswer, type FastLane } from '../platform';
 import { renderStoredView } from '../projections';
 import type { HotViews } from './hotViews';
 
@@ -47,3 +47,10 @@ export function hotAuctionRoute(hot: HotViews) {
     };
   };
 }
+
+/** The hot route as a lane of the HTTP shell. */
+export const hotAuctionLane = (hot: HotViews): FastLane => ({
+  method: 'GET',
+  route: '/auctions/:id',
+  lookup: hotAuctionRoute(hot),
+});

@@ -20,16 +20,47 @@ export function auctionIdParam(req: Request): string {
 
 /** The envelope of a command on the auction of the path, with the request's idempotency key. */
 export function envelopeFor(req: Request, action: string, command: AuctionCommand): CommandEnvelope {
-  const key = idempotencyKeyOf(req);
-  const auctionId = auctionIdParam(req);
+  return commandEnvelope({
+    auctionId: auctionIdParam(req),
+    userId: req.auth!.userId,
+    idempotencyKey: idempotencyKeyOf(req.get('Idempotency-Key')),
+    action,
+    body: req.body,
+    command,
+  });
+}
+
+/** The envelope of a command on an auction, whichever path the request came by. */
+export function commandEnvelope(parts: {
+  auctionId: string;
+  userId: string;
+  idempotencyKey: string | undefined;
+  /** The last segment of the command's path (`bids`), for the request's hash. */
+  action: string;
+  body: unknown;
+  command: AuctionCommand;
+}): CommandEnvelope {
+  const { auctionId, idempotencyKey: key } = parts;
   return {
     auctionId,
-    userId: req.auth!.userId,
+    userId: parts.userId,
     correlationId: randomUUID(),
     idempotencyKey: key,
-    requestHash: key ? requestHash(`POST /auctions/${auctionId}/${action}`, req.body) : undefined,
-    command,
+    requestHash: key ? requestHash(`POST /auctions/${auctionId}/${parts.action}`, parts.body) : undefined,
+    command: parts.command,
   };
+}
+
+/** The reply's headers: `Location` when `locationOf` names the resource, `Idempotent-Replayed` on a repeat. */
+export function replyHeaderValues(
+  replayed: boolean | undefined,
+  reply: AuctionReply,
+  locationOf?: (reply: AuctionReply) => string,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (replayed) headers['Idempotent-Replayed'] = 'true';
+  if (locationOf) headers.Location = locationOf(reply);
+  return headers;
 }
 
 /**
@@ -45,8 +76,7 @@ export async function sendReply(
 ) {
   try {
     const { replayed, ...reply } = await run();
-    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-    if (locationOf) res.setHeader('Location', locationOf(reply));
+    res.set(replyHeaderValues(replayed, reply, locationOf));
     res.status(status).json(reply);
   } catch (error) {
     const problem = commandProblem(error);

@@ -50,7 +50,7 @@ function inputErrors(body: CreateAuctionBody): FieldError[] {
 export const createAuction =
   (handler: CommandHandler, clock: () => Date) => async (req: Request, res: Response) => {
     const body = req.body as CreateAuctionBody;
-    const key = idempotencyKeyOf(req);
+    const key = idempotencyKeyOf(req.get('Idempotency-Key'));
     const errors = inputErrors(body);
     if (errors.length) throw validationProblem(errors);
     const now = clock();

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
 import { v5 as uuidv5 } from 'uuid';
 import { validationProblem } from '../../platform';
 
@@ -20,8 +19,8 @@ export const idempotencyKeyHeader = {
   schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
 };
 
-export function idempotencyKeyOf(req: Request): string | undefined {
-  const key = req.get('Idempotency-Key');
+/** The Idempotency-Key header's value, checked; 400 when malformed. */
+export function idempotencyKeyOf(key: string | undefined): string | undefined {
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw validationProblem([

@@ -2,9 +2,11 @@ import type { Request, Response } from 'express';
 import { v7 as uuidv7 } from 'uuid';
 import { validationProblem, type RouteSpec } from '../../platform';
 import type { CommandHandler } from '../commandHandler';
-import { envelopeFor, sendReply } from './commandEnvelope';
+import type { AuctionReply } from '../auctionStreamFold';
+import type { CommandEnvelope } from '../decideBatch';
+import { auctionIdParam, commandEnvelope, sendReply } from './commandEnvelope';
 import { bidReplySchema, placeBidSchema, type PlaceBidBody } from './commandSchemas';
-import { replyHeaders } from './idempotency';
+import { idempotencyKeyOf, replyHeaders } from './idempotency';
 
 export const placeBidSpec = {
   method: 'post',
@@ -31,33 +33,53 @@ export const placeBidSpec = {
   },
 } satisfies Omit<RouteSpec, 'tag'>;
 
-/** POST /auctions/:id/bids: the bidder is the caller; a ceiling below the amount is refused. */
-export const placeBid =
-  (handler: CommandHandler, clock: () => Date) => async (req: Request, res: Response) => {
-    const body = req.body as PlaceBidBody;
-    if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
-      throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
-    }
-    const envelope = envelopeFor(req, 'bids', {
+/** The PlaceBid command of a valid body; a ceiling below the amount is refused (400). */
+export function placeBidEnvelope(parts: {
+  auctionId: string;
+  userId: string;
+  idempotencyKey: string | undefined;
+  body: PlaceBidBody;
+  now: Date;
+}): CommandEnvelope {
+  const { body } = parts;
+  if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
+    throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
+  }
+  return commandEnvelope({
+    ...parts,
+    action: 'bids',
+    command: {
       type: 'PlaceBid',
-      now: clock(),
+      now: parts.now,
       data: {
         bidId: uuidv7(),
         autoBidId: uuidv7(),
-        bidderId: req.auth!.userId,
+        bidderId: parts.userId,
         amount: body.amount,
         ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
       },
+    },
+  });
+}
+
+/**
+ * A bid is its own resource; a raise of your own ceiling (the reply with `maxAmount`) is not a
+ * bid anyone can list, so it names the auction.
+ */
+export const bidLocation = (reply: AuctionReply) =>
+  reply.maxAmount !== undefined
+    ? `/auctions/${reply.auctionId}`
+    : `/auctions/${reply.auctionId}/bids/${reply.bidId}`;
+
+/** POST /auctions/:id/bids: the bidder is the caller. Its usual requests take placeBidFastLane. */
+export const placeBid =
+  (handler: CommandHandler, clock: () => Date) => async (req: Request, res: Response) => {
+    const envelope = placeBidEnvelope({
+      auctionId: auctionIdParam(req),
+      userId: req.auth!.userId,
+      idempotencyKey: idempotencyKeyOf(req.get('Idempotency-Key')),
+      body: req.body as PlaceBidBody,
+      now: clock(),
     });
-    // A bid is its own resource; a raise of your own ceiling (the reply with `maxAmount`) is not a
-    // bid anyone can list, so it names the auction.
-    await sendReply(
-      res,
-      201,
-      () => handler.handle(envelope),
-      (reply) =>
-        reply.maxAmount !== undefined
-          ? `/auctions/${reply.auctionId}`
-          : `/auctions/${reply.auctionId}/bids/${reply.bidId}`,
-    );
+    await sendReply(res, 201, () => handler.handle(envelope), bidLocation);
   };

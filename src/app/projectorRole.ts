@@ -53,6 +53,7 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
   closers.add('read model pool', () => readModelDb.destroy());
   const common = { eventStore, logger, ...leaseSettings(infra, options) };
   const onApplied = (name: string) => (lagsMs: number[]) => {
+    metrics.projectionBatchEvents.observe({ projection: name }, lagsMs.length);
     for (const ms of lagsMs) {
       metrics.projectionLag.observe({ projection: name }, ms / 1000);
       metrics.projectionLagSummary.observe({ projection: name }, ms / 1000);

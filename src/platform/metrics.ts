@@ -43,6 +43,13 @@ export function createMetrics({ processMetrics = true } = {}) {
       buckets: lagBuckets,
       registers: [registry],
     }),
+    projectionBatchEvents: new Histogram({
+      name: 'projection_batch_events',
+      help: 'Events per batch a projection committed (larger under load: fewer statements per event)',
+      labelNames: ['projection'],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers: [registry],
+    }),
     closeDelay: new Histogram({
       name: 'auction_close_delay_seconds',
       help: "Time from an auction's end to its AuctionClosed",

@@ -7,7 +7,15 @@ import type { NotificationMessage } from '../notifications';
 import { getMeChannel, onMeMessage } from './meChannel';
 import { PONG_FRAME, errorFrame, eventFrame, parseClientMessage, reject, upgradeToken } from './protocol';
 import { subscribedFrame, unsubscribedFrame } from './protocol';
-import { continueWith, newSequence, offer, release, type Release, type Step } from './revisionSequence';
+import {
+  continueWith,
+  newSequence,
+  offer,
+  release,
+  startingRevision,
+  type Release,
+  type Step,
+} from './revisionSequence';
 import { fullBucket, take } from './tokenBucket';
 
 export type { Step } from './revisionSequence';
@@ -107,7 +115,7 @@ export function getRealtimeGateway(deps: GatewayDeps) {
       }
       if (conn.subscriptions.get(auctionId) !== sub) return; // unsubscribed meanwhile
       send(ws, subscribedFrame(auctionId, JSON.stringify(view), new Date()));
-      sub.seq.lastRevision = view.revision;
+      sub.seq.lastRevision = startingRevision(view.revision, afterRevision);
       if (afterRevision !== undefined && afterRevision < view.revision) {
         sub.seq.lastRevision = afterRevision;
         sendAll(sub, continueWith(sub.seq, await deps.history(auctionId, afterRevision, view.revision)));

@@ -20,6 +20,15 @@ export interface RevisionSequence {
 
 export const newSequence = (): RevisionSequence => ({ lastRevision: -1, ready: false, buffer: [] });
 
+/**
+ * Where a new subscription's sequence starts: after the view it was sent, or after the client's
+ * `afterRevision` when that is further. A view can be older than what a resuming client already
+ * has (the read model of the instance it reconnected to is behind): the events up to
+ * `afterRevision` are the client's already, and are never sent again.
+ */
+export const startingRevision = (viewRevision: number, afterRevision: number | undefined) =>
+  afterRevision === undefined ? viewRevision : Math.max(viewRevision, afterRevision);
+
 /** What to send now, and whether a gap must be filled from the event store first. */
 export interface Release {
   send: Step[];

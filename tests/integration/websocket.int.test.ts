@@ -104,6 +104,21 @@ describe('WebSocket gateway', () => {
     again.close();
   });
 
+  it('never sends again what a resuming client has, even when the view is older than its afterRevision', async () => {
+    // A client that reconnects to an instance whose read model is behind it: here, a client that
+    // says it has revision 3 while the auction is at 1. Revisions 2 and 3 are its own already.
+    const auctionId = await createAuction(a.url, seller.token, { minIncrement: 10 });
+    await bid(a.url, auctionId, alice.token, { amount: 1000 });
+    const client = await connectWs(a.url);
+    client.send({ type: 'subscribe', auctionId, afterRevision: 3 });
+    await client.until((m) => m.some((x) => x.type === 'subscribed'));
+    for (let i = 1; i <= 3; i++)
+      await bid(a.url, auctionId, i % 2 ? bob.token : alice.token, { amount: 1000 + i * 10 });
+    await client.until(() => revisionsOf(client.events(auctionId)).includes(4));
+    expect(revisionsOf(client.events(auctionId))).toEqual([4]);
+    client.close();
+  });
+
   it('answers bad messages with an error and keeps the connection', async () => {
     const client = await connectWs(b.url);
     const cases: Array<[unknown, string]> = [

@@ -1,4 +1,4 @@
-import { continueWith, newSequence, offer, release, type Step } from '../../src/realtime';
+import { continueWith, newSequence, offer, release, startingRevision, type Step } from '../../src/realtime';
 
 const step = (revision: number): Step => ({ revision, frame: `r${revision}` });
 const revisions = (steps: Step[]) => steps.map((s) => s.revision);
@@ -12,6 +12,19 @@ const live = () => {
 };
 
 describe('revision sequence of one subscription', () => {
+  it('starts after the view, or after what a resuming client already has when that is further', () => {
+    expect(startingRevision(7, undefined)).toBe(7);
+    expect(startingRevision(7, 3)).toBe(7); // events 4..7 come from the event store
+    // The instance's read model is behind the client (it reconnected after a crash): 4..5 are
+    // the client's already, and a live 4 or 5 is a duplicate.
+    const seq = newSequence();
+    seq.lastRevision = startingRevision(3, 5);
+    offer(seq, step(4));
+    offer(seq, step(5));
+    offer(seq, step(6));
+    expect(release(seq)).toEqual({ send: [step(6)], gap: false });
+  });
+
   it('buffers what arrives before the first view, then releases what follows it in order', () => {
     const seq = newSequence();
     offer(seq, step(5));

@@ -16,6 +16,8 @@ export interface ChangedAuction {
   /**
    * Each event of the batch with the public view right after it, in revision order; a private
    * event (a leader's ceiling raise) is only its revision, so subscribers' sequences move past it.
+   * The view after the auction's last event is `viewJson` itself and is not repeated: an event
+   * without `view` is followed by `viewJson` (most batches hold one event per auction).
    */
   events: Array<{ revision: number; event?: PublicEvent; view?: AuctionView }>;
 }
@@ -42,15 +44,15 @@ export function changeMessage(changes: AuctionChange[], position: string): Chang
         reserve: c.view.reservePrice ?? null,
         leader: c.view.leadingBidderId,
         ceiling: c.view.leaderCeiling ?? null,
-        events: (c.steps ?? []).map((step) =>
-          isPrivateEvent(step.event.type)
-            ? { revision: Number(step.event.revision) }
-            : {
-                revision: Number(step.event.revision),
-                event: publicEvent(step.event),
-                view: viewFor(step.view, undefined),
-              },
-        ),
+        events: (c.steps ?? []).map((step) => {
+          const revision = Number(step.event.revision);
+          if (isPrivateEvent(step.event.type)) return { revision };
+          const event = publicEvent(step.event);
+          // The same state, revision and clock as the auction's view: that view, sent once.
+          return revision === c.view.revision
+            ? { revision, event }
+            : { revision, event, view: viewFor(step.view, undefined) };
+        }),
       })),
   };
 }

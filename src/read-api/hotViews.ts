@@ -51,7 +51,18 @@ export function getHotViews(options: { maxEntries?: number; ttlMs?: number } = {
       for (const a of message.auctions) {
         const current = entries.get(a.auctionId);
         if (current && current.revision < a.revision) {
-          entries.set(a.auctionId, { ...a, position: message.position, epoch, storedAt: now });
+          // The view only: the batch's events are the gateway's, not worth keeping here.
+          entries.set(a.auctionId, {
+            viewJson: a.viewJson,
+            sellerId: a.sellerId,
+            reserve: a.reserve,
+            leader: a.leader,
+            ceiling: a.ceiling,
+            revision: a.revision,
+            position: message.position,
+            epoch,
+            storedAt: now,
+          });
         }
       }
       if (message.position > feedPosition) feedPosition = message.position;

@@ -211,7 +211,14 @@ export function getRealtimeGateway(deps: GatewayDeps) {
         const steps: Step[] = auction.events.map(({ revision, event, view }) => ({
           revision,
           frame:
-            event && Buffer.from(eventFrame(auction.auctionId, JSON.stringify(event), JSON.stringify(view))),
+            event &&
+            Buffer.from(
+              eventFrame(
+                auction.auctionId,
+                JSON.stringify(event),
+                view ? JSON.stringify(view) : auction.viewJson,
+              ),
+            ),
         }));
         // Each socket gets the batch's frames in one write: a write is a system call (most of a
         // send's cost), and the events of a batch are due together anyway.

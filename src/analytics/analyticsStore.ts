@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { auctionIdOfStream, fromStoredState, toStoredState } from '../auction';
-import type { Migration } from '../platform';
+import { rewrittenRowsMigration, type Migration } from '../platform';
 import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
 import { foldFacts, type AuctionFacts } from './auctionFacts';
 
@@ -33,6 +33,7 @@ export const analyticsMigrations: Migration[] = [
       await knex.raw('DROP TABLE analytics_auctions');
     },
   },
+  rewrittenRowsMigration('0401_analytics_fillfactor', 'analytics_auctions'),
 ];
 
 /** A batch's facts and its checkpoint (compare-and-set) in one statement: all, or nothing. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from '../platform';
+import { rewrittenRowsMigration, type Migration } from '../platform';
 
 /** The notifications projection's tables: what it knows of each auction, who watches what, and the notifications. */
 export const notificationMigrations: Migration[] = [
@@ -38,4 +38,5 @@ export const notificationMigrations: Migration[] = [
       await knex.raw('DROP TABLE notifications; DROP TABLE notify_watchers; DROP TABLE notify_auctions;');
     },
   },
+  rewrittenRowsMigration('0301_notify_auctions_fillfactor', 'notify_auctions'),
 ];

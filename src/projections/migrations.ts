@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Migration } from '../platform';
+import { REWRITTEN_ROWS_FILLFACTOR, rewrittenRowsMigration, type Migration } from '../platform';
 
 export const READ_MODEL_SCHEMA = 'read_model';
 
@@ -20,7 +20,7 @@ export async function createReadModelTables(knex: Knex, schema: string): Promise
       created_at timestamptz NOT NULL,
       revision bigint NOT NULL,
       state jsonb NOT NULL
-    );
+    ) WITH (fillfactor = ${REWRITTEN_ROWS_FILLFACTOR});
     CREATE INDEX ON "${schema}".auctions (ends_at, auction_id);
     CREATE INDEX ON "${schema}".auctions (created_at DESC, auction_id DESC);
     CREATE INDEX ON "${schema}".auctions (seller_id);
@@ -60,4 +60,6 @@ export const projectionMigrations: Migration[] = [
       );
     },
   },
+  // Pages written from now on keep room for HOT updates (createReadModelTables has it too).
+  rewrittenRowsMigration('0201_read_model_fillfactor', `"${READ_MODEL_SCHEMA}".auctions`),
 ];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { auctionStreamId } from '../../src/auction';
 import { getTokenIssuer } from '../../src/auth';
-import { createKnex } from '../../src/platform';
+import { createKnex, REWRITTEN_ROWS_FILLFACTOR } from '../../src/platform';
 import { rebuildPostgresReadModel, rebuildRedisReadModel } from '../../src/projections';
 import { snapshotPostgres, waitUntil } from '../support/readModelSnapshot';
 import { connectWs } from '../support/wsClient';
@@ -171,6 +171,15 @@ describe('a log in the old shape (a leader raising their ceiling stored as BidPl
       await rebuildPostgresReadModel(knex, t.app.eventStore);
       await rebuildRedisReadModel(t.app.redis, t.app.eventStore, t.redisKeyPrefix);
       expect(await snapshotPostgres(knex, 'read_model')).toEqual(live);
+      // The tables whose rows every batch rewrites leave room for HOT updates, the rebuilt one too.
+      const { rows: options } = await db.query(
+        `SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE (n.nspname, c.relname) IN (('read_model', 'auctions'), ('public', 'notify_auctions'),
+           ('public', 'analytics_auctions')) ORDER BY c.relname`,
+      );
+      expect(options.map((r: { reloptions: string[] }) => r.reloptions)).toEqual(
+        Array(3).fill([`fillfactor=${REWRITTEN_ROWS_FILLFACTOR}`]),
+      );
       // bob's bid and alice's automatic answer are bids; her raises are not.
       expect(await viewOf(undefined, 6)).toMatchObject({
         bidCount: 3,

@@ -47,17 +47,22 @@ export async function appendBatch(pool: Pool, batch: PendingAppend[]): Promise<v
     stream_revision: string;
     position: string;
     xid: string;
-  }>(appendBatchSql, [
-    batch.map((p) => p.streamId),
-    batch.map((p) => p.events.length),
-    batch.map((p) => p.expected.toString()),
-    events.map((e) => e.id ?? uuidv7()),
-    events.map((e) => e.streamId),
-    events.map((e) => e.ord),
-    events.map((e) => e.type),
-    events.map((e) => toJson(e.data)),
-    events.map((e) => toJson(e.metadata ?? {})),
-  ]);
+  }>({
+    // Prepared once per connection: the statement is parsed and planned once, not per batch.
+    name: 'append-batch',
+    text: appendBatchSql,
+    values: [
+      batch.map((p) => p.streamId),
+      batch.map((p) => p.events.length),
+      batch.map((p) => p.expected.toString()),
+      events.map((e) => e.id ?? uuidv7()),
+      events.map((e) => e.streamId),
+      events.map((e) => e.ord),
+      events.map((e) => e.type),
+      events.map((e) => toJson(e.data)),
+      events.map((e) => toJson(e.metadata ?? {})),
+    ],
+  });
   const last = new Map<string, (typeof rows)[number]>();
   for (const row of rows) {
     const seen = last.get(row.stream_id);

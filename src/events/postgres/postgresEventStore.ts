@@ -96,11 +96,11 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
   };
 
   const readStream: EventStore['readStream'] = async (streamId, readOptions = {}) => {
-    const { rows } = await pool.query<EventRow>(readStreamSql, [
-      streamId,
-      (readOptions.fromRevision ?? 0n).toString(),
-      readOptions.maxCount ?? null,
-    ]);
+    const { rows } = await pool.query<EventRow>({
+      name: 'read-stream',
+      text: readStreamSql,
+      values: [streamId, (readOptions.fromRevision ?? 0n).toString(), readOptions.maxCount ?? null],
+    });
     return rows.map(toRecordedEvent);
   };
 
@@ -122,11 +122,11 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
 
   const fromDatabase = async (after: string | undefined, limit: number) => {
     const [xid, position] = after ? splitPosition(after) : [0n, 0n];
-    const { rows } = await pool.query<EventRow & { blocked: boolean }>(readBatchSql, [
-      xid.toString(),
-      position.toString(),
-      limit,
-    ]);
+    const { rows } = await pool.query<EventRow & { blocked: boolean }>({
+      name: 'read-batch', // prepared once per connection, like the append
+      text: readBatchSql,
+      values: [xid.toString(), position.toString(), limit],
+    });
     return { events: rows.map(toRecordedEvent), blocked: rows[0]?.blocked };
   };
 

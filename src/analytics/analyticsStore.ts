@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { auctionIdOfStream, fromStoredState, toStoredState } from '../auction';
-import { rewrittenRowsMigration, type Migration } from '../platform';
+import { preparedStatement, rewrittenRowsMigration, type Migration } from '../platform';
 import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
 import { foldFacts, type AuctionFacts } from './auctionFacts';
 
@@ -55,6 +55,7 @@ const writeBatchSql = `
       late_bids = EXCLUDED.late_bids, extensions = EXCLUDED.extensions, bidders = EXCLUDED.bidders
   )
   SELECT count(*)::int AS ok FROM cp`;
+const writeBatch = preparedStatement<{ ok: number }>('analytics-batch', writeBatchSql);
 
 const toRow = (f: AuctionFacts) => ({
   auction_id: f.auctionId,
@@ -108,7 +109,7 @@ export function analyticsStore(db: Knex): ProjectionStore {
           current.set(r.auction_id as string, fromRow(r));
       const changed = foldFacts(current, events);
       await checkpoint.ensure();
-      const { rows } = await db.raw<{ rows: Array<{ ok: number }> }>(writeBatchSql, {
+      const { rows } = await writeBatch(db, {
         name,
         next,
         expected: expected ?? '',

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { fromStoredState, toStoredState } from '../auction';
+import { preparedStatement } from '../platform';
 import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
 import {
   auctionIdsOf,
@@ -57,6 +58,10 @@ const writeBatchSql = `
   )
   SELECT (SELECT count(*) FROM cp)::int AS ok,
     coalesce((SELECT json_agg(json_build_array(notification_id, seq::text)) FROM n), '[]'::json) AS inserted`;
+const writeBatch = preparedStatement<{ ok: number; inserted: Array<[string, string]> }>(
+  'notifications-batch',
+  writeBatchSql,
+);
 
 /**
  * The notifications projection's store: each batch's notifications, the facts they were planned
@@ -114,45 +119,40 @@ export function notificationStore(
       const { facts, watchers } = await load(ids);
       const plan = planNotifications(facts, watchers, events);
       const watchStates = finalWatchStates(plan.watchChanges);
-      const { rows } = await db.raw<{ rows: Array<{ ok: number; inserted: Array<[string, string]> }> }>(
-        writeBatchSql,
-        {
-          name,
-          next,
-          expected: expected ?? '',
-          auctions: JSON.stringify(
-            [...plan.auctions].map(([auctionId, f]) => ({
-              auction_id: auctionId,
-              revision: f.revision,
-              state: toStoredState(f.state),
-              bidders: f.bidders,
-              answered: f.answered,
-            })),
-          ),
-          watching: JSON.stringify(
-            watchStates
-              .filter((c) => c.watching)
-              .map((c) => ({ auction_id: c.auctionId, user_id: c.userId, watched_at: c.at })),
-          ),
-          unwatching: JSON.stringify(
-            watchStates
-              .filter((c) => !c.watching)
-              .map((c) => ({ auction_id: c.auctionId, user_id: c.userId })),
-          ),
-          notifications: JSON.stringify(
-            plan.notifications.map((n, ord) => ({
-              ord,
-              notification_id: n.notificationId,
-              user_id: n.userId,
-              kind: n.kind,
-              auction_id: n.auctionId,
-              auction: n.auction,
-              at: n.at,
-              position: n.position,
-            })),
-          ),
-        },
-      );
+      const { rows } = await writeBatch(db, {
+        name,
+        next,
+        expected: expected ?? '',
+        auctions: JSON.stringify(
+          [...plan.auctions].map(([auctionId, f]) => ({
+            auction_id: auctionId,
+            revision: f.revision,
+            state: toStoredState(f.state),
+            bidders: f.bidders,
+            answered: f.answered,
+          })),
+        ),
+        watching: JSON.stringify(
+          watchStates
+            .filter((c) => c.watching)
+            .map((c) => ({ auction_id: c.auctionId, user_id: c.userId, watched_at: c.at })),
+        ),
+        unwatching: JSON.stringify(
+          watchStates.filter((c) => !c.watching).map((c) => ({ auction_id: c.auctionId, user_id: c.userId })),
+        ),
+        notifications: JSON.stringify(
+          plan.notifications.map((n, ord) => ({
+            ord,
+            notification_id: n.notificationId,
+            user_id: n.userId,
+            kind: n.kind,
+            auction_id: n.auctionId,
+            auction: n.auction,
+            at: n.at,
+            position: n.position,
+          })),
+        ),
+      });
       if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       const seqOf = new Map(rows[0].inserted);
       cache.remember(

@@ -94,3 +94,35 @@ export const rewrittenRowsMigration = (name: string, table: string): Migration =
     await knex.raw(`ALTER TABLE ${table} RESET (fillfactor)`);
   },
 });
+
+/**
+ * A statement with knex's named bindings (`:name`) that each connection of the pool prepares
+ * once: parsed and planned once, not on every call (the projections' batch statements are
+ * large, and run many times a second). Inside a transaction it runs as a plain `raw`.
+ */
+export function preparedStatement<Row>(name: string, sql: string) {
+  let prepared: { text: string; keys: string[] } | undefined;
+  const prepare = (keys: string[]) => {
+    const order: string[] = [];
+    // `:key` for a key of the bindings; never the second colon of a cast (`::jsonb`).
+    const text = sql.replace(/(?<![:\w]):(\w+)/g, (match, key: string) => {
+      if (!keys.includes(key)) return match;
+      if (!order.includes(key)) order.push(key);
+      return `$${order.indexOf(key) + 1}`;
+    });
+    return { text, keys: order };
+  };
+  return async (db: Knex | Knex.Transaction, bindings: Record<string, unknown>): Promise<{ rows: Row[] }> => {
+    if (db.isTransaction) return db.raw<{ rows: Row[] }>(sql, bindings as Knex.ValueDict);
+    prepared ??= prepare(Object.keys(bindings));
+    const values = prepared.keys.map((key) => bindings[key]);
+    const client = (await db.client.acquireConnection()) as {
+      query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+    };
+    try {
+      return await client.query({ name, text: prepared.text, values });
+    } finally {
+      await db.client.releaseConnection(client);
+    }
+  };
+}

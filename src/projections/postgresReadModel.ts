@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { preparedStatement } from '../platform';
 import type { RecordedEvent } from '../events';
 import { fromStoredState, toStoredState, type BidPlaced } from '../auction';
 import { affectedAuctionIds, auctionIdOfEvent, foldAuctions, type StoredAuction } from './auctionStates';
@@ -112,6 +113,18 @@ const writeBatchSql = (schema: string, withCheckpoint: boolean) => `
   )
   SELECT count(*)::int AS ok FROM cp`;
 
+// One prepared statement per schema and kind (live with its checkpoint, or a rebuild's fill).
+const writeBatchStatements = new Map<string, ReturnType<typeof preparedStatement<{ ok: number }>>>();
+const writeBatchStatement = (schema: string, withCheckpoint: boolean) => {
+  const name = `read-model-batch:${schema}:${withCheckpoint ? 'live' : 'fill'}`;
+  let statement = writeBatchStatements.get(name);
+  if (!statement) {
+    statement = preparedStatement<{ ok: number }>(name, writeBatchSql(schema, withCheckpoint));
+    writeBatchStatements.set(name, statement);
+  }
+  return statement;
+};
+
 /**
  * Applies a batch to the read model tables of `schema`; with `checkpoint`, moves it from
  * `expected` to `next` in the same statement or throws CheckpointMovedError having written
@@ -136,7 +149,7 @@ export async function applyToReadModel(
       found.set(r.auction_id, { state: fromStoredState(r.state), revision: Number(r.revision) });
   }
   const plan = planBatch(found, events);
-  const { rows } = await db.raw<{ rows: Array<{ ok: number }> }>(writeBatchSql(schema, Boolean(checkpoint)), {
+  const { rows } = await writeBatchStatement(schema, Boolean(checkpoint))(db, {
     next: checkpoint?.next ?? '',
     name: checkpoint?.name ?? '',
     expected: checkpoint?.expected ?? '',

@@ -140,6 +140,12 @@ export function httpShell(options: HttpShellOptions) {
         `${req.method} ${path} ${res.statusCode}`,
       );
     };
+    /** An answer that failed (a bug): a 500 if nothing was sent yet, else the connection cut. */
+    const failed = (res: ServerResponse, error: unknown, headers: Record<string, string>) => {
+      logger.error({ err: error, req: { id: headers['X-Request-Id'] } }, 'unhandled error in request');
+      if (!res.headersSent) writeProblem(res, internalError(), headers);
+      else res.destroy();
+    };
     return (req, res) => {
       const started = process.hrtime.bigint();
       let lane = -1;
@@ -151,10 +157,13 @@ export function httpShell(options: HttpShellOptions) {
       }
       if (!answer) return restWrapped(req, res);
       taken[lane]!.inc();
-      // A cross-origin request takes the full shell, which knows CORS.
+      // A cross-origin request takes the full shell, which knows CORS (and logs and measures it).
       if (corsEnabled && req.headers.origin !== undefined) {
         markRoute(res, lanes[lane]!.route);
-        return wrap((_req, response) => void answer(response, {}))(req, res);
+        return wrap((_req, response) => void answer(response, {})?.catch((e) => failed(response, e, {})))(
+          req,
+          res,
+        );
       }
       const id = requestIdOf(req);
       const done = answer(res, { ...staticHeaders, 'X-Request-Id': id });
@@ -162,9 +171,7 @@ export function httpShell(options: HttpShellOptions) {
       done.then(
         () => finish(req, res, lane, id, started),
         (error: unknown) => {
-          logger.error({ err: error, req: { id } }, 'unhandled error in request');
-          if (!res.headersSent) writeProblem(res, internalError(), { ...staticHeaders, 'X-Request-Id': id });
-          else res.destroy();
+          failed(res, error, { ...staticHeaders, 'X-Request-Id': id });
           finish(req, res, lane, id, started);
         },
       );

@@ -16,14 +16,14 @@ export interface RateLimitOptions extends RateLimitConfig {
   onLimited?(name: string): void;
 }
 
+/** Counts a request of a key; resolves with the 429 to answer when the key is over its limit. */
+export type RateLimitCheck = (key: string, res: ServerResponse) => Promise<ProblemError | undefined>;
+
 /**
  * A fixed-window limit shared by every instance through Redis. While Redis is away each
  * instance counts on its own in memory (the insurance limiter), so a Redis outage neither
  * lifts the limit nor turns every request into an error.
  */
-/** Counts a request of a key; resolves with the 429 to answer when the key is over its limit. */
-export type RateLimitCheck = (key: string, res: ServerResponse) => Promise<ProblemError | undefined>;
-
 export function rateLimit(options: RateLimitOptions): RequestHandler & { check: RateLimitCheck } {
   const { name, points, seconds } = options;
   const limiter = new RateLimiterRedis({

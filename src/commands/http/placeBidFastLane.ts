@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   bodyValidator,
   hasPlainJsonBody,
@@ -50,7 +50,7 @@ export function placeBidFastLane(deps: PlaceBidFastLaneDeps): FastLane {
     const user = token === undefined ? undefined : deps.verifyToken(token);
     if (!user) return undefined;
     const auctionId = match[1]!.toLowerCase();
-    return async (res: Parameters<typeof writeJson>[0], headers: Record<string, string | number>) => {
+    return async (res: ServerResponse, headers: Record<string, string | number>) => {
       const read = await readJsonBody(req);
       if (!read) return void res.destroy();
       if ('problem' in read) return writeProblem(res, read.problem, headers);

@@ -28,7 +28,12 @@ const DUR = Number(process.env.DUR ?? 10);
 const CONN = Number(process.env.CONN ?? 50);
 const RUNS = Number(process.env.RUNS ?? 3);
 
-type Measured = LoadResult & { nodeMsPerBid: number; postgresMsPerBid: number };
+type Measured = LoadResult & {
+  nodeMsPerBid: number;
+  nodeMainMsPerBid: number;
+  postgresMsPerBid: number;
+  redisMsPerBid: number;
+};
 
 const SERVER_OF: Record<string, string> = { ours: 'server', 'lock-baseline': 'lock-baseline', bare: 'bare' };
 
@@ -39,7 +44,13 @@ async function measured(options: Parameters<typeof bidLoad>[0]): Promise<Measure
   const cpu = stop();
   const accepted = Math.max(1, result.codes[201] ?? 0);
   const ms = (seconds: number) => Math.round((seconds * 1000 * 1000) / accepted) / 1000;
-  return { ...result, nodeMsPerBid: ms(cpu.node), postgresMsPerBid: ms(cpu.postgres) };
+  return {
+    ...result,
+    nodeMsPerBid: ms(cpu.node),
+    nodeMainMsPerBid: ms(cpu.nodeMain),
+    postgresMsPerBid: ms(cpu.postgres),
+    redisMsPerBid: ms(cpu.redis),
+  };
 }
 
 function summarise(results: Measured[]) {
@@ -51,7 +62,9 @@ function summarise(results: Measured[]) {
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
     nodeMsPerBid: median(results.map((r) => r.nodeMsPerBid)),
+    nodeMainMsPerBid: median(results.map((r) => r.nodeMainMsPerBid)),
     postgresMsPerBid: median(results.map((r) => r.postgresMsPerBid)),
+    redisMsPerBid: median(results.map((r) => r.redisMsPerBid)),
     codes: results.map((r) => r.codes),
   };
 }
@@ -139,12 +152,12 @@ async function main() {
   rows.push(summarise(bare));
 
   console.log(
-    '\n| target | auctions | decided/s | accepted/s | p50 ms | p99 ms | Node CPU ms/bid | PostgreSQL CPU ms/bid |',
+    '\n| target | auctions | decided/s | accepted/s | p50 ms | p99 ms | Node CPU ms/bid | of it main thread | PostgreSQL CPU ms/bid | Redis CPU ms/bid |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.target} | ${r.auctions} | ${r.decidedPerSec} | ${r.acceptedPerSec} | ${r.p50} | ${r.p99} | ${r.nodeMsPerBid} | ${r.postgresMsPerBid} |`,
+      `| ${r.target} | ${r.auctions} | ${r.decidedPerSec} | ${r.acceptedPerSec} | ${r.p50} | ${r.p99} | ${r.nodeMsPerBid} | ${r.nodeMainMsPerBid} | ${r.postgresMsPerBid} | ${r.redisMsPerBid} |`,
     );
   }
   const get = (target: string, auctions: number) =>

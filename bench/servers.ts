@@ -22,24 +22,24 @@ const pids = new Map<string, number>();
 
 const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-function processCpuSeconds(pid: number): number {
+/** CPU seconds (user + system) a process (or, with `task`, one of its threads) has used so far, from /proc. */
+function processCpuSeconds(pid: number, task?: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const file = task === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${task}/stat`;
+    const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return 0; // gone
   }
 }
 
-/** CPU seconds of every PostgreSQL process on the machine (server and backends), from /proc. */
-function postgresCpuSeconds(): number {
+/** CPU seconds of every process on the machine named `comm` (PostgreSQL's server and backends), from /proc. */
+function commandCpuSeconds(comm: string): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        total += processCpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) total += processCpuSeconds(Number(entry));
     } catch {
       // the process ended meanwhile
     }
@@ -47,12 +47,20 @@ function postgresCpuSeconds(): number {
   return total;
 }
 
-/** Starts counting CPU: `stop()` gives the seconds the named server and PostgreSQL used since. */
+/** Starts counting CPU: `stop()` gives the seconds the named server (and its main thread), PostgreSQL and Redis used since. */
 export function cpuMeter(server: string) {
   const pid = pids.get(server)!;
   const node0 = processCpuSeconds(pid);
-  const pg0 = postgresCpuSeconds();
-  return () => ({ node: processCpuSeconds(pid) - node0, postgres: postgresCpuSeconds() - pg0 });
+  const main0 = processCpuSeconds(pid, pid);
+  const pg0 = commandCpuSeconds('postgres');
+  const redis0 = commandCpuSeconds('redis-server');
+  return () => ({
+    node: processCpuSeconds(pid) - node0,
+    /** The main thread alone (HTTP); the rest of `node` is the projector thread, GC and libuv helpers. */
+    nodeMain: processCpuSeconds(pid, pid) - main0,
+    postgres: commandCpuSeconds('postgres') - pg0,
+    redis: commandCpuSeconds('redis-server') - redis0,
+  });
 }
 
 export const psql = (sql: string, db = 'postgres') =>

@@ -52,13 +52,16 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
   const readModelDb = createKnex(config.databaseUrl, 2, { durable: false });
   closers.add('read model pool', () => readModelDb.destroy());
   const common = { eventStore, logger, ...leaseSettings(infra, options) };
-  const onApplied = (name: string) => (lagsMs: number[]) => {
-    metrics.projectionBatchEvents.observe({ projection: name }, lagsMs.length);
-    for (const ms of lagsMs) {
-      metrics.projectionLag.observe({ projection: name }, ms / 1000);
-      metrics.projectionLagSummary.observe({ projection: name }, ms / 1000);
-    }
-    options.onProjectionLag?.(lagsMs);
+  const onApplied = (name: string) => {
+    // Bound to the projection's labels once: an event's lag is observed by every projection.
+    const lag = metrics.projectionLag.labels({ projection: name });
+    const batchEvents = metrics.projectionBatchEvents.labels({ projection: name });
+    return (lagsMs: number[]) => {
+      batchEvents.observe(lagsMs.length);
+      for (const ms of lagsMs) lag.observe(ms / 1000);
+      metrics.projectionLagQuantiles.observe(name, lagsMs);
+      options.onProjectionLag?.(lagsMs);
+    };
   };
   const runners = [
     runProjection({

@@ -6,11 +6,11 @@ import {
   Gauge,
   Histogram,
   Registry,
-  Summary,
   type MetricObjectWithValues,
   type MetricValue,
 } from 'prom-client';
 import { apiRouter, type DocumentedRouter } from './apiRouter';
+import { getWindowQuantiles, type WindowQuantiles } from './windowQuantiles';
 
 export type MetricsSnapshot = Array<MetricObjectWithValues<MetricValue<string>>>;
 
@@ -99,19 +99,44 @@ export function createMetrics({ processMetrics = true } = {}) {
       labelNames: ['direction'],
       registers: [registry],
     }),
-    projectionLagSummary: new Summary({
-      name: 'projection_lag_quantiles_seconds',
-      help: 'Quantiles of projection lag over the last minute',
-      labelNames: ['projection'],
-      percentiles: [0.5, 0.9, 0.99],
-      maxAgeSeconds: 60,
-      ageBuckets: 6,
-      registers: [registry],
-    }),
+    projectionLagQuantiles: projectionLagQuantiles(registry),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+const LAG_QUANTILES = [0.5, 0.9, 0.99];
+
+/**
+ * `projection_lag_quantiles_seconds`: p50/p90/p99 of each projection's lag over the last minute,
+ * worked out at each scrape from a window of counts (windowQuantiles.ts). A gauge by type: a
+ * Summary would insert every event's lag into a t-digest per age bucket.
+ */
+function projectionLagQuantiles(registry: Registry) {
+  const windows = new Map<string, WindowQuantiles>();
+  new Gauge({
+    name: 'projection_lag_quantiles_seconds',
+    help: 'Quantiles of projection lag over the last minute (to the millisecond)',
+    labelNames: ['projection', 'quantile'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [projection, window] of windows) {
+        window.quantiles(LAG_QUANTILES).forEach((ms, i) => {
+          if (ms !== undefined) this.set({ projection, quantile: String(LAG_QUANTILES[i]) }, ms / 1000);
+        });
+      }
+    },
+  });
+  return {
+    /** Records each event's lag (ms) of a batch `projection` committed. */
+    observe(projection: string, lagsMs: number[]) {
+      let window = windows.get(projection);
+      if (!window) windows.set(projection, (window = getWindowQuantiles()));
+      for (const ms of lagsMs) window.observe(ms);
+    },
+  };
+}
 
 /** Records a command's answer into the command and bid metrics. */
 export function observeCommand(metrics: Metrics, command: string, outcome: string, seconds: number) {

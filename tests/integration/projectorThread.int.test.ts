@@ -65,6 +65,20 @@ describe('the projector thread', () => {
     const count = (name: string) =>
       Number(/(\d+)$/.exec(metrics.split('\n').find((l) => l.startsWith(name)) ?? '')?.[1] ?? NaN);
     expect(count(`projection_lag_seconds_count{projection="${REDIS_PROJECTION}"}`)).toBeGreaterThan(0);
+    // The last minute's quantiles, from the thread's window: present once, in seconds, in order.
+    const quantile = (q: string) =>
+      metrics
+        .split('\n')
+        .filter((l) =>
+          l.startsWith(`projection_lag_quantiles_seconds{projection="${REDIS_PROJECTION}",quantile="${q}"}`),
+        )
+        .map((l) => Number(l.split(' ').pop()));
+    const [p50, p99] = [quantile('0.5'), quantile('0.99')];
+    expect(p50).toHaveLength(1);
+    expect(p99).toHaveLength(1);
+    expect(p50[0]).toBeGreaterThanOrEqual(0);
+    expect(p99[0]).toBeGreaterThanOrEqual(p50[0]!);
+    expect(p99[0]).toBeLessThan(60);
     // Process metrics once for the process, not once per thread.
     expect(metrics.split('\n').filter((l) => l.startsWith('process_resident_memory_bytes '))).toHaveLength(1);
   });

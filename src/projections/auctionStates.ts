@@ -22,16 +22,25 @@ export function affectedAuctionIds(events: RecordedEvent[]): string[] {
   return [...ids];
 }
 
+/** One applied event of a batch and the auction's state right after it. */
+export interface FoldedStep {
+  event: RecordedEvent;
+  state: Auction;
+}
+
 /**
  * Pure: folds a batch into the stored states. Events at or below a stored revision were applied
- * already and are skipped, so a replayed batch changes nothing.
+ * already and are skipped, so a replayed batch changes nothing. `changed` holds, for each auction
+ * the batch changed (in the order of their first applied event), its applied events (upcast) with
+ * the state after each.
  */
 export function foldAuctions(
   current: Map<string, StoredAuction>,
   events: RecordedEvent[],
-): { auctions: Map<string, StoredAuction>; applied: RecordedEvent[] } {
+): { auctions: Map<string, StoredAuction>; applied: RecordedEvent[]; changed: Map<string, FoldedStep[]> } {
   const auctions = new Map(current);
   const applied: RecordedEvent[] = [];
+  const changed = new Map<string, FoldedStep[]>();
   for (const event of events) {
     const id = auctionIdOfEvent(event);
     if (!id) continue;
@@ -42,6 +51,9 @@ export function foldAuctions(
     if (!step.state) continue;
     auctions.set(id, { state: step.state, revision });
     applied.push(step.event);
+    const steps = changed.get(id);
+    if (steps) steps.push({ event: step.event, state: step.state });
+    else changed.set(id, [{ event: step.event, state: step.state }]);
   }
-  return { auctions, applied };
+  return { auctions, applied, changed };
 }

@@ -39,7 +39,7 @@ export function changeMessage(changes: AuctionChange[], position: string): Chang
       .map((c) => ({
         auctionId: c.auctionId,
         revision: c.view.revision,
-        viewJson: JSON.stringify(viewFor(c.view, undefined)),
+        viewJson: c.viewJson ?? JSON.stringify(viewFor(c.view, undefined)),
         sellerId: c.view.sellerId,
         reserve: c.view.reservePrice ?? null,
         leader: c.view.leadingBidderId,
@@ -48,10 +48,8 @@ export function changeMessage(changes: AuctionChange[], position: string): Chang
           const revision = Number(step.event.revision);
           if (isPrivateEvent(step.event.type)) return { revision };
           const event = publicEvent(step.event);
-          // The same state, revision and clock as the auction's view: that view, sent once.
-          return revision === c.view.revision
-            ? { revision, event }
-            : { revision, event, view: viewFor(step.view, undefined) };
+          // The last event's view is the auction's view (the same state, revision and clock), sent once.
+          return step.view ? { revision, event, view: viewFor(step.view, undefined) } : { revision, event };
         }),
       })),
   };

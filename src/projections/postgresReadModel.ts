@@ -17,8 +17,8 @@ interface AuctionRow {
 
 /** What a batch writes, worked out in memory from the states it starts from. */
 export function planBatch(current: Map<string, StoredAuction>, events: RecordedEvent[]) {
-  const { auctions, applied } = foldAuctions(current, events);
-  const changedIds = [...new Set(applied.map((e) => auctionIdOfEvent(e)!))];
+  const { auctions, applied, changed } = foldAuctions(current, events);
+  const changedIds = [...changed.keys()];
   const auctionRows = changedIds.map((id) => {
     const { state, revision } = auctions.get(id)!;
     return {
@@ -69,7 +69,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
     userBidRows: [...userBids.values()],
     changes: changedIds.map((auctionId) => ({
       auctionId,
-      events: applied.filter((e) => auctionIdOfEvent(e) === auctionId),
+      events: changed.get(auctionId)!.map((step) => step.event),
     })) as AuctionChange[],
     states: new Map(changedIds.map((id) => [id, auctions.get(id)!])),
   };

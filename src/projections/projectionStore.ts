@@ -21,8 +21,13 @@ export interface AuctionChange {
   events: RecordedEvent[];
   /** The view after the batch, reserve included (strip it with viewFor before showing it). */
   view?: AuctionView;
-  /** Each event with the view right after it (reserve included). */
-  steps?: Array<{ event: RecordedEvent; view: AuctionView }>;
+  /** `view` as the public sees it (viewFor, no viewer), as JSON: made once, where the store made it. */
+  viewJson?: string;
+  /**
+   * Each event, with the view right after it (reserve included) where a live update shows it:
+   * after a public event other than the last (the last one's view is `view`).
+   */
+  steps?: Array<{ event: RecordedEvent; view?: AuctionView }>;
 }
 
 /**

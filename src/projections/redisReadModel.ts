@@ -1,8 +1,9 @@
 import type Redis from 'ioredis';
-import { evolve, fromStoredState, toAuctionEvent, toStoredState } from '../auction';
-import { affectedAuctionIds, auctionIdOfEvent, foldAuctions } from './auctionStates';
+import { fromStoredState, isPrivateEvent, toStoredState } from '../auction';
+import { redisScript } from '../platform';
+import { affectedAuctionIds, foldAuctions } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
-import { CheckpointMovedError, type ProjectionStore } from './projectionStore';
+import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from './projectionStore';
 import { getStateCache } from './stateCache';
 
 export const REDIS_PROJECTION = 'redis-read-model';
@@ -24,20 +25,40 @@ export const redisKeys = (prefix: string, generation: string) => ({
 
 // Compare-and-set of the checkpoint with the batch's writes, atomically; refused as well when a
 // rebuild switched the generation (the runner then restarts on the new one).
-const APPLY_SCRIPT = `
-if ARGV[4] ~= '' and (redis.call('GET', KEYS[2]) or '0') ~= ARGV[4] then return 0 end
-local cp = redis.call('GET', KEYS[1])
-if (cp or '') ~= ARGV[1] then return 0 end
-local ops = cjson.decode(ARGV[3])
-for _, op in ipairs(ops) do
-  if op[1] == 'hset' then redis.call('HSET', op[2], unpack(op, 3))
-  elseif op[1] == 'zadd' then redis.call('ZADD', op[2], op[3], op[4])
-  elseif op[1] == 'zrem' then redis.call('ZREM', op[2], op[3]) end
+// KEYS: checkpoint, generation, ending, then each changed auction's hash.
+// ARGV: expected checkpoint, next checkpoint, generation ('' not to check it), then for each
+// auction AUCTION_FIELDS values: its id, the hash's fields in HASH_FIELDS order, and its end ('' once
+// it is no longer active: it leaves the ending set).
+const HASH_FIELDS = [
+  'state',
+  'revision',
+  'view',
+  'status',
+  'startsAt',
+  'sellerId',
+  'reserve',
+  'leader',
+  'ceiling',
+] as const;
+const AUCTION_FIELDS = HASH_FIELDS.length + 2;
+const applyBatchScript = redisScript(`
+if ARGV[3] ~= '' and (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+local fields = {${HASH_FIELDS.map((f) => `'${f}'`).join(', ')}}
+for i = 4, #KEYS do
+  local at = 4 + (i - 4) * ${AUCTION_FIELDS}
+  local hash = {}
+  for f = 1, #fields do
+    hash[2 * f - 1] = fields[f]
+    hash[2 * f] = ARGV[at + f]
+  end
+  redis.call('HSET', KEYS[i], unpack(hash))
+  local endsAt = ARGV[at + ${AUCTION_FIELDS - 1}]
+  if endsAt ~= '' then redis.call('ZADD', KEYS[3], endsAt, ARGV[at])
+  else redis.call('ZREM', KEYS[3], ARGV[at]) end
 end
 redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
-
-type Op = ['hset', string, ...string[]] | ['zadd', string, number, string] | ['zrem', string, string];
+return 1`);
 
 export async function currentGeneration(redis: Redis, prefix: string): Promise<string> {
   return (await redis.get(redisKeys(prefix, '0').generation)) ?? '0';
@@ -77,63 +98,51 @@ export function redisReadModel(
             });
         });
       }
-      const { auctions, applied } = foldAuctions(current, events);
+      const { auctions, changed } = foldAuctions(current, events);
       const now = Date.now();
-      const ops: Op[] = [];
-      const changed = new Set(applied.map((e) => auctionIdOfEvent(e)!));
-      const views = new Map<string, AuctionView>();
-      for (const id of changed) {
-        const { state, revision } = auctions.get(id)!;
+      const keysOf = [keys.checkpoint(name), keys.generation, keys.ending];
+      const args = [expected ?? '', next, options.checkGeneration === false ? '' : options.generation];
+      const changes: AuctionChange[] = [];
+      for (const [auctionId, steps] of changed) {
+        const { state, revision } = auctions.get(auctionId)!;
         const fullView = toAuctionView(state, revision, now);
-        views.set(id, fullView);
         const view = viewFor(fullView, undefined);
-        ops.push([
-          'hset',
-          keys.auction(id),
-          'state',
-          JSON.stringify(toStoredState(state)),
-          'revision',
-          String(revision),
-          'view',
-          JSON.stringify(view),
-          'status',
-          view.status,
-          'startsAt',
-          String(state.startsAt),
-          'sellerId',
-          state.sellerId,
-          'reserve',
-          state.reservePrice === null ? '' : String(state.reservePrice),
-          'leader',
-          state.leader?.bidderId ?? '',
-          'ceiling',
-          state.leader ? String(state.leader.ceiling) : '',
-        ]);
-        if (state.status === 'active') ops.push(['zadd', keys.ending, state.endsAt, id]);
-        else ops.push(['zrem', keys.ending, id]);
-      }
-      const ok = await redis.eval(
-        APPLY_SCRIPT,
-        2,
-        keys.checkpoint(name),
-        keys.generation,
-        expected ?? '',
-        next,
-        JSON.stringify(ops),
-        options.checkGeneration === false ? '' : options.generation,
-      );
-      if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
-      cache.remember(new Map([...changed].map((id) => [id, auctions.get(id)!])));
-      return [...changed].map((auctionId) => {
-        // The view after each event, for live updates that show every step.
-        let state = current.get(auctionId)?.state ?? null;
-        const events = applied.filter((e) => auctionIdOfEvent(e) === auctionId);
-        const steps = events.map((event) => {
-          state = evolve(state, toAuctionEvent(event));
-          return { event, view: toAuctionView(state!, Number(event.revision), now) };
+        const viewJson = JSON.stringify(view);
+        keysOf.push(keys.auction(auctionId));
+        const hash: Record<(typeof HASH_FIELDS)[number], string> = {
+          state: JSON.stringify(toStoredState(state)),
+          revision: String(revision),
+          view: viewJson,
+          status: view.status,
+          startsAt: String(state.startsAt),
+          sellerId: state.sellerId,
+          reserve: state.reservePrice === null ? '' : String(state.reservePrice),
+          leader: state.leader?.bidderId ?? '',
+          ceiling: state.leader ? String(state.leader.ceiling) : '',
+        };
+        args.push(
+          auctionId,
+          ...HASH_FIELDS.map((field) => hash[field]),
+          state.status === 'active' ? String(state.endsAt) : '',
+        );
+        changes.push({
+          auctionId,
+          events: steps.map((step) => step.event),
+          view: fullView,
+          viewJson,
+          // The view after each public event for live updates that show every step; the last
+          // event's is `view` itself, and a private event shows nobody anything.
+          steps: steps.map(({ event, state: after }, i) =>
+            i === steps.length - 1 || isPrivateEvent(event.type)
+              ? { event }
+              : { event, view: toAuctionView(after, Number(event.revision), now) },
+          ),
         });
-        return { auctionId, events, view: views.get(auctionId), steps };
-      });
+      }
+      const ok = await applyBatchScript(redis, keysOf, args);
+      if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
+      cache.remember(new Map([...changed.keys()].map((id) => [id, auctions.get(id)!])));
+      return changes;
     },
   };
 }

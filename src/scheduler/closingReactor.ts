@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Queue } from 'bullmq';
 import { type EventStore, type RecordedEvent } from '../events';
 import { auctionStreamId } from '../auction';
+import { preparedStatement } from '../platform';
 import {
   auctionIdOfEvent,
   CheckpointMovedError,
@@ -22,6 +23,13 @@ export interface CloseJobData {
 /** One job per auction and end: a replayed event adds nothing twice. (BullMQ ids may not contain ':'.) */
 export const closeJobId = (auctionId: string, endsAt: number) => `close-${auctionId}-${endsAt}`;
 export const endingSoonJobId = (auctionId: string, endsAt: number) => `soon-${auctionId}-${endsAt}`;
+
+// Every batch moves the checkpoint (compare-and-set), most of them with nothing else to do.
+const moveCheckpoint = preparedStatement<{ ok: number }>(
+  'scheduler-checkpoint',
+  `UPDATE projection_checkpoints SET position = :next, updated_at = now()
+   WHERE name = :name AND position = :expected RETURNING 1 AS ok`,
+);
 
 /** The ends an auction has had, from its stream: the ids of every close job planned for it. */
 async function plannedEnds(eventStore: EventStore, auctionId: string): Promise<number[]> {
@@ -88,10 +96,8 @@ export function closingReactor(
         if (auctionId) await plan(e, auctionId);
       }
       await checkpoint.ensure();
-      const moved = await knex('projection_checkpoints')
-        .where({ name, position: expected ?? '' })
-        .update({ position: next, updated_at: knex.fn.now() });
-      if (moved !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
+      const { rows } = await moveCheckpoint(knex, { name, expected: expected ?? '', next });
+      if (rows.length !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       return [];
     },
   };

@@ -134,10 +134,11 @@ describe('projections', () => {
       await t.stop();
     });
 
-    it('a Redis that forgot everything while bids flow comes back equal to PostgreSQL', async () => {
+    it('a Redis that forgot everything (keys and scripts) while bids flow comes back equal to PostgreSQL', async () => {
       const load = placeSomeBids(t, 10, 15);
       await new Promise((r) => setTimeout(r, 150));
       await deleteKeys(t.redisKeyPrefix); // what FLUSHALL does to this app's keys
+      await t.app.redis.script('FLUSH'); // and a restart to the scripts it had loaded
       const { ids } = await load;
       await deleteKeys(t.redisKeyPrefix); // and once more when it is idle
       await waitUntil(() => caughtUp(t), 20_000, 'projections to catch up');

@@ -1,6 +1,6 @@
-import { v5 as uuidv5 } from 'uuid';
 import { auctionIdOfStream, foldStep, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
 import type { RecordedEvent } from '../events';
+import { nameUuids } from '../platform';
 import { toAuctionView, viewFor, type AuctionView } from '../projections';
 import { isUserEventType, userIdOfStream, type AuctionWatched } from '../watching';
 
@@ -40,9 +40,9 @@ export interface WatchChange {
 
 // Fixed: a notification's id is a function of its cause, so deriving it again (a replay, a
 // rebuild, a second instance) gives the same row, which the table keeps once.
-const NOTIFICATION_NAMESPACE = '2f6c3a1e-7a51-4d0b-9a0f-6d1b8c7e5a42';
+const notificationUuid = nameUuids('2f6c3a1e-7a51-4d0b-9a0f-6d1b8c7e5a42');
 export const notificationIdOf = (eventId: string, kind: NotificationKind, userId: string) =>
-  uuidv5(`${eventId}/${kind}/${userId}`, NOTIFICATION_NAMESPACE);
+  notificationUuid(`${eventId}/${kind}/${userId}`);
 
 /** The auctions and watchlists a batch touches, for loading what the plan starts from. */
 export function auctionIdsOf(events: RecordedEvent[]): string[] {
@@ -96,7 +96,9 @@ export function planNotifications(
     if (before && revision <= before.revision) continue;
     const { event, state } = foldStep(before?.state ?? null, recorded);
     if (!state) continue;
-    const bidders = new Set(before?.bidders ?? []);
+    // The facts held before are never changed (the cache keeps what was committed): a new
+    // bidder makes a new list, and most bids come from someone who bid already.
+    let bidders = before?.bidders ?? [];
     let answered: string | null = null;
     // Most events tell nobody: the view is made only for those that do.
     let view: AuctionView | undefined;
@@ -126,7 +128,7 @@ export function planNotifications(
         if (before?.answered && before.answered !== leaderAfter) outbid.add(before.answered);
         if (!bid.auto && leaderAfter !== bid.bidderId) answered = bid.bidderId;
         notify('outbid', outbid);
-        bidders.add(bid.bidderId);
+        if (!bidders.includes(bid.bidderId)) bidders = [...bidders, bid.bidderId];
         break;
       }
       case 'AuctionEndingSoon':
@@ -140,12 +142,12 @@ export function planNotifications(
         if (winnerId) notify('won', [winnerId]);
         notify(
           'lost',
-          [...bidders].filter((b) => b !== winnerId),
+          bidders.filter((b) => b !== winnerId),
         );
         break;
       }
     }
-    auctions.set(auctionId, { state, revision, bidders: [...bidders], answered });
+    auctions.set(auctionId, { state, revision, bidders, answered });
     changed.add(auctionId);
   }
   return {

@@ -20,3 +20,4 @@ export * from './serviceProbes';
 export * from './httpSemantics';
 export * from './etag';
 export * from './serviceContainers';
+export * from './nameUuid';

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { v5 as uuidv5 } from 'uuid';
-import { validationProblem } from '../../platform';
+import { nameUuids, validationProblem } from '../../platform';
 
 /** The HTTP side of idempotency: the key header, the request's hash, the id a keyed create gets. */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 // Namespace for auction ids derived from (user, Idempotency-Key): a retried create hits the same stream.
-const AUCTION_ID_NAMESPACE = '6f1c3a8e-1d2b-4c5e-9f7a-0b1c2d3e4f50';
+const auctionIdOf = nameUuids('6f1c3a8e-1d2b-4c5e-9f7a-0b1c2d3e4f50');
 
 /** Headers of a command's reply. */
 export const replyHeaders = {
@@ -47,5 +46,4 @@ export const requestHash = (route: string, body: unknown) =>
     .digest('base64url');
 
 /** The auction id of a create with a key: the same (user, key) always names the same auction. */
-export const keyedAuctionId = (userId: string, key: string) =>
-  uuidv5(`${userId}:${key}`, AUCTION_ID_NAMESPACE);
+export const keyedAuctionId = (userId: string, key: string) => auctionIdOf(`${userId}:${key}`);

@@ -39,21 +39,22 @@ export const MIGRATIONS = [
 
 /**
  * What every role shares, opened once: the database (created and migrated), the event store,
- * Redis and the metrics registry. Each is closed last, after the roles that use it.
+ * Redis and the metrics registry. Each is closed last, after the roles that use it. `thread`
+ * names this thread's connections in pg_stat_activity (application_name).
  */
 export async function openInfrastructure(
   config: Config,
   logger: Logger,
   closers: Closers,
-  { processMetrics = true } = {},
+  { processMetrics = true, thread = 'main' } = {},
 ) {
   await ensureDatabase(config.databaseUrl);
-  const knex = createKnex(config.databaseUrl, 10);
+  const knex = createKnex(config.databaseUrl, 10, { name: `live-auctions ${thread}: queries` });
   closers.add('postgres (knex)', () => knex.destroy());
   const applied = await runMigrations(knex, MIGRATIONS);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
-  const pool = createPool(config.databaseUrl, 20);
+  const pool = createPool(config.databaseUrl, 20, `live-auctions ${thread}: event store`);
   closers.add('postgres (pool)', () => pool.end());
   const redis = createRedis(config.redisUrl);
   closers.add('redis', () => redis.disconnect());

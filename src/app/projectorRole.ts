@@ -49,7 +49,10 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
   const { config, eventStore, logger, metrics, redis } = infra;
   const prefix = config.redisKeyPrefix;
   // Derived data: its commits need not wait for the WAL flush (a lost commit loses its checkpoint too).
-  const readModelDb = createKnex(config.databaseUrl, 2, { durable: false });
+  const readModelDb = createKnex(config.databaseUrl, 2, {
+    durable: false,
+    name: 'live-auctions projector: read models',
+  });
   closers.add('read model pool', () => readModelDb.destroy());
   const common = { eventStore, logger, ...leaseSettings(infra, options) };
   const onApplied = (name: string) => {

@@ -16,7 +16,10 @@ async function run(port: NonNullable<typeof parentPort>, data: ThreadData) {
   let roles: BackgroundRoles;
   let metrics: Awaited<ReturnType<typeof openInfrastructure>>['metrics'];
   try {
-    const infra = await openInfrastructure(data.config, logger, closers, { processMetrics: false });
+    const infra = await openInfrastructure(data.config, logger, closers, {
+      processMetrics: false,
+      thread: 'projector',
+    });
     metrics = infra.metrics;
     const handler = getCommandHandler({
       eventStore: infra.eventStore,

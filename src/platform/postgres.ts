@@ -22,9 +22,14 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-export function createPool(databaseUrl: string, max: number): Pool {
+/**
+ * A pool of node-pg clients. `name` is the connections' application_name: what pg_stat_activity
+ * (and a CPU breakdown of the backends) tells them apart by.
+ */
+export function createPool(databaseUrl: string, max: number, name?: string): Pool {
   const pool = new Pool({
     connectionString: databaseUrl,
+    ...(name ? { application_name: name } : {}),
     max,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
@@ -36,13 +41,19 @@ export function createPool(databaseUrl: string, max: number): Pool {
 
 /**
  * A knex pool. `durable: false` makes its commits not wait for the WAL flush: only for data
- * that is derived and re-created after a crash (read models with their checkpoints).
+ * that is derived and re-created after a crash (read models with their checkpoints). `name` is
+ * the connections' application_name.
  */
-export function createKnex(databaseUrl: string, max = 10, options: { durable?: boolean } = {}): Knex {
-  const connection =
-    options.durable === false
-      ? { connectionString: databaseUrl, options: '-c synchronous_commit=off' }
-      : databaseUrl;
+export function createKnex(
+  databaseUrl: string,
+  max = 10,
+  options: { durable?: boolean; name?: string } = {},
+): Knex {
+  const connection = {
+    connectionString: databaseUrl,
+    ...(options.name ? { application_name: options.name } : {}),
+    ...(options.durable === false ? { options: '-c synchronous_commit=off' } : {}),
+  };
   return knexFactory({ client: 'pg', connection, pool: { min: 0, max }, acquireConnectionTimeout: 5_000 });
 }
 

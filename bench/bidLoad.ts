@@ -26,6 +26,8 @@ export function bidLoad(options: {
   secret: string;
   connections: number;
   seconds: number;
+  /** Requests per second over all connections; unset: as fast as the server answers. */
+  rate?: number;
 }): Promise<LoadResult> {
   const tokens = Array.from({ length: 100 }, () =>
     jwt.sign({ sub: uuidv7(), roles: ['bidder'] }, options.secret, { algorithm: 'HS256', expiresIn: 3600 }),
@@ -39,6 +41,7 @@ export function bidLoad(options: {
         url: options.url,
         connections: options.connections,
         duration: options.seconds,
+        ...(options.rate ? { overallRate: options.rate } : {}),
         requests: [
           {
             method: 'POST',

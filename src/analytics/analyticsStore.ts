@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
-import { auctionIdOfStream, fromStoredState, toStoredState } from '../auction';
-import { preparedStatement, rewrittenRowsMigration, type Migration } from '../platform';
-import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
+import { auctionIdOfStream, fromStoredState } from '../auction';
+import { jsonRowsWith, preparedStatement, rewrittenRowsMigration, type Migration } from '../platform';
+import {
+  CheckpointMovedError,
+  getStateCache,
+  storedCheckpoint,
+  storedStateJson,
+  type ProjectionStore,
+} from '../projections';
 import { foldFacts, type AuctionFacts } from './auctionFacts';
 
 export const ANALYTICS_PROJECTION = 'analytics';
@@ -60,7 +66,7 @@ const writeBatch = preparedStatement<{ ok: number }>('analytics-batch', writeBat
 const toRow = (f: AuctionFacts) => ({
   auction_id: f.auctionId,
   revision: f.revision,
-  state: toStoredState(f.state),
+  state: f.state,
   currency: f.currency,
   status: f.status,
   ended_at: f.endedAt,
@@ -113,7 +119,7 @@ export function analyticsStore(db: Knex): ProjectionStore {
         name,
         next,
         expected: expected ?? '',
-        facts: JSON.stringify([...changed.values()].map(toRow)),
+        facts: jsonRowsWith([...changed.values()].map(toRow), 'state', (row) => storedStateJson(row.state)),
       });
       if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       cache.remember(changed);

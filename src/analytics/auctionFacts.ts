@@ -1,5 +1,6 @@
-import { auctionIdOfStream, foldStep, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
+import { auctionIdOfStream, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
 import type { RecordedEvent } from '../events';
+import { sharedFoldStep } from '../projections';
 
 /** A bid this close to the end as it stood then is late. */
 export const LATE_BID_MS = 60_000;
@@ -37,7 +38,7 @@ export function foldFacts(
     const before = changed.get(auctionId) ?? current.get(auctionId);
     const revision = Number(recorded.revision);
     if (before && revision <= before.revision) continue;
-    const { event, state } = foldStep(before?.state ?? null, recorded);
+    const { event, state } = sharedFoldStep(before?.state ?? null, recorded);
     if (!state) continue;
     const facts: AuctionFacts = before
       ? { ...before, state, revision }

@@ -1,7 +1,7 @@
-import { auctionIdOfStream, foldStep, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
+import { auctionIdOfStream, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
 import type { RecordedEvent } from '../events';
 import { nameUuids } from '../platform';
-import { toAuctionView, viewFor, type AuctionView } from '../projections';
+import { sharedFoldStep, toAuctionView, viewFor, type AuctionView } from '../projections';
 import { isUserEventType, userIdOfStream, type AuctionWatched } from '../watching';
 
 export type NotificationKind = 'outbid' | 'won' | 'lost' | 'ending_soon' | 'cancelled';
@@ -94,7 +94,7 @@ export function planNotifications(
     const before = auctions.get(auctionId);
     const revision = Number(recorded.revision);
     if (before && revision <= before.revision) continue;
-    const { event, state } = foldStep(before?.state ?? null, recorded);
+    const { event, state } = sharedFoldStep(before?.state ?? null, recorded);
     if (!state) continue;
     // The facts held before are never changed (the cache keeps what was committed): a new
     // bidder makes a new list, and most bids come from someone who bid already.

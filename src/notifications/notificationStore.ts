@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
-import { fromStoredState, toStoredState } from '../auction';
-import { preparedStatement } from '../platform';
-import { CheckpointMovedError, getStateCache, storedCheckpoint, type ProjectionStore } from '../projections';
+import { fromStoredState } from '../auction';
+import { jsonRowsWith, preparedStatement } from '../platform';
+import {
+  CheckpointMovedError,
+  getStateCache,
+  storedCheckpoint,
+  storedStateJson,
+  type ProjectionStore,
+} from '../projections';
 import {
   auctionIdsOf,
   planNotifications,
@@ -123,14 +129,16 @@ export function notificationStore(
         name,
         next,
         expected: expected ?? '',
-        auctions: JSON.stringify(
+        auctions: jsonRowsWith(
           [...plan.auctions].map(([auctionId, f]) => ({
             auction_id: auctionId,
             revision: f.revision,
-            state: toStoredState(f.state),
+            state: f.state,
             bidders: f.bidders,
             answered: f.answered,
           })),
+          'state',
+          (row) => storedStateJson(row.state),
         ),
         watching: JSON.stringify(
           watchStates

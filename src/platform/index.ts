@@ -21,3 +21,4 @@ export * from './httpSemantics';
 export * from './etag';
 export * from './serviceContainers';
 export * from './nameUuid';
+export * from './rawJson';

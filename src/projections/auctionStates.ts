@@ -1,4 +1,4 @@
-import { auctionIdOfStream, foldStep, type Auction } from '../auction';
+import { auctionIdOfStream, foldStep, toStoredState, type Auction } from '../auction';
 import { type RecordedEvent } from '../events';
 
 /**
@@ -20,6 +20,39 @@ export function affectedAuctionIds(events: RecordedEvent[]): string[] {
     if (id) ids.add(id);
   }
   return [...ids];
+}
+
+// The last fold of each recorded event this thread made: the state it started from, and the step.
+const foldedSteps = new WeakMap<
+  RecordedEvent,
+  { before: Auction | null; step: ReturnType<typeof foldStep> }
+>();
+
+/**
+ * `foldStep`, shared by the projections of a thread. They follow the same log, and are handed
+ * the same event objects (the event store reads each page once for them all) and, having folded
+ * them alike, the same states: the first to fold an event from a state does it, the others get
+ * its result. Pure, so only an identical input (the very same state object) is answered from
+ * memory; a projection that read its state back from its store folds for itself.
+ */
+export function sharedFoldStep(before: Auction | null, recorded: RecordedEvent): ReturnType<typeof foldStep> {
+  const known = foldedSteps.get(recorded);
+  if (known && known.before === before) return known.step;
+  const step = foldStep(before, recorded);
+  foldedSteps.set(recorded, { before, step });
+  return step;
+}
+
+const storedJson = new WeakMap<Auction, string>();
+
+/**
+ * An auction state as the read models store it, as JSON: made once per state and shared by the
+ * projections of the thread that write it in the same batch (states are never changed in place).
+ */
+export function storedStateJson(state: Auction): string {
+  let json = storedJson.get(state);
+  if (json === undefined) storedJson.set(state, (json = JSON.stringify(toStoredState(state))));
+  return json;
 }
 
 /** One applied event of a batch and the auction's state right after it. */
@@ -47,7 +80,7 @@ export function foldAuctions(
     const stored = auctions.get(id);
     const revision = Number(event.revision);
     if (stored && revision <= stored.revision) continue;
-    const step = foldStep(stored?.state ?? null, event);
+    const step = sharedFoldStep(stored?.state ?? null, event);
     if (!step.state) continue;
     auctions.set(id, { state: step.state, revision });
     applied.push(step.event);

@@ -1,8 +1,14 @@
 import type { Knex } from 'knex';
-import { preparedStatement } from '../platform';
+import { jsonRowsWith, preparedStatement } from '../platform';
 import type { RecordedEvent } from '../events';
-import { fromStoredState, toStoredState, type BidPlaced } from '../auction';
-import { affectedAuctionIds, auctionIdOfEvent, foldAuctions, type StoredAuction } from './auctionStates';
+import { fromStoredState, type BidPlaced } from '../auction';
+import {
+  affectedAuctionIds,
+  auctionIdOfEvent,
+  foldAuctions,
+  storedStateJson,
+  type StoredAuction,
+} from './auctionStates';
 import { READ_MODEL_SCHEMA } from './migrations';
 import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from './projectionStore';
 import { getStateCache, type StateCache } from './stateCache';
@@ -29,7 +35,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
       ends_at: new Date(state.endsAt).toISOString(),
       created_at: new Date(state.createdAt).toISOString(),
       revision,
-      state: toStoredState(state),
+      state,
     };
   });
   const bids = applied.filter((e) => e.type === 'BidPlaced');
@@ -153,7 +159,7 @@ export async function applyToReadModel(
     next: checkpoint?.next ?? '',
     name: checkpoint?.name ?? '',
     expected: checkpoint?.expected ?? '',
-    auctions: JSON.stringify(plan.auctionRows),
+    auctions: jsonRowsWith(plan.auctionRows, 'state', (row) => storedStateJson(row.state)),
     bids: JSON.stringify(plan.bidRows),
     userBids: JSON.stringify(plan.userBidRows),
   });

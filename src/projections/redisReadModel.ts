@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
-import { fromStoredState, isPrivateEvent, toStoredState } from '../auction';
+import { fromStoredState, isPrivateEvent } from '../auction';
 import { redisScript } from '../platform';
-import { affectedAuctionIds, foldAuctions } from './auctionStates';
+import { affectedAuctionIds, foldAuctions, storedStateJson } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
 import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from './projectionStore';
 import { getStateCache } from './stateCache';
@@ -110,7 +110,7 @@ export function redisReadModel(
         const viewJson = JSON.stringify(view);
         keysOf.push(keys.auction(auctionId));
         const hash: Record<(typeof HASH_FIELDS)[number], string> = {
-          state: JSON.stringify(toStoredState(state)),
+          state: storedStateJson(state),
           revision: String(revision),
           view: viewJson,
           status: view.status,

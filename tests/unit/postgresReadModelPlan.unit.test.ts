@@ -5,6 +5,8 @@
  * placedAt order.
  */
 import type { RecordedEvent } from '../../src/events';
+import { foldStep } from '../../src/auction';
+import { foldAuctions, sharedFoldStep } from '../../src/projections/auctionStates';
 import { planBatch } from '../../src/projections/postgresReadModel';
 
 const auctionId = '01a21391-7709-77fd-abdf-7473c4fa8887';
@@ -64,5 +66,28 @@ describe('the PostgreSQL read model plan', () => {
         last_bid_at: '2026-11-25T16:37:33.209Z',
       },
     ]);
+  });
+});
+
+describe('the shared fold of a thread’s projections', () => {
+  it('folds an event once for every projection that holds the same state, and afresh from any other', () => {
+    const events = [
+      created,
+      bid(1, 200, '2026-11-25T16:37:33.209Z'),
+      bid(2, 250, '2026-11-25T16:37:33.300Z', otherBidder),
+    ];
+    const first = foldAuctions(new Map(), events);
+    const second = foldAuctions(new Map(), events); // another projection, the same batch
+    expect(second.auctions.get(auctionId)!.state).toBe(first.auctions.get(auctionId)!.state);
+    // Its own planning (the notifications' and analytics' folds go through the same step).
+    const start = first.changed.get(auctionId)![0]!.state;
+    expect(sharedFoldStep(start, events[1]!).state).toBe(first.changed.get(auctionId)![1]!.state);
+
+    // A state read back from a store is another object: folded again, to an equal state.
+    const readBack = JSON.parse(JSON.stringify(start)) as typeof start;
+    const again = sharedFoldStep(readBack, events[1]!);
+    expect(again.state).not.toBe(first.changed.get(auctionId)![1]!.state);
+    expect(again.state).toEqual(first.changed.get(auctionId)![1]!.state);
+    expect(again.state).toEqual(foldStep(readBack, events[1]!).state);
   });
 });

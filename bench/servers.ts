@@ -39,7 +39,8 @@ function commandCpuSeconds(comm: string): number {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) total += processCpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm)
+        total += processCpuSeconds(Number(entry));
     } catch {
       // the process ended meanwhile
     }

@@ -39,4 +39,16 @@ export const notificationMigrations: Migration[] = [
     },
   },
   rewrittenRowsMigration('0301_notify_auctions_fillfactor', 'notify_auctions'),
+  {
+    // `seq` comes from its sequence, unique by construction, and every read goes by (user_id,
+    // seq): its own unique index was one more index entry to write per notification (one per
+    // bid on a busy auction) that no query used.
+    name: '0302_notifications_seq_unindexed',
+    async up(knex: Knex) {
+      await knex.raw('ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_seq_key');
+    },
+    async down(knex: Knex) {
+      await knex.raw('ALTER TABLE notifications ADD CONSTRAINT notifications_seq_key UNIQUE (seq)');
+    },
+  },
 ];

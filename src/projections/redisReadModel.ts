@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { fromStoredState, isPrivateEvent } from '../auction';
+import type { RecordedEvent } from '../events';
 import { redisScript } from '../platform';
 import { affectedAuctionIds, foldAuctions, storedStateJson } from './auctionStates';
 import { toAuctionView, viewFor, type AuctionView } from './auctionView';
@@ -41,6 +42,7 @@ const HASH_FIELDS = [
   'ceiling',
 ] as const;
 const AUCTION_FIELDS = HASH_FIELDS.length + 2;
+const MAX_SCRIPT_EVENTS = 1000;
 const applyBatchScript = redisScript(`
 if ARGV[3] ~= '' and (redis.call('GET', KEYS[2]) or '0') ~= ARGV[3] then return 0 end
 if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
@@ -83,68 +85,88 @@ export function redisReadModel(
       return (await redis.get(keys.checkpoint(name))) ?? undefined;
     },
     async applyBatch(events, expected, next) {
-      const { found: current, missing } = cache.lookup(affectedAuctionIds(events));
-      if (missing.length > 0) {
-        const pipeline = redis.pipeline();
-        for (const id of missing) pipeline.hmget(keys.auction(id), 'state', 'revision');
-        const results = (await pipeline.exec()) ?? [];
-        results.forEach(([error, value], i) => {
-          if (error) throw error;
-          const [state, revision] = value as [string | null, string | null];
-          if (state && revision)
-            current.set(missing[i]!, {
-              state: fromStoredState(JSON.parse(state)),
-              revision: Number(revision),
-            });
-        });
-      }
-      const { auctions, changed } = foldAuctions(current, events);
-      const now = Date.now();
-      const keysOf = [keys.checkpoint(name), keys.generation, keys.ending];
-      const args = [expected ?? '', next, options.checkGeneration === false ? '' : options.generation];
+      // A rebuild's pages are larger than a live batch: each script call carries at most
+      // MAX_SCRIPT_EVENTS events (a dozen arguments per auction), moving the checkpoint with them.
+      if (events.length <= MAX_SCRIPT_EVENTS) return applySlice(events, expected, next);
       const changes: AuctionChange[] = [];
-      for (const [auctionId, steps] of changed) {
-        const { state, revision } = auctions.get(auctionId)!;
-        const fullView = toAuctionView(state, revision, now);
-        const view = viewFor(fullView, undefined);
-        const viewJson = JSON.stringify(view);
-        keysOf.push(keys.auction(auctionId));
-        const hash: Record<(typeof HASH_FIELDS)[number], string> = {
-          state: storedStateJson(state),
-          revision: String(revision),
-          view: viewJson,
-          status: view.status,
-          startsAt: String(state.startsAt),
-          sellerId: state.sellerId,
-          reserve: state.reservePrice === null ? '' : String(state.reservePrice),
-          leader: state.leader?.bidderId ?? '',
-          ceiling: state.leader ? String(state.leader.ceiling) : '',
-        };
-        args.push(
-          auctionId,
-          ...HASH_FIELDS.map((field) => hash[field]),
-          state.status === 'active' ? String(state.endsAt) : '',
-        );
-        changes.push({
-          auctionId,
-          events: steps.map((step) => step.event),
-          view: fullView,
-          viewJson,
-          // The view after each public event for live updates that show every step; the last
-          // event's is `view` itself, and a private event shows nobody anything.
-          steps: steps.map(({ event, state: after }, i) =>
-            i === steps.length - 1 || isPrivateEvent(event.type)
-              ? { event }
-              : { event, view: toAuctionView(after, Number(event.revision), now) },
-          ),
-        });
+      let from = expected;
+      for (let i = 0; i < events.length; i += MAX_SCRIPT_EVENTS) {
+        const slice = events.slice(i, i + MAX_SCRIPT_EVENTS);
+        const to = i + MAX_SCRIPT_EVENTS >= events.length ? next : slice.at(-1)!.position;
+        changes.push(...(await applySlice(slice, from, to)));
+        from = to;
       }
-      const ok = await applyBatchScript(redis, keysOf, args);
-      if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
-      cache.remember(new Map([...changed.keys()].map((id) => [id, auctions.get(id)!])));
       return changes;
     },
   };
+
+  /** Folds the events onto the states held, and writes them with the checkpoint move in one script call. */
+  async function applySlice(
+    events: RecordedEvent[],
+    expected: string | undefined,
+    next: string,
+  ): Promise<AuctionChange[]> {
+    const { found: current, missing } = cache.lookup(affectedAuctionIds(events));
+    if (missing.length > 0) {
+      const pipeline = redis.pipeline();
+      for (const id of missing) pipeline.hmget(keys.auction(id), 'state', 'revision');
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach(([error, value], i) => {
+        if (error) throw error;
+        const [state, revision] = value as [string | null, string | null];
+        if (state && revision)
+          current.set(missing[i]!, {
+            state: fromStoredState(JSON.parse(state)),
+            revision: Number(revision),
+          });
+      });
+    }
+    const { auctions, changed } = foldAuctions(current, events);
+    const now = Date.now();
+    const keysOf = [keys.checkpoint(name), keys.generation, keys.ending];
+    const args = [expected ?? '', next, options.checkGeneration === false ? '' : options.generation];
+    const changes: AuctionChange[] = [];
+    for (const [auctionId, steps] of changed) {
+      const { state, revision } = auctions.get(auctionId)!;
+      const fullView = toAuctionView(state, revision, now);
+      const view = viewFor(fullView, undefined);
+      const viewJson = JSON.stringify(view);
+      keysOf.push(keys.auction(auctionId));
+      const hash: Record<(typeof HASH_FIELDS)[number], string> = {
+        state: storedStateJson(state),
+        revision: String(revision),
+        view: viewJson,
+        status: view.status,
+        startsAt: String(state.startsAt),
+        sellerId: state.sellerId,
+        reserve: state.reservePrice === null ? '' : String(state.reservePrice),
+        leader: state.leader?.bidderId ?? '',
+        ceiling: state.leader ? String(state.leader.ceiling) : '',
+      };
+      args.push(
+        auctionId,
+        ...HASH_FIELDS.map((field) => hash[field]),
+        state.status === 'active' ? String(state.endsAt) : '',
+      );
+      changes.push({
+        auctionId,
+        events: steps.map((step) => step.event),
+        view: fullView,
+        viewJson,
+        // The view after each public event for live updates that show every step; the last
+        // event's is `view` itself, and a private event shows nobody anything.
+        steps: steps.map(({ event, state: after }, i) =>
+          i === steps.length - 1 || isPrivateEvent(event.type)
+            ? { event }
+            : { event, view: toAuctionView(after, Number(event.revision), now) },
+        ),
+      });
+    }
+    const ok = await applyBatchScript(redis, keysOf, args);
+    if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
+    cache.remember(new Map([...changed.keys()].map((id) => [id, auctions.get(id)!])));
+    return changes;
+  }
 }
 
 export interface StoredView {

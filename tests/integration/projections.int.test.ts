@@ -13,6 +13,7 @@ import {
   redisReadModel,
   rebuildPostgresReadModel,
   rebuildRedisReadModel,
+  redisKeys,
 } from '../../src/projections';
 import { snapshotPostgres, snapshotRedisStates, waitUntil } from '../support/readModelSnapshot';
 import { call, createAuction, deleteKeys, registerUser, startTestApp } from '../support/testApp';
@@ -120,6 +121,62 @@ describe('projections', () => {
       );
       await knex.raw('DROP SCHEMA read_model_check CASCADE');
     });
+  });
+
+  it('the Redis read model writes a batch larger than one script call in slices, each with its checkpoint', async () => {
+    const t = await startTestApp({ label: 'proj_slices', env: { ROLES: 'api' } });
+    try {
+      // A rebuild's page: 2,500 auctions created in a row, one script call per 1,000 events.
+      const sellerId = randomUUID();
+      const events: RecordedEvent[] = Array.from({ length: 2500 }, (_, i) => {
+        const auctionId = randomUUID();
+        return {
+          id: randomUUID(),
+          streamId: auctionStreamId(auctionId),
+          revision: 0n,
+          position: `p${String(i).padStart(6, '0')}`,
+          type: 'AuctionCreated',
+          data: {
+            auctionId,
+            sellerId,
+            title: `Lot ${i}`,
+            description: '',
+            currency: 'EUR',
+            startingPrice: 100,
+            reservePrice: i % 2 ? 500 : null,
+            minIncrement: 10,
+            startsAt: '2026-01-01T00:00:00.000Z',
+            endsAt: '2099-01-01T00:00:00.000Z',
+            softClose: null,
+            createdAt: '2026-01-01T00:00:00.000Z',
+          },
+          metadata: {} as RecordedEvent['metadata'],
+          recordedAt: new Date(),
+        };
+      });
+      const prefix = `${t.redisKeyPrefix}slices:`;
+      const store = redisReadModel(t.app.redis, { prefix, generation: '0' });
+      const changes = await store.applyBatch(events, undefined, 'p-end');
+      expect(await store.readCheckpoint()).toBe('p-end');
+      expect(changes).toHaveLength(2500);
+      const ids = events.map((e) => (e.data as { auctionId: string }).auctionId);
+      const states = await snapshotRedisStates(t.app.redis, prefix, [
+        ids[0]!,
+        ids[999]!,
+        ids[1000]!,
+        ids[2499]!,
+      ]);
+      for (const id of [ids[0]!, ids[999]!, ids[1000]!, ids[2499]!])
+        expect(states[id]).toMatchObject({ revision: 0, state: { auctionId: id, status: 'active' } });
+      expect(await t.app.redis.zcard(redisKeys(prefix, '0').ending)).toBe(2500);
+      // The next batch starts from where the last slice left the checkpoint, and no other place.
+      await expect(store.applyBatch(events.slice(0, 1), 'p001999', 'p-next')).rejects.toBeInstanceOf(
+        CheckpointMovedError,
+      );
+    } finally {
+      await deleteKeys(`${t.redisKeyPrefix}slices:`);
+      await t.stop();
+    }
   });
 
   describe('running', () => {

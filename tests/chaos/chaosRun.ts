@@ -520,19 +520,31 @@ export function brokenPromises(report: ChaosReport): string[] {
 }
 
 function firstDifferences(live: object, rebuilt: object): string[] {
+  // Compared as values (jsonb and Redis order an object's keys differently), shown with sorted keys.
   const flat = (value: object) =>
-    new Map(
+    new Map<string, unknown>(
       Object.entries(value).flatMap(([table, rows]) =>
         Array.isArray(rows)
-          ? rows.map((row, i) => [`${table}[${i}]`, JSON.stringify(row)] as const)
-          : [[table, JSON.stringify(rows)] as const],
+          ? rows.map((row, i) => [`${table}[${i}]`, row] as const)
+          : [[table, rows] as const],
       ),
     );
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sorted)
+      : value && typeof value === 'object' && !(value instanceof Date)
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+          )
+        : value;
+  const show = (value: unknown) => JSON.stringify(sorted(value))?.slice(0, 600);
   const a = flat(live);
   const b = flat(rebuilt);
   const keys = [...new Set([...a.keys(), ...b.keys()])];
   return keys
-    .filter((k) => a.get(k) !== b.get(k))
+    .filter((k) => !isDeepStrictEqual(a.get(k), b.get(k)))
     .slice(0, 3)
-    .map((k) => `${k}: live ${a.get(k)?.slice(0, 600)} / rebuilt ${b.get(k)?.slice(0, 600)}`);
+    .map((k) => `${k}: live ${show(a.get(k))} / rebuilt ${show(b.get(k))}`);
 }

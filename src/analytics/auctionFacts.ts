@@ -40,29 +40,34 @@ export function foldFacts(
     if (before && revision <= before.revision) continue;
     const { event, state } = sharedFoldStep(before?.state ?? null, recorded);
     if (!state) continue;
-    const facts: AuctionFacts = before
-      ? { ...before, state, revision }
-      : {
-          auctionId,
-          revision,
-          state,
-          currency: state.currency,
-          status: 'active',
-          endedAt: null,
-          outcome: null,
-          finalPrice: null,
-          bids: 0,
-          autoBids: 0,
-          lateBids: 0,
-          extensions: 0,
-          bidders: [],
-        };
+    // Late: within the last minute of the end as it stood when the bid came (read before the facts change).
+    const lateFrom = before ? before.state.endsAt - LATE_BID_MS : undefined;
+    // The batch's own facts of an auction change in place; those held before it are copied once.
+    const own = changed.get(auctionId);
+    const facts: AuctionFacts = own
+      ? Object.assign(own, { state, revision })
+      : before
+        ? { ...before, state, revision }
+        : {
+            auctionId,
+            revision,
+            state,
+            currency: state.currency,
+            status: 'active',
+            endedAt: null,
+            outcome: null,
+            finalPrice: null,
+            bids: 0,
+            autoBids: 0,
+            lateBids: 0,
+            extensions: 0,
+            bidders: [],
+          };
     if (event.type === 'BidPlaced') {
       const bid = event.data as BidPlaced;
       facts.bids++;
       if (bid.auto) facts.autoBids++;
-      // Late: within the last minute of the end as it stood when the bid came.
-      if (before && Date.parse(bid.placedAt) >= before.state.endsAt - LATE_BID_MS) facts.lateBids++;
+      if (lateFrom !== undefined && Date.parse(bid.placedAt) >= lateFrom) facts.lateBids++;
       // A new array, never the one the facts before this event hold.
       if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
     } else if (event.type === 'AuctionExtended') facts.extensions++;

@@ -4,48 +4,16 @@
  * batch) but the latest across batches. Bids from two instances are appended out of their
  * placedAt order.
  */
-import type { RecordedEvent } from '../../src/events';
 import { foldStep } from '../../src/auction';
 import { foldAuctions, sharedFoldStep } from '../../src/projections/auctionStates';
 import { planBatch } from '../../src/projections/postgresReadModel';
+import { recordedAuction } from '../support/auctionFixtures';
 
 const auctionId = '01a21391-7709-77fd-abdf-7473c4fa8887';
 const bidderId = '01a21391-761e-7214-a1d1-ad475e76d21e';
-let position = 0;
-const recorded = (type: string, data: object, revision: number): RecordedEvent => ({
-  id: `e${revision}`,
-  streamId: `auction-${auctionId}`,
-  revision: BigInt(revision),
-  position: String(++position).padStart(20, '0'),
-  type,
-  data,
-  metadata: {} as RecordedEvent['metadata'],
-  recordedAt: new Date('2026-11-25T16:37:33.300Z'),
-});
-const created = recorded(
-  'AuctionCreated',
-  {
-    auctionId,
-    sellerId: '01a21391-0000-7000-8000-000000000000',
-    title: 'Lamp',
-    description: '',
-    currency: 'EUR',
-    startingPrice: 100,
-    reservePrice: null,
-    minIncrement: 10,
-    startsAt: '2026-11-25T16:00:00.000Z',
-    endsAt: '2026-11-25T18:00:00.000Z',
-    softClose: null,
-    createdAt: '2026-11-25T16:00:00.000Z',
-  },
-  0,
-);
+const { created, bid: bidBy } = recordedAuction(auctionId);
 const bid = (revision: number, amount: number, placedAt: string, by = bidderId) =>
-  recorded(
-    'BidPlaced',
-    { bidId: `0000000${revision}-0000-4000-8000-000000000000`, bidderId: by, amount, auto: false, placedAt },
-    revision,
-  );
+  bidBy(revision, amount, placedAt, by);
 const otherBidder = '01a21391-761e-7214-a1d1-ad475e76d21f';
 
 describe('the PostgreSQL read model plan', () => {

@@ -30,6 +30,7 @@ type Operation = {
   body?: object;
 };
 
+const routeOf = (op: Operation) => `${op.method} ${op.path}`;
 const headerSafe = (s: string) => s.replace(/[^\x20-\x7e]/g, '').trim();
 
 /** fast-check's report, cut short: a counterexample may hold a 70 KB string. */
@@ -53,6 +54,7 @@ describe('the fuzzer', () => {
   let tokens: Record<string, string | undefined>;
   let auctions: string[];
   let bidIds: string[];
+  let bidderEmail: string;
 
   beforeAll(async () => {
     database = await createTestDatabase('fuzz');
@@ -63,6 +65,7 @@ describe('the fuzzer', () => {
     pool = new Pool({ connectionString: database.url, max: 2 });
     const seller = await registerUser(server.url, 'seller');
     const bidder = await registerUser(server.url, 'bidder');
+    bidderEmail = bidder.email;
     auctions = [
       await createAuction(server.url, seller.token, { reservePrice: 5000 }),
       await createAuction(server.url, seller.token, {
@@ -132,10 +135,51 @@ describe('the fuzzer', () => {
     const replies = new Map<string, { status: number; body: string }>();
     const statusCounts = new Map<string, Map<number, number>>();
 
+    // Requests known to be good where random values alone seldom make one (real credentials, an
+    // auction whose dates agree, an analyst's what-if, a bid above every earlier one), so the logic
+    // behind those routes is fuzzed too; the rest of such a request (query, headers, path) is still
+    // random.
+    let nextAmount = 2_000_000;
+    const json = (value: unknown) => () => JSON.stringify(value);
+    const knownGood: Record<string, Array<{ auth: string; body: () => string }>> = {
+      'POST /auth/login': [
+        { auth: 'none', body: json({ email: bidderEmail, password: 'correct horse battery' }) },
+      ],
+      'POST /auctions': [
+        {
+          auth: 'seller',
+          body: json({
+            title: 'Fuzzed lamp',
+            currency: 'EUR',
+            startingPrice: 100,
+            minIncrement: 10,
+            endsAt: new Date(now + 3_600_000).toISOString(),
+          }),
+        },
+      ],
+      'POST /auctions/{id}/bids': [
+        { auth: 'bidder', body: () => JSON.stringify({ amount: (nextAmount += 1000) }) },
+        {
+          auth: 'analyst',
+          body: () => JSON.stringify({ amount: (nextAmount += 1000), maxAmount: nextAmount * 2 }),
+        },
+      ],
+      'POST /analytics/what-if': [
+        { auth: 'analyst', body: json({ rules: { proxyBidding: false } }) },
+        { auth: 'analyst', body: json({ auctionIds: auctions, rules: { minIncrement: 'ladder' } }) },
+      ],
+    };
     const requestArb = fc.constantFrom(...operations).chain((op) => {
       const query = op.parameters.filter((p) => p.in === 'query');
       return fc.record({
         op: fc.constant(op),
+        known: fc.oneof(
+          { weight: 2, arbitrary: fc.constant(undefined) },
+          {
+            weight: knownGood[routeOf(op)] ? 1 : 0,
+            arbitrary: fc.constantFrom(...(knownGood[routeOf(op)] ?? [undefined])),
+          },
+        ),
         // The other path parameters: mostly real values (a bid, a problem code), sometimes junk.
         bidId: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...bidIds) },
@@ -175,7 +219,8 @@ describe('the fuzzer', () => {
         auth: fc.oneof(
           { weight: 4, arbitrary: fc.constant('bidder') },
           { weight: 2, arbitrary: fc.constant('seller') },
-          { weight: 1, arbitrary: fc.constantFrom('analyst', 'none', 'garbage', 'expired') },
+          { weight: 2, arbitrary: fc.constant('analyst') },
+          { weight: 1, arbitrary: fc.constantFrom('none', 'garbage', 'expired') },
         ),
         contentType: fc.oneof(
           { weight: 8, arbitrary: fc.constant('application/json') },
@@ -230,7 +275,10 @@ describe('the fuzzer', () => {
 
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
-        const path = r.op.path.replace('{id}', r.id).replace('{bidId}', r.bidId).replace('{code}', r.code);
+        // Every path parameter by its name: a bid, a problem code, or else an auction.
+        const path = r.op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+          name === 'bidId' ? r.bidId : name === 'code' ? r.code : r.id,
+        );
         const search = r.query
           .map(
             ([k, v]) =>
@@ -239,11 +287,12 @@ describe('the fuzzer', () => {
           .join('&');
         const url = `${server.url}${path}${search ? `?${search}` : ''}`;
         const headers: Record<string, string> = {};
-        if (tokens[r.auth]) headers.authorization = `Bearer ${tokens[r.auth]}`;
+        const auth = r.known?.auth ?? r.auth;
+        if (tokens[auth]) headers.authorization = `Bearer ${tokens[auth]}`;
         if (r.contentType) headers['content-type'] = r.contentType;
         if (r.idempotencyKey !== undefined) headers['idempotency-key'] = r.idempotencyKey;
         if (r.minPosition !== undefined) headers['x-min-position'] = r.minPosition;
-        const body = r.op.method === 'GET' ? undefined : r.body;
+        const body = r.op.method === 'GET' ? undefined : (r.known?.body() ?? r.body);
         const before = await eventCount();
         let res: Response;
         try {
@@ -257,7 +306,7 @@ describe('the fuzzer', () => {
         const text = await res.text();
         const after = await eventCount();
         const label = `${r.op.method} ${url.slice(server.url.length, 200)} -> ${res.status} ${text.slice(0, 200)}`;
-        const route = `${r.op.method} ${r.op.path}`;
+        const route = routeOf(r.op);
         if (!statusCounts.has(route)) statusCounts.set(route, new Map());
         statusCounts.get(route)!.set(res.status, (statusCounts.get(route)!.get(res.status) ?? 0) + 1);
         if (res.status >= 500) throw new Error(`5xx: ${label}`);
@@ -266,9 +315,11 @@ describe('the fuzzer', () => {
           if (!res.headers.get('content-type')?.includes('application/problem+json'))
             throw new Error(`not a problem: ${label}`);
         }
-        // A retry with the same key, body and user: the first reply again, and nothing new.
-        if (r.idempotencyKey !== undefined && r.op.method === 'POST' && res.status < 300) {
-          const key = `${r.auth} ${r.op.method} ${path} ${r.idempotencyKey} ${body}`;
+        // A retry with the same key, body and user, on a route that documents the key: the first
+        // reply again, and nothing new.
+        const keyed = r.op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+        if (r.idempotencyKey !== undefined && keyed && res.status < 300) {
+          const key = `${auth} ${r.op.method} ${path} ${r.idempotencyKey} ${body}`;
           const first = replies.get(key);
           if (first) {
             if (after !== before) throw new Error(`a replay changed the log: ${label}`);
@@ -289,10 +340,18 @@ describe('the fuzzer', () => {
     console.log(
       `fuzz: ${RUNS} HTTP requests over ${operations.length} operations, by status ${JSON.stringify(tally)}`,
     );
-    // Every route was reached, and most were answered with a success at least once.
-    expect([...statusCounts.keys()].sort()).toEqual(operations.map((o) => `${o.method} ${o.path}`).sort());
+    // Every route was reached, and nearly every one was answered with a success at least once. A
+    // few succeed only now and then by chance (a cancel needs its auction still without bids, a
+    // bid by id needs a real pair of ids): in runs measured, each of those was missed in fewer than
+    // one run in ten and every other route never, so missing more than 15% of routes is a real loss
+    // of reach, not bad luck.
+    expect([...statusCounts.keys()].sort()).toEqual(operations.map(routeOf).sort());
     const succeeded = [...statusCounts].filter(([, statuses]) => [...statuses.keys()].some((s) => s < 300));
-    expect(succeeded.length).toBeGreaterThan(operations.length * 0.7);
+    const missed = operations.map(routeOf).filter((route) => !succeeded.some(([r]) => r === route));
+    expect({ missed, reached: succeeded.length / operations.length >= 0.85 }).toEqual({
+      missed,
+      reached: true,
+    });
     expect(server.child.exitCode).toBeNull();
   }, 300_000);
 

@@ -103,15 +103,17 @@ export async function createAuction(url: string, token: string, overrides: Recor
 }
 
 /** Deletes every Redis key under a test prefix. */
+// All of a prefix's keys in one script: atomic, as a FLUSHALL is. Deleting them in chunks let a
+// projection write between two chunks and keep a checkpoint whose hashes were then deleted.
+const DELETE_KEYS = `local keys = redis.call('KEYS', ARGV[1])
+for i = 1, #keys, 5000 do redis.call('DEL', unpack(keys, i, math.min(i + 4999, #keys))) end
+return #keys`;
+
+/** Deletes every key under the prefix at once: what a FLUSHALL does to one app's keys. */
 export async function deleteKeys(prefix: string): Promise<void> {
   const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await redis.eval(DELETE_KEYS, 0, `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`);
   } finally {
     redis.disconnect();
   }

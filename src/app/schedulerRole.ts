@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { CommandHandler } from '../commands';
-import type { HealthCheck } from '../platform';
+import { createKnex, type HealthCheck } from '../platform';
 import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
@@ -31,12 +31,19 @@ export function startSchedulerRole(
   const queue = new Queue<CloseJobData>(SCHEDULER_QUEUE, { connection, prefix });
   queue.on('error', (error) => logger.warn({ err: error }, 'scheduler queue error'));
   closers.add('close queue', () => queue.close());
+  // The reactor's checkpoint is derived, like a read model's: its commits need not wait for the
+  // WAL flush. A commit lost in a crash replays its batch, and the queue writes are idempotent.
+  const checkpointDb = createKnex(config.databaseUrl, 1, {
+    durable: false,
+    name: 'live-auctions scheduler: checkpoint',
+  });
+  closers.add('scheduler checkpoint pool', () => checkpointDb.destroy());
   const reactor = runProjection({
     name: SCHEDULER_PROJECTION,
     eventStore,
     logger,
     ...leaseSettings(infra, options),
-    store: async () => closingReactor(knex, queue, eventStore, config.notifyEndingSoonSeconds),
+    store: async () => closingReactor(checkpointDb, queue, eventStore, config.notifyEndingSoonSeconds),
   });
   closers.add('closing reactor', () => reactor.stop());
   const worker = startCloseWorker({

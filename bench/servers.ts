@@ -33,18 +33,30 @@ function processCpuSeconds(pid: number, task?: number): number {
   }
 }
 
-/** CPU seconds of every process on the machine named `comm` (PostgreSQL's server and backends), from /proc. */
-function commandCpuSeconds(comm: string): number {
-  let total = 0;
+/** CPU seconds of every process on the machine named `comm` (PostgreSQL's server and backends), by pid, from /proc. */
+function commandCpuSeconds(comm: string): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm)
-        total += processCpuSeconds(Number(entry));
+        byPid.set(Number(entry), processCpuSeconds(Number(entry)));
     } catch {
       // the process ended meanwhile
     }
   }
+  return byPid;
+}
+
+/**
+ * The CPU seconds processes named `comm` used since `before`: each live process's growth, a new
+ * one's whole time. A process that ended meanwhile is left out: subtracting what it had used
+ * before would charge the window with another's past (an idle pool closing a backend of the
+ * previous target, an autovacuum worker ending), and its last moments cannot be read any more.
+ */
+function commandCpuSince(comm: string, before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of commandCpuSeconds(comm)) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -59,8 +71,8 @@ export function cpuMeter(server: string) {
     node: processCpuSeconds(pid) - node0,
     /** The main thread alone (HTTP); the rest of `node` is the projector thread, GC and libuv helpers. */
     nodeMain: processCpuSeconds(pid, pid) - main0,
-    postgres: commandCpuSeconds('postgres') - pg0,
-    redis: commandCpuSeconds('redis-server') - redis0,
+    postgres: commandCpuSince('postgres', pg0),
+    redis: commandCpuSince('redis-server', redis0),
   });
 }
 

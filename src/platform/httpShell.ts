@@ -111,6 +111,11 @@ export function httpShell(options: HttpShellOptions) {
   // per-request cost of the middlewares (a child logger, a dozen setHeader calls, label hashing):
   // together they cost two thirds of the hot GET's throughput.
   const staticHeaders = headersOf(securityHeaders);
+  // The fast lanes' request lines hold only the fields below (an id, the method, the path without
+  // its query, the peer's address, the status, the time), never a header or a body: nothing to
+  // redact. Without the logger's redaction (wildcard paths, walked on every line) a line costs
+  // about half: 5 us against 9.6 us measured, a line per bid at the default level.
+  const accessLog = logger.child({}, { redact: { paths: [] } });
   const fast = (lanes: FastLane[], rest: NodeHandler): NodeHandler => {
     const restWrapped = wrap(rest);
     const taken = lanes.map(({ method, route }) => options.metrics.fastLaneRequests.labels(method, route));
@@ -128,9 +133,11 @@ export function httpShell(options: HttpShellOptions) {
     const finish = (req: IncomingMessage, res: ServerResponse, lane: number, id: string, started: bigint) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       durations[lane]!(res.statusCode).observe(ms / 1000);
-      if (!logger.isLevelEnabled('info')) return;
+      // The levels pino-http gives the same lines on the express path.
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
+      if (!accessLog.isLevelEnabled(level)) return;
       const path = safePath(req.url);
-      logger.info(
+      accessLog[level](
         {
           req: { id, method: req.method, path, remoteAddress: req.socket.remoteAddress },
           ...auctionIdProp(path),

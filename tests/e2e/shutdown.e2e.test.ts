@@ -61,6 +61,13 @@ describe('graceful shutdown of the server process', () => {
     };
     const loops = bidders.map((b, i) => bidLoop(b.token, i));
     await new Promise((r) => setTimeout(r, 1500));
+    // One bid refused for certain (too low), for its log line's level below.
+    const tooLow = await fetch(`${server.url}/auctions/${auctions[0]}/bids`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bidders[0]!.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 1 }),
+    });
+    expect(tooLow.status).toBe(422);
     const countBefore = acknowledged.length;
     const signalledAt = Date.now();
     const exited = server.kill('SIGTERM');
@@ -111,7 +118,17 @@ describe('graceful shutdown of the server process', () => {
     expect(bidLines.length).toBeGreaterThan(20);
     for (const line of bidLines) {
       expect(line).toMatchObject({ req: { id: expect.any(String) }, auctionId: expect.any(String) });
+      // pino's levels by status, on the fast lane as on express: 4xx warn (40), 5xx error (50).
+      const status = (line.res as { statusCode: number }).statusCode;
+      expect({ status, level: line.level }).toEqual({
+        status,
+        level: status >= 500 ? 50 : status >= 400 ? 40 : 30,
+      });
     }
+    // A refused bid is a warning (a 422 from the fast lane was logged at info, and not at all at
+    // LOG_LEVEL=warn); an accepted one is info.
+    const statuses = new Set(bidLines.map((l) => (l.res as { statusCode: number }).statusCode));
+    expect([statuses.has(201), statuses.has(422)]).toEqual([true, true]);
     expect(lines.some((l) => l.msg === 'shutting down')).toBe(true);
     for (const secret of [seller.token, ...bidders.map((b) => b.token), 'correct horse battery']) {
       expect(output).not.toContain(secret);

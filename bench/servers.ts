@@ -140,8 +140,8 @@ export async function startOursOn(databaseUrl: string, env: Record<string, strin
       DATABASE_URL: databaseUrl,
       REDIS_KEY_PREFIX: 'bench:',
       JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      // The lock baseline has no rate limits; the load generator is one IP with a few users.
+      // LOG_LEVEL is npm start's default (info): a line per request, as in production (stdout
+      // is /dev/null here). The lock baseline has no rate limits; the load generator is one IP with a few users.
       RATE_LIMIT_AUTH: 'off',
       RATE_LIMIT_BIDS: 'off',
       ...env,

@@ -33,6 +33,33 @@ export interface HttpShellOptions {
   corsOrigins: string[] | '*';
 }
 
+/**
+ * The headers of every API response (JSON and problems), the OWASP REST set: nothing may frame
+ * it or load anything from it, no MIME sniffing, HTTPS from the first visit on, no referrer.
+ * Helmet's other headers concern documents (a script policy, the opener, DNS prefetch, old IE
+ * and Flash), and the API's responses are not documents: they were about 500 bytes more on every
+ * reply, a bid's included, for every client to read.
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+/**
+ * Helmet's headers for the HTML pages (the live page, Swagger UI, the problem pages), set over
+ * the API's: a script and style policy of their own origin, and the document-only headers.
+ */
+export const documentHeaders = helmet({
+  contentSecurityPolicy: {
+    // The service is often reached over plain HTTP on a private network or localhost.
+    directives: { upgradeInsecureRequests: null },
+  },
+}) as Middleware;
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const AUCTION_IN_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 
@@ -72,12 +99,6 @@ export function httpShell(options: HttpShellOptions) {
     customSuccessMessage: (req, res) => `${req.method} ${safePath(originalUrl(req))} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${safePath(originalUrl(req))} ${res.statusCode}`,
   });
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      // The service is often reached over plain HTTP on a private network or localhost.
-      directives: { upgradeInsecureRequests: null },
-    },
-  });
   const corsHeaders = cors({
     origin: options.corsOrigins === '*' ? '*' : options.corsOrigins,
     exposedHeaders: ['X-Projection-Position', 'X-Event-Position', 'X-Request-Id', 'Retry-After'],
@@ -101,16 +122,15 @@ export function httpShell(options: HttpShellOptions) {
     (req, res) => {
       observe(req, res, process.hrtime.bigint());
       requestLogger(req, res);
-      securityHeaders(req, res, () => {
-        if (!corsEnabled) return next(req, res);
-        corsHeaders(req, res, () => next(req, res));
-      });
+      for (const name in API_SECURITY_HEADERS) res.setHeader(name, API_SECURITY_HEADERS[name]!);
+      if (!corsEnabled) return next(req, res);
+      corsHeaders(req, res, () => next(req, res));
     };
 
   // The same headers, request id, log line and metric for the hottest routes, without the
   // per-request cost of the middlewares (a child logger, a dozen setHeader calls, label hashing):
   // together they cost two thirds of the hot GET's throughput.
-  const staticHeaders = headersOf(securityHeaders);
+  const staticHeaders = API_SECURITY_HEADERS;
   // The fast lanes' request lines hold only the fields below (an id, the method, the path without
   // its query, the peer's address, the status, the time), never a header or a body: nothing to
   // redact. Without the logger's redaction (wildcard paths, walked on every line) a line costs
@@ -195,17 +215,6 @@ function requestIdOf(req: IncomingMessage): string {
 function auctionIdProp(path: string): { auctionId?: string } {
   const auctionId = AUCTION_IN_PATH.exec(path)?.[1];
   return auctionId ? { auctionId: auctionId.toLowerCase() } : {};
-}
-
-/** The headers a middleware sets regardless of the request (helmet's, with static options). */
-function headersOf(middleware: Middleware): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const res = {
-    setHeader: (name: string, value: string) => void (headers[name] = value),
-    removeHeader: () => undefined,
-  };
-  middleware({ headers: {} } as IncomingMessage, res as unknown as ServerResponse, () => undefined);
-  return headers;
 }
 
 const ROUTE = Symbol('route');

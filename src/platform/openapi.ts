@@ -2,6 +2,7 @@ import { noQuerySchema } from './validation';
 import { Router, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { apiRouter, type DocumentedRouter, type RouteSpec } from './apiRouter';
+import { documentHeaders } from './httpShell';
 import { openApiPath, operation } from './openapiOperation';
 
 export { openApiPath } from './openapiOperation';
@@ -132,6 +133,6 @@ export function apiDocsRoutes(getDocument: () => OpenApiDocument): DocumentedRou
     }
     swagger(req, res, next);
   };
-  router.use('/docs', ui);
+  router.use('/docs', documentHeaders, ui);
   return router;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import express from 'express';
-import { apiRouter, noQuerySchema, type DocumentedRouter } from '../platform';
+import { apiRouter, documentHeaders, noQuerySchema, type DocumentedRouter } from '../platform';
 
 /** public/ beside src/ and dist/ alike. */
 export const PUBLIC_DIR = path.resolve(__dirname, '../../public');
@@ -20,8 +20,10 @@ export function pageRoutes(publicDir = PUBLIC_DIR): DocumentedRouter {
       description: 'The live auction page: plain JavaScript over this API and the WebSocket at /ws.',
       responses: { 200: { description: 'HTML', contentType: 'text/html', schema: { type: 'string' } } },
     },
-    (_req, res) => {
-      res.sendFile('index.html', { root: publicDir, maxAge: 0 });
+    (req, res, next) => {
+      documentHeaders(req, res, (error?: unknown) =>
+        error ? next(error) : res.sendFile('index.html', { root: publicDir, maxAge: 0 }),
+      );
     },
   );
   router.use(express.static(publicDir, { index: false, maxAge: '5m', fallthrough: true }));

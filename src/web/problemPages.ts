@@ -1,4 +1,4 @@
-import { apiRouter, escapeHtml, ProblemError, type DocumentedRouter } from '../platform';
+import { apiRouter, documentHeaders, escapeHtml, ProblemError, type DocumentedRouter } from '../platform';
 
 /** What each problem code means and what a client should do: served at /problems/<code>. */
 export const PROBLEM_PAGES: Record<string, { meaning: string; action: string }> = {
@@ -112,13 +112,15 @@ export function problemPages(): DocumentedRouter {
       const code = String(req.params.code);
       const page = PROBLEM_PAGES[code];
       if (!page) throw new ProblemError(404, 'NOT_FOUND', 'Not found', `No problem code ${code}`);
-      res
-        .type('text/html')
-        .send(
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${code}</title></head><body>` +
-            `<h1>${code}</h1><p>${escapeHtml(page.meaning)}</p><p><strong>What to do:</strong> ${escapeHtml(page.action)}</p>` +
-            `<p><a href="/docs">API documentation</a></p></body></html>`,
-        );
+      documentHeaders(req, res, () =>
+        res
+          .type('text/html')
+          .send(
+            `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${code}</title></head><body>` +
+              `<h1>${code}</h1><p>${escapeHtml(page.meaning)}</p><p><strong>What to do:</strong> ${escapeHtml(page.action)}</p>` +
+              `<p><a href="/docs">API documentation</a></p></body></html>`,
+          ),
+      );
     },
   );
   return router;

@@ -9,14 +9,18 @@ import { getTokenIssuer } from '../../src/auth';
 import { TEST_JWT_SECRET, call, createAuction, registerUser, startTestApp } from '../support/testApp';
 import { connectWs } from '../support/wsClient';
 
-const SECURITY_HEADERS = [
-  'content-security-policy',
-  'x-content-type-options',
-  'x-frame-options',
-  'referrer-policy',
-  'strict-transport-security',
-  'cross-origin-opener-policy',
-];
+// Every API response (OWASP's REST set); the HTML pages get helmet's document headers over it.
+const API_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+};
+const DOCUMENT_ONLY = ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control'];
+const headersOf = (res: Response, names: string[]) =>
+  Object.fromEntries(names.map((name) => [name, res.headers.get(name)]));
 
 describe('operations', () => {
   let server: Awaited<ReturnType<typeof startTestApp>>;
@@ -31,20 +35,69 @@ describe('operations', () => {
     const auctionId = await createAuction(server.url, seller.token);
     // The first anonymous GET fills this process's memory; the next ones are the hot route.
     await new Promise((r) => setTimeout(r, 300));
-    for (const path of [
-      '/',
-      `/auctions/${auctionId}`,
-      `/auctions/${auctionId}`,
-      '/no/such/route',
-      '/health/live',
-    ]) {
-      const res = await fetch(`${server.url}${path}`);
-      for (const header of SECURITY_HEADERS)
-        expect({ path, [header]: res.headers.get(header) }).toEqual({
-          path,
-          [header]: expect.any(String),
-        });
+    const bidder = await registerUser(server.url, 'bidder');
+    const bid = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/auctions/${auctionId}/bids`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json', ...headers },
+        body,
+      });
+    const apiReplies: Array<[string, Response]> = [];
+    // express, then the in-memory hot route; a missing route; a health check.
+    for (const path of [`/auctions/${auctionId}`, `/auctions/${auctionId}`, '/no/such/route', '/health/live'])
+      apiReplies.push([`GET ${path}`, await fetch(`${server.url}${path}`)]);
+    // A bid on the fast lane (201 and a refused one), and one express answers (no declared length).
+    apiReplies.push(['bid', await bid(JSON.stringify({ amount: 5000 }))]);
+    apiReplies.push(['bid too low', await bid(JSON.stringify({ amount: 1 }))]);
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ amount: 1 })));
+        controller.close();
+      },
+    });
+    apiReplies.push([
+      'bid by express',
+      await fetch(`${server.url}/auctions/${auctionId}/bids`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json' },
+        body: chunked,
+        duplex: 'half',
+      } as RequestInit),
+    ]);
+    expect(apiReplies.map(([what, res]) => [what, res.status])).toEqual([
+      [`GET /auctions/${auctionId}`, 200],
+      [`GET /auctions/${auctionId}`, 200],
+      ['GET /no/such/route', 404],
+      ['GET /health/live', 200],
+      ['bid', 201],
+      ['bid too low', 422],
+      ['bid by express', 422],
+    ]);
+    for (const [what, res] of apiReplies) {
+      expect({ what, ...headersOf(res, [...Object.keys(API_HEADERS), ...DOCUMENT_ONLY]) }).toEqual({
+        what,
+        ...API_HEADERS,
+        ...Object.fromEntries(DOCUMENT_ONLY.map((name) => [name, null])),
+      });
       expect(res.headers.get('x-powered-by')).toBeNull();
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    // The pages: helmet's document headers, a policy of their own origin for scripts and styles.
+    for (const path of ['/', '/problems/BID_TOO_LOW', '/docs/']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect({ path, status: res.status, type: res.headers.get('content-type') }).toEqual({
+        path,
+        status: 200,
+        type: expect.stringMatching(/^text\/html/),
+      });
+      expect({ path, ...headersOf(res, ['x-frame-options', ...DOCUMENT_ONLY]) }).toEqual({
+        path,
+        'x-frame-options': 'SAMEORIGIN',
+        'cross-origin-opener-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'x-dns-prefetch-control': 'off',
+      });
+      expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     }
     const metrics = await (await fetch(`${server.url}/metrics`)).text();

@@ -17,7 +17,7 @@ import {
   publishNotifications,
   toNotification,
 } from '../notifications';
-import { createKnex, type HealthCheck } from '../platform';
+import { CheckFailedError, createKnex, type HealthCheck } from '../platform';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 import type { StartOptions } from './startOptions';
@@ -36,6 +36,12 @@ export const projectionCheck = (runner: ProjectionRunner): HealthCheck => ({
   name: `projection:${runner.name}`,
   check: async () => {
     const status = await runner.status();
+    const { failure } = status;
+    if (failure)
+      throw new CheckFailedError(
+        `holds at ${failure.eventType} (position ${failure.position}, stream ${failure.streamId}), which it cannot apply: ${failure.error}`,
+        { ...failure, lagMs: status.lagMs },
+      );
     if (status.state === 'failed') throw new Error(`failed: ${status.error}`);
     return { state: status.state, lagMs: status.lagMs, position: status.position };
   },
@@ -54,7 +60,13 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
     name: 'live-auctions projector: read models',
   });
   closers.add('read model pool', () => readModelDb.destroy());
-  const common = { eventStore, logger, ...leaseSettings(infra, options) };
+  const common = {
+    eventStore,
+    logger,
+    ...leaseSettings(infra, options),
+    onFailed: (projection: string) => metrics.projectionFailures.inc({ projection }),
+    retryDelaysMs: options.projectionRetryDelaysMs,
+  };
   const onApplied = (name: string) => {
     // Bound to the projection's labels once: an event's lag is observed by every projection.
     const lag = metrics.projectionLag.labels({ projection: name });

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Config, HealthCheck, Logger, Metrics, MetricsSnapshot, Role } from '../platform';
+import {
+  CheckFailedError,
+  type Config,
+  type HealthCheck,
+  type Logger,
+  type Metrics,
+  type MetricsSnapshot,
+  type Role,
+} from '../platform';
 import type { ProjectionRunner, ProjectionStatus } from '../projections';
 import type { Closers } from './closers';
 import type { StartOptions } from './startOptions';
@@ -9,7 +17,7 @@ import type { StartOptions } from './startOptions';
 export interface ThreadData {
   config: Config;
   roles: Role[];
-  options: Pick<StartOptions, 'leaseTtlSeconds' | 'heartbeatMs'>;
+  options: Pick<StartOptions, 'leaseTtlSeconds' | 'heartbeatMs' | 'projectionRetryDelaysMs'>;
 }
 
 type RequestBody =
@@ -20,7 +28,7 @@ export type ThreadReply =
   | { type: 'ready'; checks: string[]; runners: string[] }
   | { type: 'failed'; error: string }
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: string };
+  | { id: number; ok: false; error: string; details?: Record<string, unknown> };
 
 const REQUEST_TIMEOUT_MS = 5000;
 const STOP_TIMEOUT_MS = 8000;
@@ -74,7 +82,10 @@ export async function startProjectorThread(
           const waiter = pending.get(reply.id);
           pending.delete(reply.id);
           if (reply.ok) waiter?.resolve(reply.value);
-          else waiter?.reject(new Error(reply.error));
+          else
+            waiter?.reject(
+              reply.details ? new CheckFailedError(reply.error, reply.details) : new Error(reply.error),
+            );
         } else if (reply.type === 'ready') {
           started = true;
           restarts = 0;

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { getCommandHandler } from '../commands';
-import { createLogger, observeCommand } from '../platform';
+import { CheckFailedError, createLogger, observeCommand } from '../platform';
 import { startBackgroundRoles, type BackgroundRoles } from './backgroundRoles';
 import { getClosers } from './closers';
 import { openInfrastructure } from './infrastructure';
@@ -58,7 +58,12 @@ async function run(port: NonNullable<typeof parentPort>, data: ThreadData) {
         if (request.type === 'stop') port.close(); // nothing else keeps the thread alive: it ends
       },
       (error: unknown) =>
-        port.postMessage({ id: request.id, ok: false, error: (error as Error)?.message ?? String(error) }),
+        port.postMessage({
+          id: request.id,
+          ok: false,
+          error: (error as Error)?.message ?? String(error),
+          ...(error instanceof CheckFailedError ? { details: error.details } : {}),
+        } satisfies ThreadReply),
     );
   });
   port.postMessage({

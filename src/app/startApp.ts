@@ -71,7 +71,11 @@ export async function startApp(
             {
               config,
               roles: background,
-              options: { leaseTtlSeconds: options.leaseTtlSeconds, heartbeatMs: options.heartbeatMs },
+              options: {
+                leaseTtlSeconds: options.leaseTtlSeconds,
+                heartbeatMs: options.heartbeatMs,
+                projectionRetryDelaysMs: options.projectionRetryDelaysMs,
+              },
             },
             { logger, metrics: infra.metrics, closers },
           )

@@ -9,6 +9,17 @@ export interface HealthCheck {
 
 const CHECK_TIMEOUT_MS = 2000;
 
+/** A failing check that says more than its message: the fields are shown beside it. */
+export class CheckFailedError extends Error {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'CheckFailedError';
+  }
+}
+
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([
     promise,
@@ -79,7 +90,8 @@ export function healthRoutes(checks: HealthCheck[]): DocumentedRouter {
             const details = await withTimeout(check(), CHECK_TIMEOUT_MS);
             return [name, { status: 'ok', ...(details ?? {}) }] as const;
           } catch (error) {
-            return [name, { status: 'failing', error: (error as Error).message }] as const;
+            const details = error instanceof CheckFailedError ? error.details : {};
+            return [name, { status: 'failing', error: (error as Error).message, ...details }] as const;
           }
         }),
       );

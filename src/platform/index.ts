@@ -22,3 +22,4 @@ export * from './etag';
 export * from './serviceContainers';
 export * from './nameUuid';
 export * from './rawJson';
+export * from './jsonInput';

@@ -43,6 +43,12 @@ export function createMetrics({ processMetrics = true } = {}) {
       buckets: lagBuckets,
       registers: [registry],
     }),
+    projectionFailures: new Counter({
+      name: 'projection_failures_total',
+      help: 'Attempts at an event a projection could not apply (it holds there and retries; alert on any increase)',
+      labelNames: ['projection'],
+      registers: [registry],
+    }),
     projectionBatchEvents: new Histogram({
       name: 'projection_batch_events',
       help: 'Events per batch a projection committed (larger under load: fewer statements per event)',

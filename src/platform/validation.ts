@@ -1,6 +1,7 @@
 import Ajv, { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { RequestHandler } from 'express';
+import { unstorableFields } from './jsonInput';
 import { ProblemError } from './problem';
 
 /** One ajv for every request schema: strict, all errors, no type coercion of bodies. */
@@ -46,22 +47,11 @@ export function validationProblem(errors: FieldError[]): ProblemError {
   );
 }
 
-/**
- * Strings holding a NUL character, which PostgreSQL cannot store in text or jsonb: refused up
- * front, so that they never reach a query (where they would fail it).
- */
-export function nulFields(value: unknown, path: string): FieldError[] {
-  if (typeof value === 'string')
-    return value.includes('\u0000') ? [{ field: path, message: 'must not contain NUL characters' }] : [];
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, inner]) => nulFields(inner, `${path}.${key}`));
-}
-
 /** A body's check against the schema: the 400 VALIDATION_FAILED naming each field, or undefined. */
 export function bodyValidator(schema: SchemaObject): (body: unknown) => ProblemError | undefined {
   const validate: ValidateFunction = ajv.compile(schema);
   return (body) => {
-    const nul = nulFields(body, 'body');
+    const nul = unstorableFields(body, 'body');
     if (nul.length) return validationProblem(nul);
     if (!validate(body)) return validationProblem(fieldErrors(validate.errors, 'body'));
     return undefined;
@@ -93,7 +83,7 @@ export function validateQuery(schema: SchemaObject): RequestHandler {
         return next(validationProblem([{ field: `query.${k}`, message: 'must be given once' }]));
       query[k] = v;
     }
-    const nul = nulFields(query, 'query');
+    const nul = unstorableFields(query, 'query');
     if (nul.length) return next(validationProblem(nul));
     if (!validate(query)) return next(validationProblem(fieldErrors(validate.errors, 'query')));
     res.locals.query = query;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ajv } from '../platform';
+import { ajv, jsonShapeError, unstorableFields } from '../platform';
 
 /** Client -> server messages of the WebSocket protocol (api.md). */
 export type ClientMessage =
@@ -65,6 +65,9 @@ export function parseClientMessage(text: string): ParseResult {
   } catch {
     return { ok: false, code: 'INVALID_JSON', message: 'The message is not valid JSON' };
   }
+  // The one definition of input every transport shares: no deep nesting, no name twice, storable strings.
+  const [wrong] = [jsonShapeError(text, 'message') ?? unstorableFields(value, 'message')].flat();
+  if (wrong) return { ok: false, code: 'VALIDATION_FAILED', message: `${wrong.field} ${wrong.message}` };
   if (!validate(value)) {
     const type = (value as { type?: unknown })?.type;
     const known = type === 'subscribe' || type === 'unsubscribe' || type === 'ping';

@@ -52,7 +52,47 @@ export const edgeStrings = [
   '{"$ne":null}',
   '__proto__',
   'constructor',
+  '\ud800',
+  'bad \ud800 x',
+  '\udfff\ud800',
+  '\udc00',
+  'a\u0000b',
 ];
+
+/** Storable strings that are hostile all the same: astral, bidi, zero-width, markup, SQL, escapes. */
+const storableEdges = [
+  '🏺𝄞',
+  '\u202e\u200b\u2066',
+  'e\u0301\u0301\u0301',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE events; --",
+  '\\u0000 \\ud800',
+  '\uFFFD\uFEFF',
+  '%00',
+  '\t\r\n',
+  '__proto__',
+];
+
+/** Well-formed Unicode without NUL of the given length, often hostile: what the write side must take. */
+export function storableHostileString(minLength: number, maxLength: number): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.string({ minLength, maxLength: Math.min(maxLength, 80), unit: 'binary' }),
+    fc
+      .array(fc.constantFrom(...storableEdges), { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join(' ').slice(0, maxLength))
+      .filter((text) => text.length >= minLength),
+  );
+}
+
+/** A string the write side must refuse: somewhere in it a lone surrogate or a NUL. */
+export function hostileString(minLength: number, maxLength: number): fc.Arbitrary<string> {
+  const bad = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '\u0000', '\udc00\ud800');
+  const part = fc.string({ maxLength: Math.max(0, Math.min(20, (maxLength - 2) >> 1)), unit: 'binary' });
+  return fc
+    .tuple(part, bad, part)
+    .map((p) => p.join(''))
+    .filter((text) => text.length >= minLength && text.length <= maxLength);
+}
 
 type Schema = {
   type?: string | string[];
@@ -101,11 +141,11 @@ export function valueFor(schema: Schema, now: number): fc.Arbitrary<unknown> {
     if (schema.format === 'email') return mostly(fc.emailAddress(), edgeStrings);
     if (schema.pattern === '^[A-Z]{3}$') return mostly(fc.constantFrom('EUR', 'USD', 'JPY', 'XXX', 'ABC'));
     const maxLength = schema.maxLength ?? 100;
-    const text = fc.string({
-      minLength: schema.minLength ?? 0,
-      maxLength: Math.min(maxLength, 60),
-      unit: 'binary',
-    });
+    const minLength = schema.minLength ?? 0;
+    const text = fc.oneof(
+      { weight: 4, arbitrary: storableHostileString(minLength, Math.min(maxLength, 60)) },
+      { weight: 1, arbitrary: hostileString(Math.max(minLength, 1), Math.min(maxLength, 60)) },
+    );
     return mostly(text, [...edgeStrings, 'y'.repeat(maxLength), 'y'.repeat(maxLength + 1)]);
   }
   if (type === 'object') {

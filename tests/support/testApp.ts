@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { startApp, type RunningApp, type StartOptions } from '../../src/main';
-import { createLogger, loadConfig } from '../../src/platform';
+import { createLogger, loadConfig, type Logger } from '../../src/platform';
 import { createTestDatabase } from './testDatabase';
 
 export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789';
@@ -11,7 +11,14 @@ export const TEST_JWT_SECRET = 'test-secret-0123456789abcdef0123456789';
  * database share Redis too, and test files do not see each other's keys.
  */
 export async function startTestApp(
-  options: { label?: string; databaseUrl?: string; env?: Record<string, string>; start?: StartOptions } = {},
+  options: {
+    label?: string;
+    databaseUrl?: string;
+    env?: Record<string, string>;
+    start?: StartOptions;
+    /** Where the app's log lines go (else nowhere, or TEST_LOG_LEVEL's level on stdout). */
+    logger?: Logger;
+  } = {},
 ) {
   const database = options.databaseUrl ? undefined : await createTestDatabase(options.label ?? 'app');
   const databaseUrl = options.databaseUrl ?? database!.url;
@@ -30,7 +37,7 @@ export async function startTestApp(
     PROJECTOR_THREAD: 'inline',
     ...options.env,
   });
-  const app: RunningApp = await startApp(config, createLogger(config.logLevel), {
+  const app: RunningApp = await startApp(config, options.logger ?? createLogger(config.logLevel), {
     leaseTtlSeconds: 3,
     heartbeatMs: 500,
     ...options.start,

@@ -1,3 +1,4 @@
+import { storableJson } from '../../platform';
 import {
   ANY,
   AllStreamResolvedEvent,
@@ -47,8 +48,9 @@ export function toRecordedEvent(resolved: AllStreamResolvedEvent): RecordedEvent
     revision: event.revision,
     position: toPosition(event.position),
     type: event.type,
-    data: event.data,
-    metadata: (event.metadata ?? {}) as Record<string, unknown>,
+    // Logs from before the write side refused unstorable strings: made storable on read, here.
+    data: storableJson(event.data),
+    metadata: storableJson((event.metadata ?? {}) as Record<string, unknown>),
     recordedAt: event.created,
   };
 }

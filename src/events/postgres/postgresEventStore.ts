@@ -8,6 +8,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../eventStore';
+import { storableJson } from '../../platform';
 import { joinPosition, splitPosition, toJson } from '../serialization';
 import { getAppendBatcher } from './appendBatch';
 import { getChangeSignal } from './changeSignal';
@@ -42,8 +43,10 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   revision: BigInt(row.stream_revision),
   position: joinPosition(row.xid, row.position),
   type: row.type,
-  data: row.data,
-  metadata: row.metadata,
+  // Logs from before the write side refused unstorable strings (a lone surrogate, NUL): made
+  // storable on read, in this one place, so every reader sees the same event (the log stays as it is).
+  data: storableJson(row.data),
+  metadata: storableJson(row.metadata),
   recordedAt: new Date(row.recorded_ms),
 });
 

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { ProblemError, describeGuard } from '../platform';
+import { BEARER_CHALLENGE, ProblemError, describeGuard } from '../platform';
 import { ROLES, type Role, type TokenClaims } from './tokens';
 
 export interface AuthenticatedUser {
@@ -26,6 +26,8 @@ export function userFromClaims(payload: unknown): AuthenticatedUser | undefined 
   if (!Array.isArray(claims.roles) || !claims.roles.every((r) => ROLES.includes(r as Role))) return undefined;
   return { userId: claims.sub, roles: claims.roles };
 }
+
+const INVALID_TOKEN_CHALLENGE = `${BEARER_CHALLENGE}, error="invalid_token", error_description="The token is expired, malformed or not signed by this service"`;
 
 /** passport-jwt with the prepared KeyObject, HS256 only, expiry enforced. */
 export function getJwtAuth(key: KeyObject): {
@@ -54,7 +56,9 @@ export function getJwtAuth(key: KeyObject): {
       { session: false },
       (error: unknown, user: AuthenticatedUser | false) => {
         if (error || !user) {
-          res.setHeader('WWW-Authenticate', 'Bearer');
+          // RFC 6750: a token that was sent and failed (expired, forged, alg none) is invalid_token.
+          const sent = req.headers.authorization !== undefined;
+          res.setHeader('WWW-Authenticate', sent ? INVALID_TOKEN_CHALLENGE : BEARER_CHALLENGE);
           return next(
             new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'A valid bearer token is required'),
           );

@@ -101,7 +101,20 @@ export function httpShell(options: HttpShellOptions) {
   });
   const corsHeaders = cors({
     origin: options.corsOrigins === '*' ? '*' : options.corsOrigins,
-    exposedHeaders: ['X-Projection-Position', 'X-Event-Position', 'X-Request-Id', 'Retry-After'],
+    // What a browser client may read of a reply: everything the contract documents.
+    exposedHeaders: [
+      'Location',
+      'ETag',
+      'Idempotent-Replayed',
+      'X-Projection-Position',
+      'X-Event-Position',
+      'X-Request-Id',
+      'Retry-After',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'WWW-Authenticate',
+    ],
     allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Min-Position', 'X-Request-Id'],
     maxAge: 600,
   }) as Middleware;

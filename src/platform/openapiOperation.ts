@@ -19,6 +19,7 @@ const RETRY_AFTER = integerHeader('Seconds to wait before retrying');
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Limit': integerHeader('Requests allowed in the window'),
   'RateLimit-Remaining': integerHeader('Requests left in the window'),
+  'RateLimit-Reset': integerHeader('Seconds until the window resets'),
 };
 
 /** `/auctions/:id` to `/auctions/{id}`. */

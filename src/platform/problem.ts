@@ -29,7 +29,12 @@ export function problemBody(problem: ProblemError) {
   };
 }
 
+/** The challenge of every 401 (RFC 9110 wants one): a bearer token, refined where a token failed. */
+export const BEARER_CHALLENGE = 'Bearer realm="live-auctions"';
+
 export function sendProblem(res: Response, problem: ProblemError): void {
+  if (problem.status === 401 && !res.hasHeader('WWW-Authenticate'))
+    res.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
   res.status(problem.status).type('application/problem+json').json(problemBody(problem));
 }
 
@@ -82,6 +87,17 @@ export function problemOf(error: unknown): ProblemError | undefined {
     if (httpError.type === 'entity.parse.failed') return malformedJson();
     return new ProblemError(status, 'BAD_REQUEST', 'Bad request', (error as Error).message);
   }
+  // The router could not decode a path parameter (%ED%A0%80: a lone surrogate's bytes, not UTF-8).
+  if (error instanceof URIError && status === 400)
+    return new ProblemError(
+      400,
+      'VALIDATION_FAILED',
+      'Validation failed',
+      'path is not percent-encoded UTF-8',
+      {
+        errors: [{ field: 'path', message: 'must be percent-encoded UTF-8' }],
+      },
+    );
   if (isTransientError(error))
     return new ProblemError(
       503,
@@ -135,6 +151,8 @@ export function writeJson(
 /** A problem on a bare ServerResponse, as sendProblem writes it; a 503 asks to retry in a second. */
 export function writeProblem(res: ServerResponse, problem: ProblemError, headers: Headers = {}) {
   if (problem.status === 503 && !res.hasHeader('Retry-After')) headers['Retry-After'] = '1';
+  if (problem.status === 401 && !res.hasHeader('WWW-Authenticate'))
+    headers['WWW-Authenticate'] = BEARER_CHALLENGE;
   writeJson(res, problem.status, problemBody(problem), headers, 'application/problem+json');
 }
 

@@ -40,6 +40,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler & { check: 
       (result) => {
         res.setHeader('RateLimit-Limit', points);
         res.setHeader('RateLimit-Remaining', result.remainingPoints);
+        res.setHeader('RateLimit-Reset', Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
         return undefined;
       },
       (refusal: unknown) => {
@@ -49,6 +50,7 @@ export function rateLimit(options: RateLimitOptions): RequestHandler & { check: 
         res.setHeader('Retry-After', String(retryAfter));
         res.setHeader('RateLimit-Limit', points);
         res.setHeader('RateLimit-Remaining', 0);
+        res.setHeader('RateLimit-Reset', retryAfter);
         return new ProblemError(
           429,
           'RATE_LIMITED',

@@ -35,7 +35,9 @@ export function hotAuctionRoute(hot: HotViews) {
       headers['X-Projection-Position'] = entry.position;
       headers.ETag = etag;
       headers['Cache-Control'] = 'no-cache';
-      headers.Vary = 'Authorization';
+      // Added to what the shell set (CORS's Vary: Origin), never in its place.
+      const vary = res.getHeader('Vary');
+      headers.Vary = vary ? `${String(vary)}, Authorization` : 'Authorization';
       if (notModified(req.headers, etag)) {
         res.writeHead(304, headers);
         return void res.end();

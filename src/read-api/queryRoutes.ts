@@ -22,7 +22,7 @@ function sendView(req: Request, res: Response, view: string | AuctionView) {
   const etag = etagOf(body);
   res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', 'no-cache');
-  res.setHeader('Vary', 'Authorization');
+  res.vary('Authorization'); // added to CORS's Vary: Origin, never in its place
   if (notModified(req.headers, etag)) return void res.status(304).end();
   res.type('application/json').send(body);
 }

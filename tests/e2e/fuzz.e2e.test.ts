@@ -14,7 +14,7 @@ import { getTokenIssuer } from '../../src/auth';
 import { serverMessageSchemas } from '../../src/realtime';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { edgeStrings, valueFor } from '../support/fuzzArbitraries';
+import { edgeStrings, encodeAnyURIComponent, valueFor } from '../support/fuzzArbitraries';
 import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { createTestDatabase } from '../support/testDatabase';
 import { createAuction, deleteKeys, registerUser } from '../support/testApp';
@@ -184,20 +184,22 @@ describe('the fuzzer', () => {
         bidId: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...bidIds) },
           { weight: 1, arbitrary: fc.uuid() },
-          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
         code: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom('BID_TOO_LOW', 'NOT_FOUND', 'VALIDATION_FAILED') },
-          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
         id: fc.oneof(
           { weight: 6, arbitrary: fc.constantFrom(...auctions) },
           { weight: 1, arbitrary: fc.uuid() },
           {
             weight: 1,
-            arbitrary: fc.constantFrom(...edgeStrings.filter((s) => s.length < 400)).map(encodeURIComponent),
+            arbitrary: fc
+              .constantFrom(...edgeStrings.filter((s) => s.length < 400))
+              .map(encodeAnyURIComponent),
           },
-          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
         query: fc.oneof(
           { weight: 3, arbitrary: fc.constant([] as Array<[string, unknown]>) },
@@ -282,7 +284,7 @@ describe('the fuzzer', () => {
         const search = r.query
           .map(
             ([k, v]) =>
-              `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`,
+              `${encodeAnyURIComponent(k)}=${encodeAnyURIComponent(typeof v === 'string' ? v : JSON.stringify(v))}`,
           )
           .join('&');
         const url = `${server.url}${path}${search ? `?${search}` : ''}`;

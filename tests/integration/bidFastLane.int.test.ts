@@ -118,7 +118,10 @@ describe('POST /auctions/:id/bids in front of express', () => {
 
   it.each([
     ['malformed JSON', '{"amount":', 'MALFORMED_JSON'],
-    ['JSON that is not an object', '5', 'MALFORMED_JSON'],
+    ['JSON that is not an object', '5', 'VALIDATION_FAILED'],
+    ['a member name twice', '{"amount":5000,"amount":1}', 'VALIDATION_FAILED'],
+    ['a lone surrogate', '{"amount":5000,"x":"a\\ud800b"}', 'VALIDATION_FAILED'],
+    ['nesting deeper than 32 levels', `{"amount":${'['.repeat(33)}${']'.repeat(33)}}`, 'VALIDATION_FAILED'],
     ['a field of the wrong type', '{"amount":"12"}', 'VALIDATION_FAILED'],
     ['an unknown field and a negative amount', '{"amount":-1,"note":"x"}', 'VALIDATION_FAILED'],
     ['a NUL character', '{"amount":5000,"x":"a\\u0000b"}', 'VALIDATION_FAILED'],
@@ -192,7 +195,10 @@ describe('POST /auctions/:id/bids in front of express', () => {
       token: alice.token,
     });
     expect([anonymous.status, forged.status]).toEqual([401, 401]);
-    expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+    expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="live-auctions"');
+    expect(forged.headers['www-authenticate']).toMatch(
+      /^Bearer realm="live-auctions", error="invalid_token"/,
+    );
     expect(query.status).toBe(201); // the route takes no query: express ignores it, as before
     expect(await fastLaneCount(t.url)).toBe(before);
   });

@@ -235,7 +235,7 @@ describe('projections', () => {
         expect(redisStates[row.auction_id]).toEqual({ state: row.state, revision: Number(row.revision) });
     });
 
-    it('a handler error stops the projection loudly, at its checkpoint, and health turns not ready', async () => {
+    it('a handler error holds the projection at the event, the events before it applied, and health names it', async () => {
       const other = await startTestApp({ label: 'proj_poison' });
       try {
         const { last } = await placeSomeBids(other, 1, 2);
@@ -284,14 +284,25 @@ describe('projections', () => {
           'the projection to fail',
         );
         const status = await postgres.status();
-        expect(status.position).toBe(last);
+        // The batch's events before the culprit are applied; the culprit is named, not skipped.
+        const [created, culprit] = await other.app.eventStore.readStream(auctionStreamId(auctionId));
+        expect(created!.position > last).toBe(true);
+        expect(status.position).toBe(created!.position);
+        expect(status.failure).toMatchObject({ position: culprit!.position, eventType: 'BidPlaced' });
         expect(status.error).toMatch(/uuid/i);
         expect(status.lagMs).toBeGreaterThan(0); // the poison event waits, unapplied, and ages
         const notReady = await call(other.url, 'GET', '/health/ready');
         expect(notReady.status).toBe(503);
         expect(notReady.body).toMatchObject({
           status: 'not_ready',
-          checks: { [`projection:${POSTGRES_PROJECTION}`]: { status: 'failing' } },
+          checks: {
+            [`projection:${POSTGRES_PROJECTION}`]: {
+              status: 'failing',
+              position: culprit!.position,
+              eventType: 'BidPlaced',
+              streamId: auctionStreamId(auctionId),
+            },
+          },
         });
         // The other projection is unaffected.
         const redis = other.app.projections.find((p) => p.name === REDIS_PROJECTION)!;

@@ -163,3 +163,19 @@ export function valueFor(schema: Schema, now: number): fc.Arbitrary<unknown> {
   }
   return wrong;
 }
+
+/**
+ * encodeURIComponent for any string: a lone surrogate (which encodeURIComponent refuses) goes as
+ * its three WTF-8 bytes, as a hostile client would send it; the server must answer that too.
+ */
+export function encodeAnyURIComponent(text: string): string {
+  if (text.isWellFormed()) return encodeURIComponent(text);
+  // Whole code points (pairs included) through encodeURIComponent; a lone surrogate by hand.
+  return Array.from(text, (point) => {
+    if (point.isWellFormed()) return encodeURIComponent(point);
+    const code = point.charCodeAt(0);
+    return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+      .map((b) => `%${b.toString(16).toUpperCase()}`)
+      .join('');
+  }).join('');
+}

@@ -238,7 +238,7 @@ $('whatif-form').addEventListener('submit', async (event) => {
         .join(', ') || '—';
     say(
       'whatif-result',
-      `${s.auctions} auctions replayed, ${s.changed} would have ended otherwise. Revenue: ${revenue(s.revenueActual)} actual, ${revenue(s.revenueWhatIf)} what-if.`,
+      `${s.auctions} ${s.auctions === 1 ? 'auction' : 'auctions'} replayed, ${s.changed} would have ended otherwise. Revenue: ${revenue(s.revenueActual)} actual, ${revenue(s.revenueWhatIf)} what-if.`,
     );
     const result = (r, currency) =>
       r.outcome === 'sold'

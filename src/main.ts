@@ -2,7 +2,7 @@
  * The process entry point of `npm start`: reads the configuration, makes sure PostgreSQL and
  * Redis answer, starts the roles (src/app) and stops them gracefully on SIGTERM or SIGINT.
  */
-import { MissingServicesError, ensureLocalServices, startApp } from './app';
+import { MissingServicesError, ServiceRefusedError, ensureLocalServices, startApp } from './app';
 import { createLogger, loadConfig, type Config } from './platform';
 
 export { startApp, type RunningApp, type StartOptions } from './app';
@@ -45,7 +45,7 @@ async function main() {
 
 if (require.main === module) {
   main().catch((error) => {
-    if (error instanceof MissingServicesError) {
+    if (error instanceof MissingServicesError || error instanceof ServiceRefusedError) {
       console.error(error.message);
       process.exit(error.exitCode);
     }

@@ -14,6 +14,7 @@ import {
   type HealthCheck,
 } from '../platform';
 import { namedSchemas } from './namedSchemas';
+import { buildAsyncApi } from '../realtime';
 import { problemPages } from '../web';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
@@ -33,12 +34,16 @@ export function createHttpServer(
 ) {
   const { config, logger, metrics } = infra;
   // The document describes itself too: it is built once, from every router's specs, before any request.
+  let asyncApi: object | undefined;
   const routers = [
     metricsRoutes(metrics),
     healthRoutes(parts.checks),
     problemPages(),
     ...parts.routers,
-    apiDocsRoutes(() => openApi),
+    apiDocsRoutes(
+      () => openApi,
+      () => (asyncApi ??= buildAsyncApi(version)),
+    ),
   ];
   const openApi = buildOpenApi(
     {
@@ -47,7 +52,7 @@ export function createHttpServer(
       contact: { name: 'The live-auctions team' },
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
-        'Event-sourced live auctions. Live updates are on the WebSocket at /ws (see docs/asyncapi.json).',
+        'Event-sourced live auctions. Live updates are on the WebSocket at /ws: its messages are described by the AsyncAPI document at [/asyncapi.json](/asyncapi.json).',
     },
     routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
     namedSchemas,

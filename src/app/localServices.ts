@@ -1,6 +1,6 @@
 import {
   dockerAvailable,
-  postgresReachable,
+  probePostgres,
   redisReachable,
   startPostgresContainer,
   startRedisContainer,
@@ -12,9 +12,10 @@ import {
 /** PostgreSQL or Redis does not answer, and nothing here can start them: the message says how to get them. */
 export class MissingServicesError extends Error {
   readonly exitCode = 69; // EX_UNAVAILABLE
-  constructor(missing: string[]) {
+  constructor(missing: string[], reasons: string[] = []) {
     super(
       [
+        ...reasons,
         `${missing.join(' and ')} ${missing.length > 1 ? 'do' : 'does'} not answer, and there is no Docker engine to start ${missing.length > 1 ? 'them' : 'it'} in.`,
         'Either:',
         '  - run them on this machine (Debian: apt-get install postgresql redis-server; the defaults of',
@@ -28,19 +29,42 @@ export class MissingServicesError extends Error {
   }
 }
 
+/** A service answered but refused us (a wrong user or password, no such database): exit 78, as EX_CONFIG. */
+export class ServiceRefusedError extends Error {
+  readonly exitCode = 78;
+  constructor(reason: string) {
+    super(`${reason}\nCheck DATABASE_URL: its user, password and database.`);
+    this.name = 'ServiceRefusedError';
+  }
+}
+
+/** A URL without its password, for messages. */
+const redactedUrl = (text: string) => {
+  const url = new URL(text);
+  if (url.password) url.password = '***';
+  return url.toString();
+};
+
 /**
  * The newcomer's first minute: where PostgreSQL or Redis does not answer but a Docker engine
  * exists, start the missing ones in containers (testcontainers) and say so. Where they answer,
  * nothing changes. The containers go when the process stops.
  */
 export async function ensureLocalServices(config: Config, logger: Logger) {
-  const [postgresUp, redisUp] = await Promise.all([
-    postgresReachable(config.databaseUrl),
+  const [postgres, redisUp] = await Promise.all([
+    probePostgres(config.databaseUrl),
     redisReachable(config.redisUrl),
   ]);
+  // It answered and said no: a container would not help, the configuration must change.
+  if (postgres.state === 'refused') throw new ServiceRefusedError(postgres.reason);
+  const postgresUp = postgres.state === 'ok';
+  const reasons = [
+    ...(postgres.state === 'silent' ? [postgres.reason] : []),
+    ...(redisUp ? [] : [`Redis at ${redactedUrl(config.redisUrl)}: no answer`]),
+  ];
   const missing = [...(postgresUp ? [] : ['PostgreSQL']), ...(redisUp ? [] : ['Redis'])];
   if (missing.length === 0) return { config, stop: async () => undefined };
-  if (!dockerAvailable()) throw new MissingServicesError(missing);
+  if (!dockerAvailable()) throw new MissingServicesError(missing, reasons);
 
   const started: StartedService[] = [];
   let { databaseUrl, redisUrl } = config;
@@ -62,7 +86,7 @@ export async function ensureLocalServices(config: Config, logger: Logger) {
     // A production install has no testcontainers: then it is as if there were no Docker.
     const code = (error as { code?: string }).code;
     if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND')
-      throw new MissingServicesError(missing);
+      throw new MissingServicesError(missing, reasons);
     throw error;
   }
   return {

@@ -2,13 +2,20 @@
 import { once } from 'node:events';
 import { isPosition } from '../events';
 import { getLogUpcaster } from '../read-api';
-import { fail, openStores, runCli } from './context';
+import { cliArgs, fail, openStores, runCli } from './context';
 
 async function main() {
-  const args = process.argv.slice(2);
-  const afterIndex = args.indexOf('--after');
-  const after = afterIndex >= 0 ? args[afterIndex + 1] : undefined;
-  if (afterIndex >= 0 && (!after || !isPosition(after))) fail('usage: npm run export -- [--after POSITION]');
+  const { values } = cliArgs({
+    usage: 'npm run export -- [--after POSITION]',
+    help: [
+      'Writes the global event log to stdout as NDJSON, one event a line in log order, each in',
+      "today's shape (old shapes upcast), with its stream, revision, position and time.",
+      '  --after POSITION  start after this position (a checkpoint or an X-Event-Position)',
+    ].join('\n'),
+    options: { after: { type: 'string' } },
+  });
+  const after = values.after;
+  if (after !== undefined && !isPosition(after)) fail(`--after is not a log position: ${after}`);
   const stores = openStores();
   try {
     let position = after;

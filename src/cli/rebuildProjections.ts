@@ -15,14 +15,23 @@ import {
   rebuildRedisReadModel,
   refoldInPlace,
 } from '../projections';
-import { fail, openStores, runCli } from './context';
+import { cliArgs, fail, openStores, runCli } from './context';
 
 const PROJECTION_NAMES = [...AUCTION_READ_MODELS, NOTIFICATIONS_PROJECTION, ANALYTICS_PROJECTION];
 
 async function main() {
-  const [name] = process.argv.slice(2);
-  if (name !== undefined && !PROJECTION_NAMES.includes(name))
-    fail(`usage: npm run projections:rebuild -- [${PROJECTION_NAMES.join('|')}]`);
+  const usage = `npm run projections:rebuild -- [${PROJECTION_NAMES.join('|')}]`;
+  const { positionals } = cliArgs({
+    usage,
+    help: [
+      'Rebuilds read models from the whole log, while the service runs: a new copy is built beside the',
+      'live one and swapped in (PostgreSQL, Redis), or the running projector carries it on (notifications,',
+      'analytics). With no name, every projection.',
+    ].join('\n'),
+    positionals: { min: 0, max: 1 },
+  });
+  const [name] = positionals;
+  if (name !== undefined && !PROJECTION_NAMES.includes(name)) fail(`no projection ${name}\nusage: ${usage}`);
   const stores = openStores();
   try {
     for (const projection of name ? [name] : PROJECTION_NAMES) {

@@ -1,7 +1,7 @@
 /** `npm run replay -- <auctionId> [--at ISO]`: an auction's timeline, and its state at the end. */
 import { auctionStreamId, foldAuction, foldStep, type AuctionState } from '../auction';
 import { toAuctionView } from '../projections';
-import { fail, openStores, runCli } from './context';
+import { cliArgs, fail, openStores, runCli } from './context';
 
 const summary = (type: string, data: Record<string, unknown>) => {
   switch (type) {
@@ -21,12 +21,19 @@ const summary = (type: string, data: Record<string, unknown>) => {
 };
 
 async function main() {
-  const args = process.argv.slice(2);
-  const auctionId = args[0];
-  const atIndex = args.indexOf('--at');
-  const at = atIndex >= 0 ? Date.parse(args[atIndex + 1] ?? '') : undefined;
-  if (!auctionId || (at !== undefined && Number.isNaN(at)))
-    fail('usage: npm run replay -- <auctionId> [--at ISO-time]');
+  const { values, positionals } = cliArgs({
+    usage: 'npm run replay -- <auctionId> [--at ISO-time]',
+    help: [
+      "Prints an auction's timeline from its stream (each event with its revision and time) and the",
+      'auction as it stands at the end.',
+      '  --at ISO-time  stop at this instant: the auction as it stood then',
+    ].join('\n'),
+    options: { at: { type: 'string' } },
+    positionals: { min: 1, max: 1 },
+  });
+  const auctionId = positionals[0]!;
+  const at = values.at === undefined ? undefined : Date.parse(values.at);
+  if (at !== undefined && Number.isNaN(at)) fail(`--at is not a time (ISO 8601): ${values.at}`);
   const stores = openStores();
   try {
     const events = await stores.eventStore.readStream(auctionStreamId(auctionId));

@@ -9,6 +9,16 @@ import { fail, openStores, runCli } from './context';
 const USAGE =
   'usage: npm run what-if -- [--auction ID]... [--from ISO] [--to ISO] [--soft-close off|WINDOW:EXTENSION] [--increment N|ladder] [--no-proxy]';
 
+const HELP = [
+  'Replays closed auctions under other rules through the same decider, writing nothing, and prints',
+  'actual against what-if for each, and the totals.',
+  '  --auction ID        an auction to replay (repeat for more); else every auction closed in the range',
+  '  --from ISO, --to ISO  the range of closing times',
+  '  --soft-close off|WINDOW:EXTENSION  soft close off, or its window and extension in seconds',
+  '  --increment N|ladder  a fixed increment in minor units, or the default ladder',
+  '  --no-proxy          no proxy bidding: each bid stands at its amount',
+].join('\n');
+
 export function parseWhatIfArgs(args: string[]) {
   const auctionIds: string[] = [];
   const rules: WhatIfRules = {};
@@ -19,6 +29,10 @@ export function parseWhatIfArgs(args: string[]) {
     if (Number.isNaN(parsed.getTime())) fail(`${name} must be a time (ISO 8601)\n${USAGE}`);
     return parsed;
   };
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`${USAGE}\n\n${HELP}`);
+    process.exit(0);
+  }
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
     switch (args[i]) {
@@ -79,18 +93,20 @@ async function main() {
       { ...(auctionIds.length ? { auctionIds } : { range }), rules },
     );
     console.log(`rules: ${JSON.stringify(rules)}`);
-    console.log(['auction'.padEnd(36), 'actual'.padEnd(28), 'what-if'.padEnd(28), 'changed'].join('  '));
+    console.log(['auction'.padEnd(36), 'actual'.padEnd(28), 'what-if'.padEnd(28), 'what changed'].join('  '));
     for (const item of result.items) {
       const cell = (r: typeof item.actual) =>
         `${r.outcome} ${money(r.finalPrice)} ${item.currency}`.padEnd(28);
       console.log(
-        [item.auctionId, cell(item.actual), cell(item.whatIf), item.changed ? 'yes' : ''].join('  '),
+        [item.auctionId, cell(item.actual), cell(item.whatIf), differences(item.actual, item.whatIf)].join(
+          '  ',
+        ),
       );
     }
     for (const s of result.skipped) console.log(`${s.auctionId}  skipped: ${s.reason}`);
     const { summary } = result;
     console.log(
-      `\n${summary.auctions} auctions, ${summary.changed} changed; revenue actual ${JSON.stringify(summary.revenueActual)}, what-if ${JSON.stringify(summary.revenueWhatIf)}`,
+      `\n${plural(summary.auctions, 'auction')}, ${summary.changed} changed; revenue actual ${JSON.stringify(summary.revenueActual)}, what-if ${JSON.stringify(summary.revenueWhatIf)}`,
     );
   } finally {
     await stores.close();
@@ -98,3 +114,17 @@ async function main() {
 }
 
 if (require.main === module) runCli(main);
+
+type Result = { outcome: string; winnerId: string | null; finalPrice: number | null; endsAt: string };
+
+/** What differs between the two results, by name: the columns show outcome and price only. */
+function differences(actual: Result, whatIf: Result): string {
+  const names: string[] = [];
+  if (actual.outcome !== whatIf.outcome) names.push('outcome');
+  if (actual.finalPrice !== whatIf.finalPrice) names.push('price');
+  if (actual.winnerId !== whatIf.winnerId) names.push('winner');
+  if (actual.endsAt !== whatIf.endsAt) names.push('end');
+  return names.join(', ');
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

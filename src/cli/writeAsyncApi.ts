@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildAsyncApi } from '../realtime';
+import { cliArgs } from './context';
 
 export const ASYNCAPI_FILE = path.resolve(__dirname, '../../docs/asyncapi.json');
 
@@ -13,6 +14,10 @@ export function asyncApiText(): string {
 }
 
 if (require.main === module) {
+  cliArgs({
+    usage: 'npm run docs:asyncapi',
+    help: "Writes docs/asyncapi.json from the WebSocket protocol's schemas (the service serves it at /asyncapi.json).",
+  });
   writeFileSync(ASYNCAPI_FILE, asyncApiText());
   console.log(`wrote ${path.relative(process.cwd(), ASYNCAPI_FILE)}`);
 }

@@ -104,7 +104,10 @@ export type OpenApiDocument = ReturnType<typeof buildOpenApi>;
  * GET /openapi.json and the Swagger UI at /docs. The document is read when first asked for, so
  * that it can include this router's own route.
  */
-export function apiDocsRoutes(getDocument: () => OpenApiDocument): DocumentedRouter {
+export function apiDocsRoutes(
+  getDocument: () => OpenApiDocument,
+  getAsyncApi: () => object,
+): DocumentedRouter {
   const { router, route } = apiRouter();
   route(
     {
@@ -121,6 +124,22 @@ export function apiDocsRoutes(getDocument: () => OpenApiDocument): DocumentedRou
       res.json(getDocument());
     },
   );
+  route(
+    {
+      tag: 'Operations',
+      method: 'get',
+      path: '/asyncapi.json',
+      operationId: 'getAsyncApiDocument',
+      query: noQuerySchema,
+      summary: 'The WebSocket protocol at /ws (AsyncAPI 3.0)',
+      description:
+        'The messages of the WebSocket at /ws, each with its schema (AsyncAPI 3.0), built from the schemas the gateway validates with.',
+      responses: { 200: { description: 'The AsyncAPI document', schema: { type: 'object' } } },
+    },
+    (_req, res) => {
+      res.json(getAsyncApi());
+    },
+  );
   // Built on the first visit, once the document holds every route.
   let swagger: Router | undefined;
   const ui: RequestHandler = (req, res, next) => {
@@ -133,6 +152,9 @@ export function apiDocsRoutes(getDocument: () => OpenApiDocument): DocumentedRou
     }
     swagger(req, res, next);
   };
+  // The UI's page and its own assets; any other path under /docs is a 404, not the page again.
+  const SWAGGER_ASSET = /^\/(?:[\w.-]+\.(?:css|js|png|map))?$/;
+  router.use('/docs', (req, _res, next) => (SWAGGER_ASSET.test(req.path) ? next() : next('router')));
   router.use('/docs', documentHeaders, ui);
   return router;
 }

@@ -117,7 +117,7 @@ export function problemPages(): DocumentedRouter {
           .type('text/html')
           .send(
             `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${code}</title></head><body>` +
-              `<h1>${code}</h1><p>${escapeHtml(page.meaning)}</p><p><strong>What to do:</strong> ${escapeHtml(page.action)}</p>` +
+              `<h1>${code}</h1><p>${prose(page.meaning)}</p><p><strong>What to do:</strong> ${prose(page.action)}</p>` +
               `<p><a href="/docs">API documentation</a></p></body></html>`,
           ),
       );
@@ -125,3 +125,6 @@ export function problemPages(): DocumentedRouter {
   );
   return router;
 }
+
+/** A page's sentence as HTML: escaped, with `names` set as code. */
+const prose = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');

@@ -267,7 +267,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     await expectText(page, '#summary-table th', 'Sell-through');
     await page.locator('#whatif-form [name=noProxy]').check();
     await page.locator('#whatif-form button').click();
-    await expectText(page, '#whatif-result', 'auctions replayed');
+    await expectText(page, '#whatif-result', 'replayed');
     expect(problems.flat()).toEqual([]);
   }, 60_000);
 

@@ -23,6 +23,26 @@ describe('graceful shutdown of the server process', () => {
     await deleteKeys(prefix);
   });
 
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to `npm start` stops the whole service gracefully within 10 s, leaving nothing running',
+    async (signal) => {
+      const port = await freePort();
+      const server = await startServerProcess(
+        serverEnv(database.url, prefix, { LOG_LEVEL: 'info' }),
+        port,
+        'npm start',
+      );
+      const started = Date.now();
+      const code = await server.kill(signal);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(code).toBe(0);
+      expect(server.output()).toMatch(new RegExp(`"signal":"${signal}".*shutting down`));
+      // Nothing is left listening: not the node server behind npm either.
+      await expect(fetch(`${server.url}/health/live`)).rejects.toThrow();
+    },
+    30_000,
+  );
+
   it('SIGTERM during a burst of bids loses no acknowledged bid and exits 0 within 10 s', async () => {
     const server = await startServerProcess(
       serverEnv(database.url, prefix, { LOG_LEVEL: 'info' }),

@@ -17,9 +17,20 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/main.ts` as `npm start` does, in a child process, and waits for /health/live. */
-export async function startServerProcess(env: Record<string, string>, port: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/**
+ * Starts `src/main.ts` as `npm start` does, in a child process (or through `npm start` itself,
+ * as a user and a process manager run it), and waits for /health/live.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  port: number,
+  via: 'node' | 'npm start' = 'node',
+): Promise<ServerProcess> {
+  const [command, args] =
+    via === 'npm start'
+      ? ['npm', ['start', '--silent']]
+      : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

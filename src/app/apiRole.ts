@@ -10,7 +10,7 @@ import {
   type CommandHandler,
 } from '../commands';
 import { getNotificationQueries, notificationRoutes, subscribeNotifications } from '../notifications';
-import { rateLimit, type FastLane, type RateLimitConfig } from '../platform';
+import { rateLimit, unlimited, type FastLane, type RateLimitConfig } from '../platform';
 import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
 import {
   bidQueryRoutes,
@@ -55,9 +55,9 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       accounts: getAccountsStore(knex),
       tokens,
       requireAuth,
-      authRateLimit: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown'),
+      authRateLimit: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown') ?? unlimited('auth'),
     }),
-    commandRoutes({ handler, requireAuth, bidRateLimit }),
+    commandRoutes({ handler, requireAuth, bidRateLimit: bidRateLimit ?? unlimited('bids') }),
     ...[queryRoutes, bidQueryRoutes].map((routes) =>
       routes({
         queries,

@@ -1,7 +1,9 @@
+import compression from 'compression';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { isDocumentedRouter } from './apiRouter';
 import { methodSemantics } from './httpSemantics';
+import { etagOf } from './etag';
 import { parseJsonBody } from './fastBody';
 import { errorHandler, notFoundHandler } from './problem';
 
@@ -20,7 +22,16 @@ export function createHttpApp({ logger, routers, trustProxy = 0 }: HttpAppOption
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
-  app.set('etag', false);
+  // Every reply express sends carries a strong ETag of its bytes, and a GET whose If-None-Match
+  // names it is a 304 (express does both in res.send); the hot routes set their own.
+  app.set('etag', (body: string | Buffer) =>
+    etagOf(typeof body === 'string' ? body : body.toString('latin1')),
+  );
+  app.use(revalidate);
+  // JSON over 1 KiB (lists, the API documents) and the static files, by gzip or brotli as the
+  // client accepts; an event stream (NDJSON export) is flushed as it goes. The fast lanes' replies
+  // (one auction, a bid's answer) stay under 1 KiB and are sent as they are.
+  app.use(compression({ threshold: 1024 }));
   app.use(methodSemantics(routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : []))));
   // The text as body-parser reads it (charset, gzip, the limit), parsed as the fast lanes parse it.
   app.use(express.text({ limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
@@ -39,5 +50,19 @@ const parseBodyText: express.RequestHandler = (req, _res, next) => {
   const parsed = parseJsonBody(req.body as string);
   if ('problem' in parsed) return next(parsed.problem);
   req.body = parsed.body;
+  next();
+};
+
+/**
+ * Reads are revalidated, never served stale from a cache: `no-cache` (with the ETag, a 304 costs
+ * nothing), and `private` for what belongs to the caller (`/me/*`, anything asked with a token),
+ * which a shared cache must not keep. A route or static file that says otherwise sets its own.
+ */
+const revalidate: express.RequestHandler = (req, res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    const own = req.path === '/me' || req.path.startsWith('/me/') || req.headers.authorization !== undefined;
+    res.setHeader('Cache-Control', own ? 'private, no-cache' : 'no-cache');
+    res.vary('Authorization');
+  }
   next();
 };

@@ -66,3 +66,10 @@ export function rateLimit(options: RateLimitOptions): RequestHandler & { check: 
   handler.check = check;
   return describeGuard(handler, { rateLimit: name });
 }
+
+/**
+ * A limit this deployment turned off (RATE_LIMIT_*=off): nothing is counted, but the operation
+ * still documents its 429, which a deployment that turns the limit on answers (one contract).
+ */
+export const unlimited = (name: string): RequestHandler =>
+  describeGuard((_req, _res, next) => next(), { rateLimit: name });

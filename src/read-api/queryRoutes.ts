@@ -21,8 +21,7 @@ function sendView(req: Request, res: Response, view: string | AuctionView) {
   const body = typeof view === 'string' ? view : JSON.stringify(view);
   const etag = etagOf(body);
   res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', 'no-cache');
-  res.vary('Authorization'); // added to CORS's Vary: Origin, never in its place
+  // Cache-Control and Vary: Authorization as every read (revalidate in httpApp.ts): private when asked with a token.
   if (notModified(req.headers, etag)) return void res.status(304).end();
   res.type('application/json').send(body);
 }

@@ -152,6 +152,7 @@ describe('the OpenAPI document', () => {
 
     await check('GET', '/', '/');
     await check('GET', '/openapi.json', '/openapi.json');
+    await check('GET', '/asyncapi.json', '/asyncapi.json');
     await check('GET', '/metrics', '/metrics');
     await check('GET', '/health/live', '/health/live');
     await check('GET', '/health/ready', '/health/ready');

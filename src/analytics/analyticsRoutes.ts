@@ -107,6 +107,7 @@ export const whatIfReplySchema = {
   properties: {
     items: {
       type: 'array',
+      maxItems: MAX_WHAT_IF_AUCTIONS,
       items: {
         type: 'object',
         properties: {

@@ -36,7 +36,7 @@ export function createHttpServer(
   // The document describes itself too: it is built once, from every router's specs, before any request.
   let asyncApi: object | undefined;
   const routers = [
-    metricsRoutes(metrics),
+    metricsRoutes(metrics, config.metricsToken),
     healthRoutes(parts.checks),
     problemPages(),
     ...parts.routers,

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ProblemError, apiRouter, type DocumentedRouter, uuidSchema } from '../platform';
+import { ProblemError, apiRouter, noQuerySchema, type DocumentedRouter, uuidSchema } from '../platform';
 import { EmailTakenError, type AccountsStore } from './accountsStore';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenIssuer } from './tokens';
@@ -139,6 +139,7 @@ export function accountsRoutes({ accounts, tokens, requireAuth, authRateLimit }:
       method: 'get',
       path: '/me',
       operationId: 'getMe',
+      query: noQuerySchema,
       summary: 'My account',
       description: "The account of the token's user, with the roles the token carries.",
       guards: [requireAuth],

@@ -32,6 +32,8 @@ export interface Config {
   corsOrigins: string[] | '*';
   /** express's `trust proxy`: how many proxies in front set X-Forwarded-For (the client IP of rate limits). */
   trustProxy: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <it>`; else it is open (reach it from the private network only). */
+  metricsToken: string | undefined;
 }
 
 export interface RateLimitConfig {
@@ -61,6 +63,7 @@ interface RawEnv {
   RATE_LIMIT_BIDS: string;
   CORS_ORIGINS: string;
   TRUST_PROXY: number;
+  METRICS_TOKEN?: string;
 }
 
 const RATE_LIMIT = '^(off|[1-9][0-9]{0,6}/[1-9][0-9]{0,5})$';
@@ -102,6 +105,13 @@ const envSchema: JSONSchemaType<RawEnv> = {
       default: '',
     },
     TRUST_PROXY: { type: 'integer', minimum: 0, maximum: 10, default: 0 },
+    METRICS_TOKEN: {
+      type: 'string',
+      minLength: 16,
+      maxLength: 512,
+      pattern: '^[\\x21-\\x7e]+$',
+      nullable: true,
+    },
   },
   required: [],
   additionalProperties: true,
@@ -151,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins:
       values.CORS_ORIGINS === '*' ? '*' : values.CORS_ORIGINS.split(',').filter((o) => o.length > 0),
     trustProxy: values.TRUST_PROXY,
+    metricsToken: values.METRICS_TOKEN || undefined,
   };
 }
 

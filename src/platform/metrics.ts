@@ -9,7 +9,9 @@ import {
   type MetricObjectWithValues,
   type MetricValue,
 } from 'prom-client';
-import { apiRouter, type DocumentedRouter } from './apiRouter';
+import { timingSafeEqual } from 'node:crypto';
+import { apiRouter, describeGuard, type DocumentedRouter } from './apiRouter';
+import { ProblemError } from './problem';
 import { getWindowQuantiles, type WindowQuantiles } from './windowQuantiles';
 
 export type MetricsSnapshot = Array<MetricObjectWithValues<MetricValue<string>>>;
@@ -153,8 +155,27 @@ export function observeCommand(metrics: Metrics, command: string, outcome: strin
   }
 }
 
-export function metricsRoutes(metrics: Metrics): DocumentedRouter {
+export function metricsRoutes(metrics: Metrics, token?: string): DocumentedRouter {
   const { router, route } = apiRouter();
+  const expected = token === undefined ? undefined : Buffer.from(`Bearer ${token}`);
+  // Compared in constant time: the token guards what the process reveals of its load.
+  const metricsToken = describeGuard(
+    (req, res, next) => {
+      if (!expected) return next();
+      const given = Buffer.from(req.headers.authorization ?? '');
+      if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      next(
+        new ProblemError(
+          401,
+          'UNAUTHORIZED',
+          'Unauthorized',
+          'GET /metrics needs the METRICS_TOKEN as a bearer token',
+        ),
+      );
+    },
+    { auth: 'optional' },
+  );
   route(
     {
       tag: 'Operations',
@@ -164,7 +185,8 @@ export function metricsRoutes(metrics: Metrics): DocumentedRouter {
       query: noQuerySchema,
       summary: 'Prometheus metrics',
       description:
-        'Prometheus metrics: command durations and outcomes, bids, HTTP durations, rate limits, WebSocket connections and messages, projection lag, close delay, event-loop lag.',
+        'Prometheus metrics: command durations and outcomes, bids, HTTP durations, rate limits, WebSocket connections and messages, projection lag and failures, close delay, event-loop lag. Reach it from the private network only; where METRICS_TOKEN is set it needs `Authorization: Bearer <METRICS_TOKEN>` (a token of its own, not a user JWT).',
+      guards: [metricsToken],
       responses: {
         200: { description: 'Prometheus text format', contentType: 'text/plain', schema: { type: 'string' } },
       },

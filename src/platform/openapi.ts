@@ -3,6 +3,7 @@ import { Router, type RequestHandler } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { apiRouter, type DocumentedRouter, type RouteSpec } from './apiRouter';
 import { documentHeaders } from './httpShell';
+import { withClientLimits } from './openapiLimits';
 import { openApiPath, operation } from './openapiOperation';
 
 export { openApiPath } from './openapiOperation';
@@ -22,7 +23,8 @@ export const problemSchema = {
     code: { type: 'string', pattern: '^[A-Z_]+$' },
     errors: {
       type: 'array',
-      description: 'VALIDATION_FAILED: each bad field',
+      maxItems: 100, // MAX_FIELD_ERRORS
+      description: 'VALIDATION_FAILED: each bad field (the first 100)',
       items: {
         type: 'object',
         properties: { field: { type: 'string' }, message: { type: 'string' } },
@@ -69,21 +71,35 @@ export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[], named: Named
     const path = openApiPath(spec.path);
     paths[path] = { ...paths[path], [spec.method]: referTo(operation(spec), names) };
   }
-  return {
+  return withClientLimits({
     openapi: '3.1.0',
     info,
-    servers: [{ url: '/', description: 'This service' }],
+    servers: [
+      {
+        url: '/',
+        description: 'This service, as deployed (production, or a local development instance)',
+        'x-internal': false,
+      },
+    ],
     tags: [...new Set(specs.map((s) => s.tag))]
       .sort()
       .map((name) => ({ name, description: TAGS[name] ?? name })),
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'A JWT from POST /auth/register or /auth/login, following RFC8725 (JWT best current practices): HS256 only, never alg none, expiry enforced, the claims sub and roles.',
+        },
+      },
       schemas: Object.fromEntries(
         all.map((n) => [n.name, { ...(referTo(n.schema, names) as object), ...n.extra }]),
       ),
     },
-  };
+  });
 }
 
 const TAGS: Record<string, string> = {

@@ -11,15 +11,26 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'The body is not JSON',
   422: 'Refused by the auction rules',
   429: 'Too many requests',
+  500: 'A bug of ours (the log has its details under the X-Request-Id)',
   503: 'Unavailable for now; retry after Retry-After',
 };
 
-const integerHeader = (description: string) => ({ description, schema: { type: 'integer' } });
-const RETRY_AFTER = integerHeader('Seconds to wait before retrying');
+const integerHeader = (description: string, minimum: number, maximum: number) => ({
+  description,
+  schema: { type: 'integer', format: 'int32', minimum, maximum },
+});
+const RETRY_AFTER = integerHeader('Seconds to wait before retrying', 1, 86_400);
 const RATE_LIMIT_HEADERS = {
-  'RateLimit-Limit': integerHeader('Requests allowed in the window'),
-  'RateLimit-Remaining': integerHeader('Requests left in the window'),
-  'RateLimit-Reset': integerHeader('Seconds until the window resets'),
+  'RateLimit-Limit': integerHeader('Requests allowed in the window', 1, 9_999_999),
+  'RateLimit-Remaining': integerHeader('Requests left in the window', 0, 9_999_999),
+  'RateLimit-Reset': integerHeader('Seconds until the window resets', 1, 999_999),
+};
+/** On every reply to a request whose Origin the deployment allows (CORS_ORIGINS). */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': {
+    description: "The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise",
+    schema: { type: 'string', maxLength: 2048 },
+  },
 };
 
 /** `/auctions/:id` to `/auctions/{id}`. */
@@ -45,14 +56,18 @@ function problemsOf(spec: RouteSpec, guards: GuardDoc[]): Map<number, Set<string
     if (guard.rateLimit) add(429, 'RATE_LIMITED');
   }
   for (const [status, codes] of Object.entries(spec.problems ?? {})) add(Number(status), ...codes);
+  add(500, 'INTERNAL_ERROR'); // a bug of ours, never anything a client sent
   add(503, 'SERVICE_UNAVAILABLE');
   return problems;
 }
 
 const problemResponse = (status: number, codes: string[]) => ({
   description: `${STATUS_TEXT[status] ?? 'Problem'}: ${codes.join(', ')}`,
-  ...(status === 429 ? { headers: { 'Retry-After': RETRY_AFTER, ...RATE_LIMIT_HEADERS } } : {}),
-  ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+  headers: {
+    ...CORS_HEADERS,
+    ...(status === 429 ? { 'Retry-After': RETRY_AFTER, ...RATE_LIMIT_HEADERS } : {}),
+    ...(status === 503 ? { 'Retry-After': RETRY_AFTER } : {}),
+  },
   content: {
     'application/problem+json': {
       // The codes this operation can answer with at this status, so clients can switch on them.
@@ -99,10 +114,11 @@ export function operation(spec: RouteSpec) {
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(spec.responses)) {
     const headers = {
+      ...CORS_HEADERS,
       ...Object.fromEntries(
         Object.entries(response.headers ?? {}).map(([name, description]) => [
           name,
-          { description, schema: { type: 'string' } },
+          { description, schema: { type: 'string', maxLength: 2048 } },
         ]),
       ),
       ...(limited ? RATE_LIMIT_HEADERS : {}),
@@ -110,7 +126,7 @@ export function operation(spec: RouteSpec) {
     const media = response.contentType ?? 'application/json';
     responses[status] = {
       description: response.description,
-      ...(Object.keys(headers).length ? { headers } : {}),
+      headers,
       ...(response.schema || response.contentType
         ? {
             content: {

@@ -35,7 +35,11 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, root: stri
   });
 }
 
-export function validationProblem(errors: FieldError[]): ProblemError {
+/** The most field errors a problem lists (a body of a thousand unknown members is one mistake, many times). */
+export const MAX_FIELD_ERRORS = 100;
+
+export function validationProblem(all: FieldError[]): ProblemError {
+  const errors = all.slice(0, MAX_FIELD_ERRORS);
   return new ProblemError(
     400,
     'VALIDATION_FAILED',

@@ -37,7 +37,8 @@ export const eventsQuerySchema = {
 
 export const streamEventsSchema = {
   type: 'object',
-  properties: { items: { type: 'array', items: publicEventSchema } },
+  // The whole stream: as long as the auction's history (no page), bounded only by the revision type.
+  properties: { items: { type: 'array', maxItems: Number.MAX_SAFE_INTEGER, items: publicEventSchema } },
   required: ['items'],
 } as const;
 

@@ -46,7 +46,7 @@ describe('the OpenAPI document, as third-party tools see it', () => {
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
   });
 
-  it('passes Spectral (spectral:oas) with no error and no warning', async () => {
+  it('passes Spectral (spectral:oas and the OWASP API Security ruleset) with no error and no warning', async () => {
     const { stdout } = await run(
       bin('spectral'),
       ['lint', file, '--format', 'json', '--ruleset', path.join(ROOT, '.spectral.yaml'), '--quiet'],

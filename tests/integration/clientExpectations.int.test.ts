@@ -149,7 +149,13 @@ describe('what a client of a well-known API expects', () => {
       const limited = doc.paths[path]![method]!.responses['429'];
       expect([path, Object.keys(limited?.headers ?? {}).sort()]).toEqual([
         path,
-        ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+        [
+          'Access-Control-Allow-Origin',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+          'Retry-After',
+        ],
       ]);
     }
     const auctionId = await createAuction(t.url, seller.token);
@@ -160,5 +166,26 @@ describe('what a client of a well-known API expects', () => {
     });
     expect(bid.status).toBe(201);
     expect(Number(bid.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /metrics where METRICS_TOKEN is set', () => {
+  let t: TestApp;
+  const token = 'metrics-token-0123456789';
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'metrics_token', env: { METRICS_TOKEN: token } });
+  });
+  afterAll(() => t.stop());
+
+  it('needs that token as a bearer token, and nothing else will do', async () => {
+    const user = await registerUser(t.url, 'user');
+    for (const authorization of [undefined, `Bearer ${user.token}`, `Bearer ${token}x`]) {
+      const res = await raw(t, '/metrics', authorization ? { authorization } : {});
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
+    }
+    const ok = await raw(t, '/metrics', { authorization: `Bearer ${token}` });
+    expect(ok.status).toBe(200);
+    expect(ok.body.toString()).toContain('projection_failures_total');
   });
 });

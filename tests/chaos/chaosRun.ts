@@ -27,6 +27,17 @@ import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../
 import { createTestDatabase } from '../support/testDatabase';
 import { createAuction, deleteKeys, registerUser } from '../support/testApp';
 
+const HOSTILE_TITLES = [
+  'Vase 🏺 𝄞',
+  '\u202e\u200b reversed \u2066',
+  'e\u0301\u0301 combining',
+  "'; DROP TABLE events; --",
+  '<script>alert(1)</script>',
+  '\\ud800 \\u0000 escaped, not real',
+  '\uFFFD\uFEFF marks',
+];
+const UNSTORABLE_TITLES = ['bad \ud800 x', 'nul \u0000 y', '\udfff\ud800'];
+
 export interface ChaosOptions {
   seconds: number;
   auctions: number;
@@ -105,12 +116,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const endsInSeconds = i % 3 === 0 ? options.seconds * (0.3 + (0.6 * i) / options.auctions) : 3600;
       auctions.push(
         await createAuction(urls[i % 2]!, seller.token, {
+          // Hostile but storable text: every read model and the rebuild must carry it as sent.
+          title: HOSTILE_TITLES[i % HOSTILE_TITLES.length]!,
+          description: HOSTILE_TITLES[(i + 3) % HOSTILE_TITLES.length]!,
           startingPrice: 100,
           minIncrement: 10,
           ...(i % 6 === 0 ? { reservePrice: 1_000_000 } : {}),
           endsAt: new Date(Date.now() + endsInSeconds * 1000).toISOString(),
         }),
       );
+    }
+    // What the log must never take is refused on both instances, whatever else happens.
+    for (const [i, title] of UNSTORABLE_TITLES.entries()) {
+      const res = await fetch(`${urls[i % 2]}/auctions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${seller.token}` },
+        body: JSON.stringify({
+          title,
+          currency: 'EUR',
+          startingPrice: 1,
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        }),
+      });
+      if (res.status !== 400) throw new Error(`an unstorable title was answered ${res.status}, not 400`);
     }
     log(
       `${auctions.length} auctions, ${bidders.length} bidders, ${options.loops} bid loops, ${options.watchers} watchers`,

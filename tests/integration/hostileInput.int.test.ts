@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { auctionStreamId } from '../../src/auction';
 import { createKnex } from '../../src/platform';
 import { POSTGRES_PROJECTION, rebuildPostgresReadModel } from '../../src/projections';
+import { auctionCreated } from '../support/auctionFixtures';
 import { hostileString, storableHostileString } from '../support/fuzzArbitraries';
 import { waitUntil } from '../support/readModelSnapshot';
 import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
@@ -303,27 +304,27 @@ describe('a log that holds an event from before the write side refused it', () =
       auctionStreamId(auctionId),
       [
         {
-          type: 'AuctionCreated',
-          data: {
+          ...auctionCreated({
             auctionId,
             sellerId: seller.userId,
             title: 'bad \ud800 x',
             description: 'nul \u0000 y',
-            currency: 'EUR',
             startingPrice: 1,
-            reservePrice: null,
             minIncrement: null,
             startsAt: now.toISOString(),
             endsAt: new Date(now.getTime() + 1_800_000).toISOString(),
-            softClose: null,
             createdAt: now.toISOString(),
-          },
+          }),
           metadata: { userId: seller.userId, note: '\udc00' },
         },
       ],
       { expectedRevision: 'no_stream' },
     );
     await allProjectionsAtHead(t);
+    // Every reader of the log (history, export, time travel, the command side) reads it so.
+    const [stored] = await t.app.eventStore.readStream(auctionStreamId(auctionId));
+    expect(stored!.data).toMatchObject({ title: 'bad \uFFFD x', description: 'nul \uFFFD y' });
+    expect(stored!.metadata).toMatchObject({ note: '\uFFFD' });
     const view = await call(t.url, 'GET', `/auctions/${auctionId}`);
     expect(view.body.title).toBe('bad \uFFFD x');
     expect(view.body.description).toBe('nul \uFFFD y');

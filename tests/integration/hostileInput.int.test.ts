@@ -237,7 +237,9 @@ describe('input the log must never take', () => {
               title: '🏺 \u202e lamp',
               description: 'e\u0301',
               reason: undefined,
-              startingPrice: 0,
+              // The watcher leads at 10 with a ceiling of 20, raises it (MaxBidRaised), the bidder
+              // is outbid by it at once, all inside the soft-close window (AuctionExtended).
+              startingPrice: 10,
               minIncrement: 1,
               bids: [
                 { plus: 0, ceiling: true },

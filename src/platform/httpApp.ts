@@ -22,16 +22,15 @@ export function createHttpApp({ logger, routers, trustProxy = 0 }: HttpAppOption
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
-  // Every reply express sends carries a strong ETag of its bytes, and a GET whose If-None-Match
-  // names it is a 304 (express does both in res.send); the hot routes set their own.
-  app.set('etag', (body: string | Buffer) =>
-    etagOf(typeof body === 'string' ? body : body.toString('latin1')),
-  );
+  app.set('etag', false); // reads get theirs in revalidate: a command's reply has none
   app.use(revalidate);
   // JSON over 1 KiB (lists, the API documents) and the static files, by gzip or brotli as the
   // client accepts; an event stream (NDJSON export) is flushed as it goes. The fast lanes' replies
   // (one auction, a bid's answer) stay under 1 KiB and are sent as they are.
-  app.use(compression({ threshold: 1024 }));
+  // Reads only: a command's reply is small, and answered the same by the fast lane.
+  app.use(
+    compression({ threshold: 1024, filter: (req, res) => isRead(req) && compression.filter(req, res) }),
+  );
   app.use(methodSemantics(routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : []))));
   // The text as body-parser reads it (charset, gzip, the limit), parsed as the fast lanes parse it.
   app.use(express.text({ limit: BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
@@ -53,13 +52,21 @@ const parseBodyText: express.RequestHandler = (req, _res, next) => {
   next();
 };
 
+const isRead = (req: { method?: string }) => req.method === 'GET' || req.method === 'HEAD';
+
 /**
- * Reads are revalidated, never served stale from a cache: `no-cache` (with the ETag, a 304 costs
- * nothing), and `private` for what belongs to the caller (`/me/*`, anything asked with a token),
- * which a shared cache must not keep. A route or static file that says otherwise sets its own.
+ * Reads are revalidated, never served stale from a cache: every reply express sends to a GET
+ * carries a strong ETag of its bytes (a route may set its own), and express's res.send answers
+ * 304 when If-None-Match names it; `no-cache`, and `private` for what belongs to the caller
+ * (`/me/*`, anything asked with a token), which a shared cache must not keep.
  */
 const revalidate: express.RequestHandler = (req, res, next) => {
-  if (req.method === 'GET' || req.method === 'HEAD') {
+  if (isRead(req)) {
+    const send = res.send;
+    res.send = function (body) {
+      if (typeof body === 'string' && !res.hasHeader('ETag')) res.setHeader('ETag', etagOf(body));
+      return send.call(this, body);
+    };
     const own = req.path === '/me' || req.path.startsWith('/me/') || req.headers.authorization !== undefined;
     res.setHeader('Cache-Control', own ? 'private, no-cache' : 'no-cache');
     res.vary('Authorization');

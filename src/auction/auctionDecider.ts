@@ -58,6 +58,9 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   if (!(endsAt > startsAt)) throw refuse('endsAt', 'must be after startsAt');
   if (endsAt <= now.getTime()) throw refuse('endsAt', 'must be in the future');
   if (endsAt > now.getTime() + MAX_DURATION_MS) throw refuse('endsAt', 'must be at most 90 days ahead');
+  // An auction lasts at most as long as it may run ahead: this also keeps startsAt within what
+  // every store of time can hold (year 0000 is valid RFC 3339, and PostgreSQL refuses it).
+  if (endsAt - startsAt > MAX_DURATION_MS) throw refuse('startsAt', 'must be at most 90 days before endsAt');
   if (data.reservePrice !== null && data.reservePrice < data.startingPrice) {
     throw refuse('reservePrice', 'must be at least startingPrice');
   }

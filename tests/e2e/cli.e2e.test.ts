@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
@@ -109,8 +109,10 @@ describe('command-line tools', () => {
       const whatIf = await run('src/cli/whatIf.ts', '--auction', short, '--no-proxy');
       expect(whatIf.status).toBe(0);
       // With proxies the first bidder's ceiling answered at 1600; without, the other wins at 1500.
-      expect(whatIf.stdout).toMatch(new RegExp(`${short}\\s+sold 1600 EUR\\s+sold 1500 EUR\\s+yes`));
-      expect(whatIf.stdout).toMatch(/1 auctions, 1 changed/);
+      expect(whatIf.stdout).toMatch(
+        new RegExp(`${short}\\s+sold 1600 EUR\\s+sold 1500 EUR\\s+price, winner`),
+      );
+      expect(whatIf.stdout).toMatch(/1 auction, 1 changed/);
       for (const bad of [
         ['--soft-close', '0:5'],
         ['--from', 'yesterday'],
@@ -122,4 +124,33 @@ describe('command-line tools', () => {
       await t.stop();
     }
   }, 120_000);
+
+  it.each([
+    ['src/cli/exportEvents.ts', 'npm run export'],
+    ['src/cli/replay.ts', 'npm run replay'],
+    ['src/cli/rebuildProjections.ts', 'npm run projections:rebuild'],
+    ['src/cli/whatIf.ts', 'npm run what-if'],
+    ['src/cli/grantRole.ts', 'npm run users:grant'],
+    ['src/cli/writeAsyncApi.ts', 'npm run docs:asyncapi'],
+  ])(
+    '%s answers --help with its usage (exit 0) and an unknown flag with it (exit 2), touching nothing',
+    (script, usage) => {
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+          cwd: ROOT,
+          // Nothing to connect to: the answers must come before anything is opened.
+          env: {
+            ...process.env,
+            DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+            REDIS_URL: 'redis://127.0.0.1:1',
+          },
+          encoding: 'utf8',
+          timeout: 20_000,
+        });
+      const help = run('--help');
+      expect([help.status, help.stdout]).toEqual([0, expect.stringContaining(`usage: ${usage}`)]);
+      const unknown = run('--no-such-flag');
+      expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining(`usage: ${usage}`)]);
+    },
+  );
 });

@@ -281,7 +281,7 @@ export function eventStoreContract(fixture: ContractFixture): void {
 
     it('keeps large and unicode payloads intact, and writes bigint values as strings', async () => {
       const s = `${prefix()}-big`;
-      const unicode = 'Zürich ✓ 日本語 עברית 🚀👩🏽‍💻 \u0000 \t "quoted" \\ back';
+      const unicode = 'Zürich ✓ 日本語 עברית 🚀👩🏽‍💻 \u200b\u202e \t "quoted" \\ back';
       const large = 'x'.repeat(1024 * 1024);
       await store().appendToStream(
         s,
@@ -296,6 +296,20 @@ export function eventStoreContract(fixture: ContractFixture): void {
       expect(events[0]!.data).toEqual({ unicode, [unicode]: unicode });
       expect((events[1]!.data as { large: string }).large).toHaveLength(large.length);
       expect(events[2]!.data).toEqual({ amount: (2n ** 70n).toString() });
+    });
+
+    it('reads a string no read model can store (a lone surrogate, NUL: logs from before the write side refused them) with U+FFFD, never failing', async () => {
+      const s = `${prefix()}-unstorable`;
+      await store().appendToStream(
+        s,
+        [{ ...ev('Old', { title: 'bad \ud800 x', ['k\u0000']: ['\udfff'] }), metadata: { note: 'n\u0000' } }],
+        { expectedRevision: 'no_stream' },
+      );
+      const [read] = await store().readStream(s);
+      expect(read!.data).toEqual({ title: 'bad \uFFFD x', ['k\uFFFD']: ['\uFFFD'] });
+      expect(read!.metadata).toEqual({ note: 'n\uFFFD' });
+      const [fromLog] = (await store().readAll({ limit: 100_000 })).filter((e) => e.streamId === s);
+      expect(fromLog!.data).toEqual(read!.data);
     });
   });
 

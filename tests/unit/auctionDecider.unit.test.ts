@@ -107,6 +107,11 @@ describe('CreateAuction', () => {
     given([]).rejects(create({ startsAt: iso(-100), endsAt: iso(-1) }), 'INVALID_SCHEDULE'));
   it('refuses an end more than 90 days ahead', () =>
     given([]).rejects(create({ endsAt: iso(90 * 86400 + 1) }), 'INVALID_SCHEDULE'));
+  it('refuses a start more than 90 days before the end (year 0000 is valid RFC 3339)', () => {
+    given([]).rejects(create({ startsAt: iso(-90 * 86400 + 3599), endsAt: iso(3600) }), 'INVALID_SCHEDULE');
+    given([]).rejects(create({ startsAt: '0000-01-01T00:00:00Z', endsAt: iso(3600) }), 'INVALID_SCHEDULE');
+    given([]).rejects(create({ startsAt: '2026-12-31T23:59:60Z', endsAt: iso(3600) }), 'INVALID_SCHEDULE');
+  });
   it('accepts an end exactly 90 days ahead', () =>
     expect(given([]).when(create({ endsAt: iso(90 * 86400) })).events).toHaveLength(1));
   it('refuses a reserve below the starting price', () =>

@@ -12,6 +12,7 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '../eventStore';
+import { storableJson } from '../../platform';
 import { joinPosition, toJson } from '../serialization';
 
 /**
@@ -24,10 +25,11 @@ export function getInMemoryEventStore(): EventStore {
   const log: RecordedEvent[] = [];
   const streams = new Map<string, RecordedEvent[]>();
   const listeners = new Set<() => void>();
+  // Read as every adapter reads: a string a store cannot hold (a lone surrogate, NUL) as U+FFFD.
   const copy = (e: RecordedEvent): RecordedEvent => ({
     ...e,
-    data: JSON.parse(toJson(e.data)) as unknown,
-    metadata: JSON.parse(toJson(e.metadata)) as Record<string, unknown>,
+    data: storableJson(JSON.parse(toJson(e.data)) as unknown),
+    metadata: storableJson(JSON.parse(toJson(e.metadata)) as Record<string, unknown>),
     recordedAt: new Date(e.recordedAt),
   });
   const conflict = (streamId: string, expected: ExpectedRevision, stream: RecordedEvent[] | undefined) =>

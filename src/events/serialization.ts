@@ -14,13 +14,19 @@ export function joinPosition(high: bigint | string, low: bigint | string): strin
 
 const POSITION = /^(\d{20})-(\d{20})$/;
 
+// What the PostgreSQL store's columns hold: a transaction id (xid8) and a position (bigint).
+const MAX_XID8 = 2n ** 64n - 1n;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** A log position: two 20-digit parts, each within what the store can hold. */
 export function isPosition(value: string): boolean {
-  return POSITION.test(value);
+  const match = POSITION.exec(value);
+  return match !== null && BigInt(match[1]!) <= MAX_XID8 && BigInt(match[2]!) <= MAX_BIGINT;
 }
 
 export function splitPosition(position: string): [bigint, bigint] {
   const match = POSITION.exec(position);
-  if (!match) throw new InvalidPositionError(position);
+  if (!match || !isPosition(position)) throw new InvalidPositionError(position);
   return [BigInt(match[1]!), BigInt(match[2]!)];
 }
 

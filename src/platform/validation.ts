@@ -1,15 +1,28 @@
 import Ajv, { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import type { RequestHandler } from 'express';
 import { unstorableFields } from './jsonInput';
 import { ProblemError } from './problem';
 
+const rfc3339 = fullFormats['date-time'] as { validate: (text: string) => boolean };
+
+/**
+ * A timestamp every part of the service can hold: RFC 3339 (ajv-formats), and also one that
+ * JavaScript's Date parses (not a leap second, 23:59:60) in years PostgreSQL stores (not 0000).
+ * One definition for bodies and queries alike.
+ */
+export const isStorableDateTime = (text: string) =>
+  rfc3339.validate(text) && Number.isFinite(Date.parse(text)) && !text.startsWith('0000');
+
+const withFormats = (instance: Ajv) =>
+  addFormats(instance, ['email', 'uuid']).addFormat('date-time', {
+    type: 'string',
+    validate: isStorableDateTime,
+  });
+
 /** One ajv for every request schema: strict, all errors, no type coercion of bodies. */
-export const ajv = addFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }), [
-  'date-time',
-  'email',
-  'uuid',
-]);
+export const ajv = withFormats(new Ajv({ allErrors: true, strict: true, useDefaults: false }));
 
 /** The query of a route that takes none: any parameter is refused (400), as everywhere else. */
 export const noQuerySchema = { type: 'object', additionalProperties: false } as const;
@@ -72,9 +85,8 @@ export function validateBody(schema: SchemaObject): RequestHandler {
 }
 
 /** For query strings: values arrive as strings and are coerced to the schema's types. */
-const queryAjv = addFormats(
+const queryAjv = withFormats(
   new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: true }),
-  ['date-time', 'uuid'],
 );
 
 /** Validates `req.query` into `res.locals.query` (coerced, defaults filled); 400 naming each field. */

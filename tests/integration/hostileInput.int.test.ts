@@ -6,7 +6,15 @@ import { POSTGRES_PROJECTION, rebuildPostgresReadModel } from '../../src/project
 import { auctionCreated } from '../support/auctionFixtures';
 import { hostileString, storableHostileString } from '../support/fuzzArbitraries';
 import { waitUntil } from '../support/readModelSnapshot';
-import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { getTokenIssuer } from '../../src/auth';
+import {
+  TEST_JWT_SECRET,
+  call,
+  createAuction,
+  inSeconds,
+  registerUser,
+  startTestApp,
+} from '../support/testApp';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 
@@ -161,6 +169,33 @@ describe('input the log must never take', () => {
       }
     },
   );
+
+  it.each(['2026-12-31T23:59:60Z', '0000-01-01T00:00:00Z', '2026-02-30T00:00:00Z'])(
+    'a timestamp that is RFC 3339 but no store holds (%s) is a 400 in bodies and queries, never a 500',
+    async (time) => {
+      const analyst = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: seller.userId, roles: ['analyst'] });
+      const replies = [
+        await call(t.url, 'POST', '/auctions', {
+          token: seller.token,
+          body: { title: 'x', currency: 'EUR', startingPrice: 1, startsAt: time, endsAt: inSeconds(600) },
+        }),
+        await call(t.url, 'GET', `/analytics/summary?from=${time}`, { token: analyst }),
+        await call(t.url, 'GET', `/auctions/${auctionId}/state?at=${time}`, { token: analyst }),
+        await call(t.url, 'POST', '/analytics/what-if', { token: analyst, body: { from: time, rules: {} } }),
+      ];
+      expect(replies.map((r) => [r.status, r.body.code])).toEqual(
+        replies.map(() => [400, 'VALIDATION_FAILED']),
+      );
+    },
+  );
+
+  it('a position beyond what the log can hold is a 400, not a 500 nor a 5 s wait', async () => {
+    const analyst = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: seller.userId, roles: ['analyst'] });
+    const huge = '99999999999999999999-99999999999999999999';
+    const events = await call(t.url, 'GET', `/events?after=${huge}`, { token: analyst });
+    const read = await call(t.url, 'GET', `/auctions/${auctionId}`, { headers: { 'x-min-position': huge } });
+    expect([events.status, read.status]).toEqual([400, 400]);
+  });
 
   it('fast-check: whatever the write side accepts, every projection applies (every event type)', async () => {
     const watcher = await registerUser(t.url, 'watcher');

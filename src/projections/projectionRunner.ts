@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent, Subscription } from '../events';
+import type { EventStore, Subscription } from '../events';
 import { isTransientError } from '../platform';
+import { applyFindingCulprit, getProjectionHold, type ProjectionFailure } from './projectionHold';
 import type { Leases } from './leases';
 import {
   CheckpointMovedError,
@@ -10,28 +11,10 @@ import {
   type ProjectionStore,
 } from './projectionStore';
 
+export type { ProjectionFailure } from './projectionHold';
+export { ProjectionEventError } from './projectionHold';
+
 export type ProjectionState = 'starting' | 'standby' | 'running' | 'failed' | 'stopped';
-
-/** Where a projection holds: the event it cannot apply, and why. */
-export interface ProjectionFailure {
-  position: string;
-  eventType: string;
-  streamId: string;
-  error: string;
-  since: string;
-  attempts: number;
-}
-
-/** An event a projection's handler could not apply (a bug, or data it does not expect). */
-export class ProjectionEventError extends Error {
-  constructor(
-    readonly event: RecordedEvent,
-    override readonly cause: unknown,
-  ) {
-    super((cause as Error)?.message ?? String(cause));
-    this.name = 'ProjectionEventError';
-  }
-}
 
 export interface ProjectionStatus {
   name: string;
@@ -63,43 +46,7 @@ export interface ProjectionRunnerOptions {
   retryDelaysMs?: number[];
 }
 
-const RETRY_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000];
-
-const isRestart = (error: unknown) =>
-  error instanceof CheckpointMovedError || error instanceof LeaseLostError || isTransientError(error);
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Applies a batch; when it fails for a reason other than a restart, applies its events one at a
- * time (each with its checkpoint) so that those before the culprit are kept and the culprit is
- * known: a ProjectionEventError naming it.
- */
-async function applyFindingCulprit(
-  store: ProjectionStore,
-  events: RecordedEvent[],
-  checkpoint: string | undefined,
-  onCommitted: (applied: RecordedEvent[], changes: AuctionChange[], next: string) => void,
-): Promise<void> {
-  const next = events[events.length - 1]!.position;
-  try {
-    return onCommitted(events, await store.applyBatch(events, checkpoint, next), next);
-  } catch (error) {
-    if (isRestart(error)) throw error;
-    if (events.length === 1) throw new ProjectionEventError(events[0]!, error);
-  }
-  let at = checkpoint;
-  for (const event of events) {
-    let changes: AuctionChange[];
-    try {
-      changes = await store.applyBatch([event], at, event.position);
-    } catch (error) {
-      throw isRestart(error) ? error : new ProjectionEventError(event, error);
-    }
-    at = event.position;
-    onCommitted([event], changes, event.position);
-  }
-}
 
 /**
  * Runs one projection: holds its lease, follows the global log from the stored checkpoint and
@@ -116,7 +63,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
   let state: ProjectionState = 'starting';
   let position: string | undefined;
   let error: string | undefined;
-  let failure: ProjectionFailure | undefined;
+  const hold = getProjectionHold(name, logger, options.onFailed);
   let stopped = false;
   let wakeRetry: (() => void) | undefined;
   let subscription: Subscription | undefined;
@@ -137,7 +84,10 @@ export function runProjection(options: ProjectionRunnerOptions) {
         await applyFindingCulprit(store, events, checkpoint, (applied, changes, next) => {
           checkpoint = next;
           position = next;
-          if (failure) resumed();
+          if (hold.failure) {
+            hold.resumed(next);
+            error = undefined;
+          }
           const committedAt = Date.now();
           options.onApplied?.(applied.map((e) => committedAt - e.recordedAt.getTime()));
           if (changes.length) options.onChanges?.(changes, next);
@@ -181,45 +131,8 @@ export function runProjection(options: ProjectionRunnerOptions) {
       await sleep(500);
       return 'again';
     }
-    failed(outcome);
+    error = hold.failed(outcome, position);
     return 'failed';
-  };
-
-  /** Holds at the event: said once in the log per event and error, counted at every attempt. */
-  const failed = (outcome: unknown) => {
-    error = (outcome as Error)?.message ?? String(outcome);
-    const event = outcome instanceof ProjectionEventError ? outcome.event : undefined;
-    const at = event?.position ?? position ?? '';
-    const same = failure && failure.position === at && failure.error === error;
-    failure = {
-      position: at,
-      eventType: event?.type ?? 'unknown',
-      streamId: event?.streamId ?? 'unknown',
-      error,
-      since: same ? failure!.since : new Date().toISOString(),
-      attempts: same ? failure!.attempts + 1 : 1,
-    };
-    options.onFailed?.(name, failure);
-    if (same) return;
-    logger.error(
-      {
-        projection: name,
-        position: at,
-        eventType: failure.eventType,
-        streamId: failure.streamId,
-        err: (outcome as ProjectionEventError)?.cause ?? outcome,
-      },
-      'projection cannot apply an event; holding at it and retrying (it is never skipped)',
-    );
-  };
-
-  const resumed = () => {
-    logger.info(
-      { projection: name, position, after: failure },
-      'projection applied the event it held at; going on',
-    );
-    failure = undefined;
-    error = undefined;
   };
 
   const pause = (ms: number) =>
@@ -246,8 +159,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
         if ((await runOnce()) === 'failed') {
           state = 'failed';
           await leases.release(name, owner).catch(() => undefined);
-          const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
-          if (!stopped) await pause(delays[Math.min(failure!.attempts - 1, delays.length - 1)]!);
+          if (!stopped) await pause(hold.retryDelayMs(options.retryDelaysMs));
         }
       } catch (e) {
         logger.warn({ projection: name, err: e }, 'projection restart after an error');
@@ -262,11 +174,12 @@ export function runProjection(options: ProjectionRunnerOptions) {
     name,
     async status(): Promise<ProjectionStatus> {
       let lagMs = 0;
-      if (state === 'running' || state === 'failed' || failure) {
+      if (state === 'running' || state === 'failed' || hold.failure) {
         const [next] = await eventStore.readAll({ after: position, limit: 1 });
         if (next) lagMs = Math.max(0, Date.now() - next.recordedAt.getTime());
       }
       // Between attempts, and during one, a projection holding at an event is failed.
+      const { failure } = hold;
       const shown = failure && state !== 'stopped' ? 'failed' : state;
       return {
         name,
@@ -282,7 +195,7 @@ export function runProjection(options: ProjectionRunnerOptions) {
       wakeStop?.();
       wakeRetry?.();
       await running;
-      if (!failure) state = 'stopped';
+      if (!hold.failure) state = 'stopped';
       await leases.release(name, owner).catch(() => undefined);
     },
   };

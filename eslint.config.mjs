@@ -12,7 +12,7 @@ const LAYERS = {
   platform: [],
   events: ['platform'],
   auction: ['events'],
-  watching: [],
+  watching: ['events'],
   auth: ['platform'],
   web: ['platform'],
   commands: ['auction', 'events', 'platform', 'watching'],
@@ -52,7 +52,18 @@ const boundaries = Object.entries(LAYERS).map(([name, allowed]) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', 'tests/client/generated/', '**/*.js', '!public/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'reports/',
+      'tests/client/generated/',
+      '**/*.js',
+      '!public/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -82,17 +93,31 @@ export default tseslint.config(
   {
     files: ['public/app.js'],
     languageOptions: {
-      globals: { paintStars: 'readonly', resetWatching: 'readonly', showWatchlist: 'readonly', showAnalyst: 'readonly' },
+      globals: {
+        paintStars: 'readonly',
+        resetWatching: 'readonly',
+        showWatchlist: 'readonly',
+        showAnalyst: 'readonly',
+      },
     },
   },
   {
     files: ['public/watching.js', 'public/analyst.js'],
     languageOptions: {
       globals: Object.fromEntries(
-        ['$', 'session', 'api', 'live', 'money', 'countdown', 'show', 'current', 'say', 'uPlot', 'auctionCard'].map((name) => [
-          name,
-          'readonly',
-        ]),
+        [
+          '$',
+          'session',
+          'api',
+          'live',
+          'money',
+          'countdown',
+          'show',
+          'current',
+          'say',
+          'uPlot',
+          'auctionCard',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

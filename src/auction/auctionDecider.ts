@@ -1,6 +1,7 @@
 import type { AuctionClosed, AuctionCreated, AuctionEvent } from './auctionEvents';
 import { AuctionRuleError } from './auctionRuleError';
-import { isOpenAt, minimumBid, type Auction, type AuctionState } from './auctionState';
+import type { Decider } from '../events';
+import { evolve, initialState, isOpenAt, minimumBid, type Auction, type AuctionState } from './auctionState';
 import { incrementAt } from './increments';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
@@ -205,3 +206,10 @@ function closing(auction: Auction, now: Date): AuctionClosed {
   }
   return { outcome: 'sold', winnerId: auction.leader.bidderId, finalPrice: auction.currentPrice, closedAt };
 }
+
+/** The auction stream's decider, in the one shape every stream type has. */
+export const auctionDecider: Decider<AuctionState, AuctionCommand, AuctionEvent> = {
+  decide,
+  evolve,
+  initialState,
+};

@@ -1,9 +1,17 @@
 import { v7 as uuidv7 } from 'uuid';
-import { WrongExpectedRevisionError, type EventStore } from '../events';
+import type { EventStore } from '../events';
 import { auctionStreamId } from '../auction';
 import { foldRecorded, type LoadedAuction } from './auctionStreamFold';
 import { CommandBusyError } from './commandErrors';
-import { decideBatch, hasRefusals, settleBatch, type Answer, type CommandEnvelope } from './decideBatch';
+import {
+  decideBatch,
+  hasRefusals,
+  settleBatch,
+  type Answer,
+  type CommandEnvelope,
+  type DecidedBatch,
+} from './decideBatch';
+import { decideAndAppend, type StreamHandling } from './streamCommands';
 
 export interface AppendWithRetryOptions {
   eventStore: EventStore;
@@ -12,13 +20,13 @@ export interface AppendWithRetryOptions {
 }
 
 const emptyAuction = (): LoadedAuction => ({ state: null, revision: 'no_stream', idempotency: new Map() });
-const jitter = (attempt: number) =>
-  new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** Math.min(attempt, 5)));
 
 /**
- * Decides a batch on the cached auction and appends its events with the expected revision it
- * was decided on. A conflict (another instance wrote first) reads only the stream's new events,
- * folds them and decides again, with jitter, at most `maxAttempts` times, then answers BUSY.
+ * The auction's performance layer around the one command handling (decideAndAppend): the
+ * auction's state is held in a cache, so a command reads only what the stream has beyond it, and
+ * a lane's batch of commands is decided together and written in one append. A refusal decided
+ * on the cache is checked on a fresh read; a conflict folds only the new events and decides
+ * again, at most `maxAttempts` times, then every command of the batch is answered BUSY.
  */
 export function getAppendWithRetry(options: AppendWithRetryOptions) {
   const { eventStore } = options;
@@ -34,60 +42,39 @@ export function getAppendWithRetry(options: AppendWithRetryOptions) {
   };
 
   /** Reads what the stream has beyond what we hold (everything, when we hold nothing). */
-  const refresh = async (auctionId: string, loaded: LoadedAuction) => {
-    const fromRevision = loaded.revision === 'no_stream' ? 0n : loaded.revision + 1n;
+  const catchUp = async (auctionId: string, held: LoadedAuction = emptyAuction()) => {
+    const fromRevision = held.revision === 'no_stream' ? 0n : held.revision + 1n;
     const recorded = await eventStore.readStream(auctionStreamId(auctionId), { fromRevision });
-    return recorded.length ? foldRecorded(loaded, recorded) : loaded;
+    return recorded.length ? foldRecorded(held, recorded) : held;
   };
 
-  const decideNow = (loaded: LoadedAuction, envelopes: CommandEnvelope[]) =>
-    decideBatch(loaded, envelopes, { appendId: uuidv7(), commandId: uuidv7 });
-
-  const attempt = async (auctionId: string, envelopes: CommandEnvelope[]): Promise<Answer[]> => {
-    let loaded = cache.get(auctionId);
-    let fresh = false;
-    for (let n = 0; n < maxAttempts; n++) {
-      if (!loaded) {
-        loaded = await refresh(auctionId, emptyAuction());
-        fresh = true;
-      }
-      let decided = decideNow(loaded, envelopes);
-      // Refusals must not rest on a stale cache (another instance may have extended the end).
-      if (!fresh && hasRefusals(decided)) {
-        const refreshed = await refresh(auctionId, loaded);
-        if (refreshed !== loaded) {
-          loaded = refreshed;
-          decided = decideNow(loaded, envelopes);
-        }
-      }
-      let appended;
-      if (decided.newEvents.length > 0) {
-        try {
-          appended = await eventStore.appendToStream(auctionStreamId(auctionId), decided.newEvents, {
-            expectedRevision: loaded.revision,
-          });
-        } catch (error) {
-          if (!(error instanceof WrongExpectedRevisionError)) throw error;
-          loaded = await refresh(auctionId, loaded);
-          fresh = true;
-          await jitter(n);
-          continue;
-        }
-      }
+  const handling = (
+    auctionId: string,
+    envelopes: CommandEnvelope[],
+  ): StreamHandling<LoadedAuction, DecidedBatch, Answer[]> => ({
+    streamId: auctionStreamId(auctionId),
+    catchUp: (held) => catchUp(auctionId, held),
+    decide: (loaded) => decideBatch(loaded, envelopes, { appendId: uuidv7(), commandId: uuidv7 }),
+    eventsOf: (decided) => decided.newEvents,
+    // Refusals must not rest on a stale cache (another instance may have extended the end).
+    recheck: hasRefusals,
+    settle(loaded, decided, appended) {
       const settled = settleBatch(loaded, decided, appended);
       remember(auctionId, settled.loaded);
       return settled.answers;
-    }
-    cache.delete(auctionId);
-    return envelopes.map(() => ({ error: new CommandBusyError('The auction is busy; retry shortly') }));
-  };
+    },
+  });
 
   return async (auctionId: string, envelopes: CommandEnvelope[]): Promise<Answer[]> => {
     try {
-      return await attempt(auctionId, envelopes);
+      return await decideAndAppend(eventStore, handling(auctionId, envelopes), {
+        maxAttempts,
+        held: cache.get(auctionId),
+      });
     } catch (error) {
-      cache.delete(auctionId); // an unexpected failure: trust nothing held of this auction
-      throw error;
+      cache.delete(auctionId); // busy, or an unexpected failure: trust nothing held of this auction
+      if (!(error instanceof CommandBusyError)) throw error;
+      return envelopes.map(() => ({ error: new CommandBusyError('The auction is busy; retry shortly') }));
     }
   };
 }

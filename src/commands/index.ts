@@ -10,4 +10,5 @@ export * from './commandHandler';
 export * from './http/commandRoutes';
 export * from './http/placeBidFastLane';
 export * from './watchlistCommands';
+export * from './streamCommands';
 export * from './http/watchlistRoutes';

@@ -3,6 +3,7 @@
  * encoding of positions. Nothing here knows about auctions.
  */
 export * from './eventStore';
+export type { Decider } from './decider';
 export { getPostgresEventStore } from './postgres/postgresEventStore';
 export { eventStoreMigrations } from './postgres/migrations';
 export { getEventStoreDbEventStore } from './eventstoredb/eventStoreDbEventStore';

@@ -1,7 +1,7 @@
 import { decide, evolveAll, type AuctionCommand, type AuctionEvent } from '../../src/auction';
 import type { RecordedEvent } from '../../src/events';
 import { notificationIdOf, planNotifications, type AuctionFacts } from '../../src/notifications';
-import { decideWatch, userStreamId, type UserEvent } from '../../src/watching';
+import { userStreamId, type UserEvent } from '../../src/watching';
 import { at, auctionCreated, iso } from '../support/auctionFixtures';
 
 /**
@@ -158,20 +158,6 @@ describe('notification rules', () => {
     const again = plan(events).notifications;
     expect(again.map((n) => n.notificationId)).toEqual(first.notifications.map((n) => n.notificationId));
     expect(again[0]!.notificationId).toBe(notificationIdOf(events[2]!.id, 'outbid', 'alice'));
-  });
-});
-
-describe('the watch decision', () => {
-  const now = at(0);
-  it('records a watch once and an unwatch only of what is watched', () => {
-    expect(decideWatch(new Set(), { type: 'WatchAuction', auctionId: 'a1', now })).toEqual([
-      { type: 'AuctionWatched', data: { auctionId: 'a1', watchedAt: iso(0) } },
-    ]);
-    expect(decideWatch(new Set(['a1']), { type: 'WatchAuction', auctionId: 'a1', now })).toEqual([]);
-    expect(decideWatch(new Set(), { type: 'UnwatchAuction', auctionId: 'a1', now })).toEqual([]);
-    expect(decideWatch(new Set(['a1']), { type: 'UnwatchAuction', auctionId: 'a1', now })).toEqual([
-      { type: 'AuctionUnwatched', data: { auctionId: 'a1', unwatchedAt: iso(0) } },
-    ]);
   });
 });
 

@@ -29,7 +29,11 @@ export function watchlistCommandRoutes(deps: {
     async (req, res) => {
       const auctionId = String(req.params.auctionId).toLowerCase();
       try {
-        const reply = await deps.commands.execute(req.auth!.userId, { type, auctionId, now: clock() });
+        const reply = await deps.commands.execute(req.auth!.userId, {
+          type,
+          data: { auctionId },
+          now: clock(),
+        });
         if (reply.position) res.setHeader('X-Event-Position', reply.position);
         res.status(204).end();
       } catch (error) {

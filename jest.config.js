@@ -8,7 +8,6 @@ const common = {
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testTimeout: 60_000,
 };
 
 module.exports = {
@@ -22,5 +21,6 @@ module.exports = {
       globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
     },
   ],
+  testTimeout: 60_000, // a global option: projects do not take it
   reporters: ['default', '<rootDir>/tests/support/summaryReporter.js'],
 };

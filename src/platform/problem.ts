@@ -32,9 +32,21 @@ export function problemBody(problem: ProblemError) {
 /** The challenge of every 401 (RFC 9110 wants one): a bearer token, refined where a token failed. */
 export const BEARER_CHALLENGE = 'Bearer realm="live-auctions"';
 
-export function sendProblem(res: Response, problem: ProblemError): void {
+/**
+ * The headers a problem's status calls for, the one place they are set (both transports):
+ * every 503 asks to retry in a second, every 401 names its challenge; a header the answer set
+ * already (a rate limit's Retry-After, an invalid_token challenge) is kept.
+ */
+function problemHeaders(problem: ProblemError, res: ServerResponse): Headers {
+  const headers: Headers = {};
+  if (problem.status === 503 && !res.hasHeader('Retry-After')) headers['Retry-After'] = '1';
   if (problem.status === 401 && !res.hasHeader('WWW-Authenticate'))
-    res.setHeader('WWW-Authenticate', BEARER_CHALLENGE);
+    headers['WWW-Authenticate'] = BEARER_CHALLENGE;
+  return headers;
+}
+
+export function sendProblem(res: Response, problem: ProblemError): void {
+  res.set(problemHeaders(problem, res));
   res.status(problem.status).type('application/problem+json').json(problemBody(problem));
 }
 
@@ -119,10 +131,7 @@ export function errorHandler(onBug: (error: unknown, req: Request) => void): Err
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const problem = problemOf(error);
-    if (problem) {
-      if (problem.code === 'SERVICE_UNAVAILABLE') res.setHeader('Retry-After', '1');
-      return sendProblem(res, problem);
-    }
+    if (problem) return sendProblem(res, problem);
     onBug(error, req);
     sendProblem(res, internalError());
   };
@@ -150,9 +159,7 @@ export function writeJson(
 
 /** A problem on a bare ServerResponse, as sendProblem writes it; a 503 asks to retry in a second. */
 export function writeProblem(res: ServerResponse, problem: ProblemError, headers: Headers = {}) {
-  if (problem.status === 503 && !res.hasHeader('Retry-After')) headers['Retry-After'] = '1';
-  if (problem.status === 401 && !res.hasHeader('WWW-Authenticate'))
-    headers['WWW-Authenticate'] = BEARER_CHALLENGE;
+  Object.assign(headers, problemHeaders(problem, res));
   writeJson(res, problem.status, problemBody(problem), headers, 'application/problem+json');
 }
 

@@ -28,8 +28,7 @@ function deadlineOf(res: Response): number {
   return ((res.locals.readDeadline as number | undefined) ??= Date.now() + MAX_WAIT_MS);
 }
 
-const lagging = (res: Response) => {
-  res.setHeader('Retry-After', '1');
+const lagging = () => {
   return new ProblemError(
     503,
     'PROJECTION_LAGGING',
@@ -45,7 +44,7 @@ export const reached = (position: string | undefined, minPosition: string | unde
 export function backOff(res: Response) {
   let delay = 5;
   return async () => {
-    if (Date.now() >= deadlineOf(res)) throw lagging(res);
+    if (Date.now() >= deadlineOf(res)) throw lagging();
     await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(1, deadlineOf(res) - Date.now()))));
     delay = Math.min(delay * 2, 50);
   };

@@ -79,8 +79,6 @@ export async function sendReply(
     res.set(replyHeaderValues(replayed, reply, locationOf));
     res.status(status).json(reply);
   } catch (error) {
-    const problem = commandProblem(error);
-    if (problem instanceof ProblemError && problem.status === 503) res.setHeader('Retry-After', '1');
-    throw problem;
+    throw commandProblem(error);
   }
 }

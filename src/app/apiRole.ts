@@ -4,6 +4,7 @@ import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '..
 import { analyticsRoutes, getAnalyticsQueries } from '../analytics';
 import {
   commandRoutes,
+  getPlaceBid,
   getWatchlistCommands,
   placeBidFastLane,
   watchlistCommandRoutes,
@@ -45,6 +46,8 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       onLimited: () => metrics.rateLimited.inc({ limit: name }),
     });
   const bidRateLimit = limit('bids', config.bidRateLimit, (req) => req.auth!.userId);
+  // The one bid pipeline: the express route and the fast lane both hand their bids to it.
+  const placeBid = getPlaceBid({ handler, clock: () => new Date() });
   const queries = getAuctionQueries(knex);
   const views = getRedisAuctionViews(redis, prefix);
   const hot = getHotViews();
@@ -57,7 +60,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
       authRateLimit: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown') ?? unlimited('auth'),
     }),
-    commandRoutes({ handler, requireAuth, bidRateLimit: bidRateLimit ?? unlimited('bids') }),
+    commandRoutes({ handler, placeBid, requireAuth, bidRateLimit: bidRateLimit ?? unlimited('bids') }),
     ...[queryRoutes, bidQueryRoutes].map((routes) =>
       routes({
         queries,
@@ -90,8 +93,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
   const fastLanes: FastLane[] = [
     hotAuctionLane(hot),
     placeBidFastLane({
-      handler,
-      clock: () => new Date(),
+      placeBid,
       verifyToken: auth.verifyToken,
       rateLimit: bidRateLimit ? bidRateLimit.check : undefined,
       onBug: (error) => infra.logger.error({ err: error }, 'unhandled error in request'),

@@ -4,13 +4,17 @@ import type { CommandHandler } from '../commandHandler';
 import { cancelAuction, cancelAuctionSpec } from './cancelAuctionRoute';
 import { createAuction, createAuctionSpec } from './createAuctionRoute';
 import { idempotencyKeyHeader } from './idempotency';
-import { placeBid, placeBidSpec } from './placeBidRoute';
+import type { PlaceBid } from './placeBid';
+import { placeBidRoute, placeBidSpec } from './placeBidRoute';
 
 export { commandProblem } from './commandProblem';
 export * from './commandSchemas';
+export { getPlaceBid, type PlaceBid } from './placeBid';
 
 interface Deps {
   handler: CommandHandler;
+  /** The one bid pipeline (the fast lane calls it too). */
+  placeBid: PlaceBid;
   requireAuth: RequestHandler;
   /** Per-user limit on bids (429 with Retry-After). */
   bidRateLimit?: RequestHandler;
@@ -20,6 +24,7 @@ interface Deps {
 /** POST /auctions, POST /auctions/:id/bids, POST /auctions/:id/cancel: one file each beside this one. */
 export function commandRoutes({
   handler,
+  placeBid,
   requireAuth,
   bidRateLimit,
   clock = () => new Date(),
@@ -29,7 +34,7 @@ export function commandRoutes({
   route({ ...common, ...createAuctionSpec }, createAuction(handler, clock));
   route(
     { ...common, ...placeBidSpec, guards: [requireAuth, ...(bidRateLimit ? [bidRateLimit] : [])] },
-    placeBid(handler, clock),
+    placeBidRoute(placeBid),
   );
   route({ ...common, ...cancelAuctionSpec }, cancelAuction(handler, clock));
   return router;

@@ -10,20 +10,18 @@ import {
   type FastLane,
   type RateLimitCheck,
 } from '../../platform';
-import type { CommandHandler } from '../commandHandler';
-import { replyHeaderValues } from './commandEnvelope';
-import { commandProblem } from './commandProblem';
 import { placeBidSchema, type PlaceBidBody } from './commandSchemas';
 import { idempotencyKeyOf } from './idempotency';
-import { bidLocation, placeBidEnvelope, placeBidSpec } from './placeBidRoute';
+import type { PlaceBid } from './placeBid';
+import { placeBidSpec } from './placeBidRoute';
 
 const BID_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/bids$/i;
 // passport-jwt's reading of the header: the scheme in any case, then the token.
 const BEARER = /^bearer\s+(\S+)$/i;
 
 export interface PlaceBidFastLaneDeps {
-  handler: CommandHandler;
-  clock: () => Date;
+  /** The one bid pipeline, which the express route calls too. */
+  placeBid: PlaceBid;
   /** The user of a valid token (the same check requireAuth makes), else undefined. */
   verifyToken(token: string): { userId: string } | undefined;
   /** The bid route's per-user limit, when there is one. */
@@ -59,17 +57,17 @@ export function placeBidFastLane(deps: PlaceBidFastLaneDeps): FastLane {
         if (limited) return writeProblem(res, limited, headers);
         const invalid = validate(read.body);
         if (invalid) return writeProblem(res, invalid, headers);
-        const envelope = placeBidEnvelope({
+        const answer = await deps.placeBid({
           auctionId,
           userId: user.userId,
           idempotencyKey: idempotencyKeyOf(req.headers['idempotency-key'] as string | undefined),
           body: read.body as PlaceBidBody,
-          now: deps.clock(),
         });
-        const { replayed, ...reply } = await deps.handler.handle(envelope);
-        writeJson(res, 201, reply, Object.assign(headers, replyHeaderValues(replayed, reply, bidLocation)));
+        if ('problem' in answer) return writeProblem(res, answer.problem, headers);
+        writeJson(res, 201, answer.reply, Object.assign(headers, answer.headers));
       } catch (error) {
-        const problem = problemOf(commandProblem(error));
+        // A problem thrown before the pipeline (a malformed Idempotency-Key), else a bug.
+        const problem = problemOf(error);
         if (!problem) deps.onBug(error, req);
         writeProblem(res, problem ?? internalError(), headers);
       }

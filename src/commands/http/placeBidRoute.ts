@@ -1,11 +1,8 @@
 import type { Request, Response } from 'express';
-import { v7 as uuidv7 } from 'uuid';
-import { validationProblem, type RouteSpec } from '../../platform';
-import type { CommandHandler } from '../commandHandler';
-import type { AuctionReply } from '../auctionStreamFold';
-import type { CommandEnvelope } from '../decideBatch';
-import { auctionIdParam, commandEnvelope, sendReply } from './commandEnvelope';
+import type { RouteSpec } from '../../platform';
+import { auctionIdParam } from './commandEnvelope';
 import { bidReplySchema, placeBidSchema, type PlaceBidBody } from './commandSchemas';
+import type { PlaceBid } from './placeBid';
 import { idempotencyKeyOf, replyHeaders } from './idempotency';
 
 export const placeBidSpec = {
@@ -33,53 +30,14 @@ export const placeBidSpec = {
   },
 } satisfies Omit<RouteSpec, 'tag'>;
 
-/** The PlaceBid command of a valid body; a ceiling below the amount is refused (400). */
-export function placeBidEnvelope(parts: {
-  auctionId: string;
-  userId: string;
-  idempotencyKey: string | undefined;
-  body: PlaceBidBody;
-  now: Date;
-}): CommandEnvelope {
-  const { body } = parts;
-  if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
-    throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
-  }
-  return commandEnvelope({
-    ...parts,
-    action: 'bids',
-    command: {
-      type: 'PlaceBid',
-      now: parts.now,
-      data: {
-        bidId: uuidv7(),
-        autoBidId: uuidv7(),
-        bidderId: parts.userId,
-        amount: body.amount,
-        ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
-      },
-    },
+/** POST /auctions/:id/bids through express: parses, hands the bid to the pipeline, writes. */
+export const placeBidRoute = (placeBid: PlaceBid) => async (req: Request, res: Response) => {
+  const answer = await placeBid({
+    auctionId: auctionIdParam(req),
+    userId: req.auth!.userId,
+    idempotencyKey: idempotencyKeyOf(req.get('Idempotency-Key')),
+    body: req.body as PlaceBidBody,
   });
-}
-
-/**
- * A bid is its own resource; a raise of your own ceiling (the reply with `maxAmount`) is not a
- * bid anyone can list, so it names the auction.
- */
-export const bidLocation = (reply: AuctionReply) =>
-  reply.maxAmount !== undefined
-    ? `/auctions/${reply.auctionId}`
-    : `/auctions/${reply.auctionId}/bids/${reply.bidId}`;
-
-/** POST /auctions/:id/bids: the bidder is the caller. Its usual requests take placeBidFastLane. */
-export const placeBid =
-  (handler: CommandHandler, clock: () => Date) => async (req: Request, res: Response) => {
-    const envelope = placeBidEnvelope({
-      auctionId: auctionIdParam(req),
-      userId: req.auth!.userId,
-      idempotencyKey: idempotencyKeyOf(req.get('Idempotency-Key')),
-      body: req.body as PlaceBidBody,
-      now: clock(),
-    });
-    await sendReply(res, 201, () => handler.handle(envelope), bidLocation);
-  };
+  if ('problem' in answer) throw answer.problem;
+  res.set(answer.headers).status(201).json(answer.reply);
+};

@@ -2,29 +2,26 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChangeMessage } from '../projections';
-import { DEFAULT_LIMITS, type Connection, type GatewayDeps, type Subscription } from './gatewayOptions';
+import { getAuctionRooms } from './auctionRooms';
+import { DEFAULT_LIMITS, type Connection, type GatewayDeps } from './gatewayOptions';
 import type { NotificationMessage } from '../notifications';
 import { getMeChannel, onMeMessage } from './meChannel';
-import { PONG_FRAME, errorFrame, eventFrame, parseClientMessage, reject, upgradeToken } from './protocol';
-import { subscribedFrame, unsubscribedFrame } from './protocol';
 import {
-  continueWith,
-  newSequence,
-  offer,
-  release,
-  startingRevision,
-  type Release,
-  type Step,
-} from './revisionSequence';
+  PONG_FRAME,
+  errorFrame,
+  parseClientMessage,
+  reject,
+  unsubscribedFrame,
+  upgradeToken,
+} from './protocol';
 import { fullBucket, take } from './tokenBucket';
 
 export type { Step } from './revisionSequence';
 
 /**
- * The WebSocket gateway at /ws. Rooms per auction; live updates come from the change feed (so
- * they are pushed after the read model shows them), serialised once per event and instance.
- * Each subscription tracks the last revision it sent: a duplicate is dropped, a gap is filled
- * from the event store before anything newer is sent.
+ * The WebSocket gateway at /ws: connections, their messages and limits, and the slow-client
+ * rule. Rooms per auction (auctionRooms.ts); live updates come from the change feed (so they are
+ * pushed after the read model shows them), serialised once per event and instance.
  */
 export function getRealtimeGateway(deps: GatewayDeps) {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -33,7 +30,6 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     maxPayload: limits.maxPayloadBytes,
     perMessageDeflate: false,
   });
-  const rooms = new Map<string, Set<Subscription>>();
   const connections = new WeakMap<WebSocket, Connection>();
   let closing = false;
   let slowClosed = 0;
@@ -57,77 +53,6 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     unreported = 0;
   };
 
-  const sendAll = (sub: Subscription, steps: Step[]) => {
-    for (const step of steps) if (step.frame) send(sub.ws, step.frame);
-  };
-
-  /** Sends what a release allows; a gap left is filled from the event store (later, after a resync). */
-  const apply = (sub: Subscription, { send: steps, gap }: Release, afterResync = false) => {
-    sendAll(sub, steps);
-    if (!gap) return;
-    if (!afterResync) return void resync(sub);
-    setTimeout(() => sub.ws.readyState === WebSocket.OPEN && void resync(sub), 200).unref();
-  };
-
-  /** Sends what the subscription missed from the event store, up to what the read model has, then its buffer. */
-  const resync = async (sub: Subscription) => {
-    sub.seq.ready = false;
-    try {
-      const view = await deps.currentView(sub.auctionId);
-      const upTo = view?.revision ?? sub.seq.lastRevision;
-      sendAll(sub, continueWith(sub.seq, await deps.history(sub.auctionId, sub.seq.lastRevision, upTo)));
-    } catch (error) {
-      deps.logger.warn({ err: error, auctionId: sub.auctionId }, 'websocket resync failed; retrying');
-    }
-    apply(sub, release(sub.seq), true);
-  };
-
-  const leave = (sub: Subscription) => {
-    const room = rooms.get(sub.auctionId);
-    room?.delete(sub);
-    if (room?.size === 0) rooms.delete(sub.auctionId);
-    connections.get(sub.ws)?.subscriptions.delete(sub.auctionId);
-  };
-
-  const subscribe = async (
-    ws: WebSocket,
-    conn: Connection,
-    auctionId: string,
-    afterRevision: number | undefined,
-  ) => {
-    if (conn.subscriptions.has(auctionId))
-      return send(ws, errorFrame('ALREADY_SUBSCRIBED', 'Already subscribed', auctionId));
-    if (conn.subscriptions.size >= limits.maxSubscriptions) {
-      const message = `At most ${limits.maxSubscriptions} subscriptions`;
-      return send(ws, errorFrame('TOO_MANY_SUBSCRIPTIONS', message, auctionId));
-    }
-    // Join first, buffering: whatever arrives while we read the view is kept, not lost.
-    const sub: Subscription = { ws, auctionId, seq: newSequence() };
-    conn.subscriptions.set(auctionId, sub);
-    let room = rooms.get(auctionId);
-    if (!room) rooms.set(auctionId, (room = new Set()));
-    room.add(sub);
-    try {
-      const view = await deps.currentView(auctionId);
-      if (!view) {
-        leave(sub);
-        return send(ws, errorFrame('AUCTION_NOT_FOUND', 'No such auction', auctionId));
-      }
-      if (conn.subscriptions.get(auctionId) !== sub) return; // unsubscribed meanwhile
-      send(ws, subscribedFrame(auctionId, JSON.stringify(view), new Date()));
-      sub.seq.lastRevision = startingRevision(view.revision, afterRevision);
-      if (afterRevision !== undefined && afterRevision < view.revision) {
-        sub.seq.lastRevision = afterRevision;
-        sendAll(sub, continueWith(sub.seq, await deps.history(auctionId, afterRevision, view.revision)));
-      }
-      apply(sub, release(sub.seq));
-    } catch (error) {
-      leave(sub);
-      deps.logger.warn({ err: error, auctionId }, 'websocket subscribe failed');
-      send(ws, errorFrame('UNAVAILABLE', 'Cannot subscribe right now; retry shortly', auctionId));
-    }
-  };
-
   const onMessage = (ws: WebSocket, conn: Connection, data: RawData, isBinary: boolean) => {
     deps.onMessageReceived?.();
     const now = Date.now();
@@ -149,13 +74,14 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     const auctionId = message.auctionId.toLowerCase();
     if (message.type === 'unsubscribe') {
       const sub = conn.subscriptions.get(auctionId);
-      if (sub) leave(sub);
+      if (sub) rooms.leave(sub);
       return send(ws, unsubscribedFrame(auctionId));
     }
-    void subscribe(ws, conn, auctionId, message.afterRevision);
+    void rooms.subscribe(ws, conn, auctionId, message.afterRevision);
   };
 
   const me = deps.me && getMeChannel(deps.me, send);
+  const rooms = getAuctionRooms(deps, limits, send, (ws) => connections.get(ws));
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -178,7 +104,7 @@ export function getRealtimeGateway(deps: GatewayDeps) {
       ws.on('pong', () => (conn.alive = true));
       ws.on('message', (data, isBinary) => onMessage(ws, conn, data, isBinary));
       ws.on('close', () => {
-        for (const sub of [...conn.subscriptions.values()]) leave(sub);
+        for (const sub of [...conn.subscriptions.values()]) rooms.leave(sub);
         if (conn.me) me?.leave(conn.me);
         deps.onConnectionsChanged?.(wss.clients.size);
       });
@@ -204,40 +130,13 @@ export function getRealtimeGateway(deps: GatewayDeps) {
 
   return {
     /** A batch from the change feed: every event, with the view after it, to its room. */
-    onChange(message: ChangeMessage) {
-      for (const auction of message.auctions) {
-        const room = rooms.get(auction.auctionId);
-        if (!room || room.size === 0) continue;
-        const steps: Step[] = auction.events.map(({ revision, event, view }) => ({
-          revision,
-          frame:
-            event &&
-            Buffer.from(
-              eventFrame(
-                auction.auctionId,
-                JSON.stringify(event),
-                view ? JSON.stringify(view) : auction.viewJson,
-              ),
-            ),
-        }));
-        // Each socket gets the batch's frames in one write: a write is a system call (most of a
-        // send's cost), and the events of a batch are due together anyway.
-        for (const sub of room) {
-          const socket = connections.get(sub.ws)?.socket;
-          socket?.cork();
-          for (const step of steps) apply(sub, offer(sub.seq, step));
-          socket?.uncork();
-        }
-      }
-    },
+    onChange: (message: ChangeMessage) => rooms.onChange(message),
     /** New notifications from the feed: each to its user's `me` subscriptions. */
     onNotifications: (message: NotificationMessage) => me?.onNotifications(message),
     /** The notification feed may have lost messages: `me` subscriptions read the table again. */
     onNotificationsReset: () => me?.onReset(),
     /** The feed may have lost messages: every subscription checks the event store. */
-    onFeedReset() {
-      for (const room of rooms.values()) for (const sub of room) if (sub.seq.ready) void resync(sub);
-    },
+    onFeedReset: () => rooms.onFeedReset(),
     connections: () => wss.clients.size,
     /** Connections closed with 1013 for reading too slowly, since start. */
     slowClosed: () => slowClosed,

@@ -10,6 +10,7 @@ export * from './postgresReadModel';
 export * from './projectionRunner';
 export * from './projectionStore';
 export * from './redisReadModel';
+export * from './redisAuctionViews';
 export * from './rebuild';
 export * from './changeFeed';
 export * from './publicEvents';

@@ -11,45 +11,50 @@ import tseslint from 'typescript-eslint';
 const LAYERS = {
   platform: [],
   events: ['platform'],
+  // The pure domains: events, state, deciders, pure rules and views. No I/O.
   auction: ['events'],
   watching: ['events'],
+  notifications: ['auction', 'events', 'platform', 'watching'],
+  analytics: ['auction', 'events'],
   auth: ['platform'],
   web: ['platform'],
+  // The technical folders: each capability's I/O slice in a subfolder named after it.
   commands: ['auction', 'events', 'platform', 'watching'],
-  projections: ['auction', 'events', 'platform'],
-  'read-api': ['auction', 'events', 'platform', 'projections'],
-  realtime: ['auction', 'events', 'notifications', 'platform', 'projections'],
+  projections: ['analytics', 'auction', 'events', 'notifications', 'platform', 'watching'],
+  'read-api': ['analytics', 'auction', 'events', 'notifications', 'platform', 'projections', 'watching'],
+  realtime: ['auction', 'events', 'notifications', 'platform', 'projections', 'read-api'],
   scheduler: ['auction', 'commands', 'events', 'platform', 'projections'],
-  analytics: ['auction', 'events', 'platform', 'projections', 'read-api'],
-  notifications: ['auction', 'events', 'platform', 'projections', 'read-api', 'watching'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];
 const anyOf = (names) => `(${names.join('|')})`;
+const FRONT_DOOR = 'Import another module through its index.ts (its front door), not its insides.';
 
-const frontDoorOnly = {
-  regex: `^(\\.\\./)+${anyOf(MODULES)}/.+`,
-  message: 'Import another module through its index.ts (its front door), not its insides.',
-};
-const boundaries = Object.entries(LAYERS).map(([name, allowed]) => {
+// A file `depth` folders below src/ reaches another module by exactly `depth` `../`; a shorter
+// climb stays inside its own module (src/projections/auction/ is the projections module's).
+const boundaries = Object.entries(LAYERS).flatMap(([name, allowed]) => {
   const refused = MODULES.filter((m) => m !== name && !allowed.includes(m));
-  return {
-    files: [`src/${name}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            frontDoorOnly,
-            {
-              regex: `^(\\.\\./)+${anyOf(refused)}$`,
-              message: `src/${name} may import only ${allowed.length ? allowed.join(', ') : 'no other module'} (dependencies point inward).`,
-            },
-          ],
-        },
-      ],
-    },
-  };
+  return [1, 2, 3].map((depth) => {
+    const up = `^(\\.\\./){${depth}}`;
+    return {
+      files: [`src/${name}/${'*/'.repeat(depth - 1)}*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              { regex: `${up}${anyOf(MODULES)}/.+`, message: FRONT_DOOR },
+              {
+                regex: `${up}${anyOf(refused)}$`,
+                message: `src/${name} may import only ${allowed.length ? allowed.join(', ') : 'no other module'} (dependencies point inward).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
 });
+const frontDoorOnly = { regex: `^(\\.\\./)+${anyOf(MODULES)}/.+`, message: FRONT_DOOR };
 
 export default tseslint.config(
   {

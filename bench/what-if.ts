@@ -5,22 +5,17 @@
  * what-if of every closed auction in the range, and the same in-process split into reading the
  * streams and deciding again. Medians of RUNS (3).   npm run bench:what-if
  */
+import { getAnalyticsQueries, runWhatIf } from '../src/read-api';
 import os from 'node:os';
 import { Client } from 'pg';
 import jwt from 'jsonwebtoken';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  analyticsStore,
-  getAnalyticsQueries,
-  replayUnderRules,
-  runWhatIf,
-  type WhatIfRules,
-} from '../src/analytics';
+import { replayUnderRules, type WhatIfRules } from '../src/analytics';
 import { MIGRATIONS } from '../src/app';
 import { auctionStreamId } from '../src/auction';
 import { getPostgresEventStore } from '../src/events';
 import { createKnex, createPool, runMigrations } from '../src/platform';
-import { refoldInPlace } from '../src/projections';
+import { refoldInPlace, analyticsStore } from '../src/projections';
 import { seedLog } from './seed-log';
 import { OURS, SECRET, median, runBench, startOursOn } from './servers';
 

@@ -1,6 +1,11 @@
-import { auctionIdOfStream, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
+import {
+  auctionIdOfStream,
+  type Auction,
+  type AuctionClosed,
+  type BidPlaced,
+  sharedFoldStep,
+} from '../auction';
 import type { RecordedEvent } from '../events';
-import { sharedFoldStep } from '../projections';
 
 /** A bid this close to the end as it stood then is late. */
 export const LATE_BID_MS = 60_000;

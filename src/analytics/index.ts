@@ -1,10 +1,7 @@
 /**
- * Analysts: the market summary (a projection of its own) and what-if replays of closed auctions
- * under other rules with the same pure decider (nothing written).
+ * Analytics, the pure domain: an auction's facts for the market summary, folded from its stream,
+ * and what-if replays of closed auctions under other rules with the same decider. Its projection
+ * is in src/projections/analytics, its queries and routes in src/read-api/analytics.
  */
 export * from './auctionFacts';
-export * from './analyticsStore';
-export * from './analyticsQueries';
-export * from './analyticsRoutes';
 export * from './whatIf';
-export * from './whatIfRun';

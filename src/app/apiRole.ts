@@ -1,7 +1,7 @@
+import { type AuctionView } from '../auction';
 import type { Server } from 'node:http';
 import type { Request, Router } from 'express';
 import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
-import { analyticsRoutes, getAnalyticsQueries } from '../analytics';
 import {
   commandRoutes,
   getPlaceBid,
@@ -10,9 +10,13 @@ import {
   watchlistCommandRoutes,
   type CommandHandler,
 } from '../commands';
-import { getNotificationQueries, notificationRoutes, subscribeNotifications } from '../notifications';
 import { rateLimit, unlimited, type FastLane, type RateLimitConfig } from '../platform';
-import { postgresReadModel, getRedisAuctionViews, subscribeChanges, type AuctionView } from '../projections';
+import {
+  postgresReadModel,
+  getRedisAuctionViews,
+  subscribeChanges,
+  subscribeNotifications,
+} from '../projections';
 import {
   bidQueryRoutes,
   getAuctionQueries,
@@ -21,6 +25,10 @@ import {
   historyRoutes,
   hotAuctionLane,
   queryRoutes,
+  analyticsRoutes,
+  getAnalyticsQueries,
+  getNotificationQueries,
+  notificationRoutes,
 } from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';

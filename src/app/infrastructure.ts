@@ -1,9 +1,7 @@
 import type Redis from 'ioredis';
 import { accountMigrations } from '../auth';
-import { analyticsMigrations } from '../analytics';
 import { eventStoreMigrations } from '../events';
-import { notificationMigrations } from '../notifications';
-import { projectionMigrations } from '../projections';
+import { projectionMigrations, analyticsMigrations, notificationMigrations } from '../projections';
 import {
   createKnex,
   createMetrics,

@@ -1,8 +1,17 @@
+import { auctionViewSchema } from '../auction';
 import { bidReplySchema, commandReplySchema } from '../commands';
 import type { NamedSchema } from '../platform';
-import { notificationPageSchema, notificationSchema, watchlistPageSchema } from '../notifications';
-import { auctionViewSchema, publicEventSchema, publicEventSchemas } from '../projections';
-import { auctionListSchema, bidListSchema, bidSchema, myBidsSchema, streamEventsSchema } from '../read-api';
+import { publicEventSchema, publicEventSchemas } from '../projections';
+import {
+  auctionListSchema,
+  bidListSchema,
+  bidSchema,
+  myBidsSchema,
+  streamEventsSchema,
+  notificationPageSchema,
+  notificationSchema,
+  watchlistPageSchema,
+} from '../read-api';
 
 const eventComponent = (type: string) => `${type}Event`;
 

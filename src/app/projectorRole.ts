@@ -1,4 +1,4 @@
-import { ANALYTICS_PROJECTION, analyticsStore } from '../analytics';
+import { toNotification } from '../notifications';
 import {
   POSTGRES_PROJECTION,
   REDIS_PROJECTION,
@@ -10,13 +10,12 @@ import {
   redisReadModel,
   runProjection,
   type ProjectionRunner,
-} from '../projections';
-import {
+  ANALYTICS_PROJECTION,
+  analyticsStore,
   NOTIFICATIONS_PROJECTION,
   notificationStore,
   publishNotifications,
-  toNotification,
-} from '../notifications';
+} from '../projections';
 import { CheckFailedError, createKnex, type HealthCheck } from '../platform';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';

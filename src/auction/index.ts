@@ -1,6 +1,7 @@
 /**
  * The auction domain, pure: its events and their schemas, the state and `evolve`, the decider
- * and its rule errors, the increments, the stream naming, and the one fold every reader uses.
+ * and its rule errors, the increments, the stream naming, the one fold every reader uses, and
+ * the view of an auction (what each viewer sees of it).
  * No I/O: commands, projections, read-api and realtime all build on it.
  */
 export * from './auctionEvents';
@@ -10,3 +11,5 @@ export * from './auctionRuleError';
 export * from './auctionStream';
 export * from './increments';
 export * from './storedAuctionState';
+export * from './auctionView';
+export * from './auctionStates';

@@ -6,14 +6,16 @@
  * rebuilds all four.
  */
 import { once } from 'node:events';
-import { ANALYTICS_PROJECTION, analyticsStore } from '../analytics';
-import { NOTIFICATIONS_PROJECTION, notificationStore } from '../notifications';
 import {
   PROJECTION_NAMES as AUCTION_READ_MODELS,
   POSTGRES_PROJECTION,
   rebuildPostgresReadModel,
   rebuildRedisReadModel,
   refoldInPlace,
+  ANALYTICS_PROJECTION,
+  analyticsStore,
+  NOTIFICATIONS_PROJECTION,
+  notificationStore,
 } from '../projections';
 import { cliArgs, fail, openStores, runCli } from './context';
 

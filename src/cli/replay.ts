@@ -1,6 +1,5 @@
 /** `npm run replay -- <auctionId> [--at ISO]`: an auction's timeline, and its state at the end. */
-import { auctionStreamId, foldAuction, foldStep, type AuctionState } from '../auction';
-import { toAuctionView } from '../projections';
+import { auctionStreamId, foldAuction, foldStep, type AuctionState, toAuctionView } from '../auction';
 import { cliArgs, fail, openStores, runCli } from './context';
 
 const summary = (type: string, data: Record<string, unknown>) => {

@@ -3,7 +3,8 @@
  * [--increment N|ladder] [--no-proxy]`: closed auctions replayed under other rules (nothing is
  * written), as a table of actual against what-if, and the totals.
  */
-import { getAnalyticsQueries, runWhatIf, type WhatIfRules } from '../analytics';
+import { getAnalyticsQueries, runWhatIf } from '../read-api';
+import { type WhatIfRules } from '../analytics';
 import { fail, openStores, runCli } from './context';
 
 const USAGE =

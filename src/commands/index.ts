@@ -1,14 +1,15 @@
 /**
- * The write side: the command handler (per-auction lanes, a pure batch decision, append with
- * the expected revision and retry on conflict) and the HTTP command routes. The auction's
- * rules themselves are in src/auction.
+ * The write side: the one command handling (streamCommands.ts: fold, decide, append with the
+ * expected revision, retry on conflict) and each capability's commands in a folder named after
+ * it: auction (its performance layer of lanes, batches and a state cache; the HTTP command
+ * routes and the bid fast lane), watching. The rules themselves are in the pure domain folders.
  */
-export * from './auctionStreamFold';
+export * from './auction/auctionStreamFold';
 export * from './commandErrors';
-export * from './decideBatch';
-export * from './commandHandler';
-export * from './http/commandRoutes';
-export * from './http/placeBidFastLane';
-export * from './watchlistCommands';
+export * from './auction/decideBatch';
+export * from './auction/commandHandler';
+export * from './auction/http/commandRoutes';
+export * from './auction/http/placeBidFastLane';
+export * from './watching/watchlistCommands';
 export * from './streamCommands';
-export * from './http/watchlistRoutes';
+export * from './watching/watchlistRoutes';

@@ -1,11 +1,7 @@
 /**
- * Watching and notifications, the read side: the notifications projection (derived from the
- * auction and user streams, each notification once per cause), its queries and routes, and the
- * feed that tells every instance's WebSocket gateway of new ones.
+ * Notifications, the pure domain: which notification each event of the auction and user streams
+ * causes, for whom, exactly once per cause. Its projection and feed are in
+ * src/projections/notifications, its queries and routes in src/read-api/notifications.
  */
 export * from './notificationRules';
-export * from './notificationStore';
-export * from './notificationQueries';
-export * from './notificationRoutes';
-export * from './notificationFeed';
-export * from './migrations';
+export * from './notification';

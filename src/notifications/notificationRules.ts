@@ -1,7 +1,15 @@
-import { auctionIdOfStream, type Auction, type AuctionClosed, type BidPlaced } from '../auction';
+import {
+  auctionIdOfStream,
+  type Auction,
+  type AuctionClosed,
+  type BidPlaced,
+  sharedFoldStep,
+  toAuctionView,
+  viewFor,
+  type AuctionView,
+} from '../auction';
 import type { RecordedEvent } from '../events';
 import { nameUuids } from '../platform';
-import { sharedFoldStep, toAuctionView, viewFor, type AuctionView } from '../projections';
 import { isUserEventType, userIdOfStream, type AuctionWatched } from '../watching';
 
 export type NotificationKind = 'outbid' | 'won' | 'lost' | 'ending_soon' | 'cancelled';

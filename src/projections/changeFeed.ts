@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
 import { isPrivateEvent } from '../auction';
-import { viewFor, type AuctionView } from './auctionView';
+import { viewFor, type AuctionView } from '../auction';
 import type { AuctionChange } from './projectionStore';
-import { publicEvent, type PublicEvent } from './publicEvents';
+import { publicEvent, type PublicEvent } from './auction/publicEvents';
 
 export interface ChangedAuction {
   auctionId: string;

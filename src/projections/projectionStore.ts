@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../events';
-import type { AuctionView } from './auctionView';
+import type { AuctionView } from '../auction';
 
 /** The checkpoint moved under us (another runner, or a Redis that lost its data): start over from it. */
 export class CheckpointMovedError extends Error {

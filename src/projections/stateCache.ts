@@ -1,4 +1,4 @@
-import type { StoredAuction } from './auctionStates';
+import type { StoredAuction } from '../auction';
 
 /**
  * The auction states a projection runner last committed, so a batch need not read them back.

@@ -1,14 +1,21 @@
 /**
- * The read side over HTTP: auction lists and views (Redis for the hot route, PostgreSQL for the
- * rest), bids, each user's bids, `X-Min-Position` waiting, and the analysts' history routes.
+ * The read side over HTTP, each capability in a folder named after it: auction (lists and views,
+ * Redis for the hot route, PostgreSQL for the rest; bids, each user's bids, the analysts' history
+ * routes), notifications (the watchlist and notifications), analytics (the market summary,
+ * what-if); `X-Min-Position` waiting for them all.
  */
-export * from './auctionQueries';
+export * from './auction/auctionQueries';
 export * from './consistency';
-export * from './historyRoutes';
-export * from './queryRoutes';
-export * from './hotViews';
-export * from './hotAuctionRoute';
-export * from './querySchemas';
-export * from './logUpcaster';
-export * from './bidQueryRoutes';
+export * from './auction/historyRoutes';
+export * from './auction/queryRoutes';
+export * from './auction/hotViews';
+export * from './auction/hotAuctionRoute';
+export * from './auction/querySchemas';
+export * from './auction/logUpcaster';
+export * from './auction/bidQueryRoutes';
 export * from './queryCommon';
+export * from './notifications/notificationQueries';
+export * from './notifications/notificationRoutes';
+export * from './analytics/analyticsQueries';
+export * from './analytics/analyticsRoutes';
+export * from './analytics/whatIfRun';

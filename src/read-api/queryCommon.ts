@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { ProblemError } from '../platform';
 import type { RedisAuctionViews } from '../projections';
-import type { AuctionQueries } from './auctionQueries';
+import type { AuctionQueries } from './auction/auctionQueries';
 import { readModelDocs } from './consistency';
-import type { HotViews } from './hotViews';
+import type { HotViews } from './auction/hotViews';
 
 /** What the query routes share: their dependencies, the auction id of a path, the usual answers. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,10 +1,10 @@
+import { type NotificationMessage } from '../projections';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChangeMessage } from '../projections';
 import { getAuctionRooms } from './auctionRooms';
 import { DEFAULT_LIMITS, type Connection, type GatewayDeps } from './gatewayOptions';
-import type { NotificationMessage } from '../notifications';
 import { getMeChannel, onMeMessage } from './meChannel';
 import {
   PONG_FRAME,

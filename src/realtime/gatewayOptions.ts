@@ -1,8 +1,8 @@
+import { type AuctionView } from '../auction';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { AuctionView } from '../projections';
 import type { RevisionSequence, Step } from './revisionSequence';
 import type { TokenBucket } from './tokenBucket';
 import type { MeChannelDeps, MeSubscription } from './meChannel';

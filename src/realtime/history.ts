@@ -1,6 +1,14 @@
-import { auctionStreamId, foldStep, isPrivateEvent, type AuctionState } from '../auction';
+import {
+  auctionStreamId,
+  foldStep,
+  isPrivateEvent,
+  type AuctionState,
+  toAuctionView,
+  viewFor,
+  type AuctionView,
+} from '../auction';
 import { type EventStore } from '../events';
-import { publicEvent, toAuctionView, viewFor, type AuctionView } from '../projections';
+import { publicEvent } from '../projections';
 import { eventFrame } from './protocol';
 import type { Step } from './gateway';
 

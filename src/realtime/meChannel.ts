@@ -1,6 +1,7 @@
+import { decodeNotificationCursor, type Notification } from '../notifications';
+import { type NotificationMessage } from '../projections';
 import type { WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { decodeNotificationCursor, type Notification, type NotificationMessage } from '../notifications';
 import type { Connection } from './gatewayOptions';
 import { ME_UNSUBSCRIBED_FRAME, errorFrame, meSubscribedFrame, type ClientMessage } from './protocol';
 

@@ -1,5 +1,6 @@
-import { notificationSchema } from '../notifications';
-import { auctionViewSchema, publicEventSchema } from '../projections';
+import { auctionViewSchema } from '../auction';
+import { notificationSchema } from '../read-api';
+import { publicEventSchema } from '../projections';
 import { uuidSchema } from '../platform';
 
 /** Server -> client messages of the WebSocket protocol: published in docs/asyncapi.json and checked by tests. */

@@ -20,8 +20,9 @@ import {
   currentGeneration,
   postgresReadModel,
   redisReadModel,
+  NOTIFICATIONS_PROJECTION,
 } from '../../src/projections';
-import { NOTIFICATIONS_PROJECTION, notificationIdOf, type NotificationKind } from '../../src/notifications';
+import { notificationIdOf, type NotificationKind } from '../../src/notifications';
 import { snapshotPostgres, snapshotRedisStates, waitUntil } from '../support/readModelSnapshot';
 import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { createTestDatabase } from '../support/testDatabase';

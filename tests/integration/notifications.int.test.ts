@@ -1,7 +1,7 @@
+import { NOTIFICATIONS_PROJECTION } from '../../src/projections';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { Queue } from 'bullmq';
-import { NOTIFICATIONS_PROJECTION } from '../../src/notifications';
 import { SCHEDULER_QUEUE, bullConnection, endingSoonJobId } from '../../src/scheduler';
 import { userStreamId } from '../../src/watching';
 import { call, createAuction, inSeconds, registerUser, startTestApp, type Reply } from '../support/testApp';

@@ -1,5 +1,4 @@
-import { NOTIFICATIONS_PROJECTION } from '../../src/notifications';
-import { POSTGRES_PROJECTION, REDIS_PROJECTION } from '../../src/projections';
+import { POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION } from '../../src/projections';
 import { call, createAuction, registerUser, startTestApp } from '../support/testApp';
 
 /**

@@ -1,4 +1,4 @@
-import { getCommandLanes } from '../../src/commands/commandLanes';
+import { getCommandLanes } from '../../src/commands/auction/commandLanes';
 
 describe('command lanes', () => {
   it('drains one lane in arrival order, in batches, one batch at a time', async () => {

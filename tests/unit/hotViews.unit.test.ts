@@ -1,5 +1,5 @@
 import { renderStoredView } from '../../src/projections';
-import { getHotViews } from '../../src/read-api/hotViews';
+import { getHotViews } from '../../src/read-api/auction/hotViews';
 
 const P = (n: number) => `${String(n).padStart(20, '0')}-${String(n).padStart(20, '0')}`;
 const entry = (revision: number, position: string) => ({

@@ -5,8 +5,8 @@
  * placedAt order.
  */
 import { foldStep } from '../../src/auction';
-import { foldAuctions, sharedFoldStep } from '../../src/projections/auctionStates';
-import { planBatch } from '../../src/projections/postgresReadModel';
+import { foldAuctions, sharedFoldStep } from '../../src/auction/auctionStates';
+import { planBatch } from '../../src/projections/auction/postgresReadModel';
 import { recordedAuction } from '../support/auctionFixtures';
 
 const auctionId = '01a21391-7709-77fd-abdf-7473c4fa8887';

@@ -1,0 +1,142 @@
+import { minimumBid, type Auction } from '.';
+import type { AuctionOutcome } from '.';
+const uuidSchema = { type: 'string', format: 'uuid' } as const;
+
+/** What clients see of an auction (api.md). `reservePrice` is kept here and shown only to the seller. */
+export interface AuctionView {
+  auctionId: string;
+  sellerId: string;
+  title: string;
+  description: string;
+  currency: string;
+  startingPrice: number;
+  minIncrement: number | null;
+  currentPrice: number | null;
+  minimumBid: number | null;
+  leadingBidderId: string | null;
+  bidCount: number;
+  reserveMet: boolean | null;
+  reservePrice?: number | null;
+  /** Internal: the leader's ceiling, never shown as such (viewFor turns it into `myMaxAmount` for the leader). */
+  leaderCeiling?: number | null;
+  /** The viewer's own standing ceiling while they lead, else null. */
+  myMaxAmount?: number | null;
+  startsAt: string;
+  endsAt: string;
+  status: 'scheduled' | 'open' | 'closed' | 'cancelled';
+  outcome: AuctionOutcome | null;
+  winnerId: string | null;
+  finalPrice: number | null;
+  revision: number;
+}
+
+export function auctionStatus(
+  auction: Pick<Auction, 'status' | 'startsAt'>,
+  now: number,
+): AuctionView['status'] {
+  if (auction.status === 'cancelled') return 'cancelled';
+  if (auction.status === 'closed') return 'closed';
+  return now < auction.startsAt ? 'scheduled' : 'open';
+}
+
+/** Pure: the view of an auction state at a revision, as it stands at `now`. */
+export function toAuctionView(auction: Auction, revision: number, now: number): AuctionView {
+  const status = auctionStatus(auction, now);
+  return {
+    auctionId: auction.auctionId,
+    sellerId: auction.sellerId,
+    title: auction.title,
+    description: auction.description,
+    currency: auction.currency,
+    startingPrice: auction.startingPrice,
+    minIncrement: auction.minIncrement,
+    currentPrice: auction.currentPrice,
+    minimumBid: status === 'open' || status === 'scheduled' ? minimumBid(auction) : null,
+    leadingBidderId: auction.leader?.bidderId ?? null,
+    bidCount: auction.bidCount,
+    reserveMet: auction.reservePrice === null ? null : (auction.currentPrice ?? -1) >= auction.reservePrice,
+    reservePrice: auction.reservePrice,
+    leaderCeiling: auction.leader?.ceiling ?? null,
+    startsAt: new Date(auction.startsAt).toISOString(),
+    endsAt: new Date(auction.endsAt).toISOString(),
+    status,
+    outcome: auction.outcome,
+    winnerId: auction.winnerId,
+    finalPrice: auction.finalPrice,
+    revision,
+  };
+}
+
+/** The view as a given viewer may see it: the reserve only for the seller, a ceiling only for its leader. */
+export function viewFor(view: AuctionView, viewerId: string | undefined): AuctionView {
+  const { reservePrice, leaderCeiling, myMaxAmount: _mine, ...rest } = view;
+  const myMaxAmount =
+    viewerId !== undefined && viewerId === view.leadingBidderId ? (leaderCeiling ?? null) : null;
+  return viewerId === view.sellerId
+    ? { ...rest, reservePrice: reservePrice ?? null, myMaxAmount }
+    : { ...rest, myMaxAmount };
+}
+
+/** Re-derives the time-dependent fields of a stored view for `now`. */
+export function refreshStatus(view: AuctionView, now: number): AuctionView {
+  if (view.status !== 'scheduled' && view.status !== 'open') return view;
+  const status = now < Date.parse(view.startsAt) ? 'scheduled' : 'open';
+  return status === view.status ? view : { ...view, status };
+}
+
+const nullable = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type, 'null'] });
+const money = { type: 'integer', minimum: 0 } as const;
+
+/** The published shape of AuctionView (OpenAPI, AsyncAPI, and the tests that check replies). */
+export const auctionViewSchema = {
+  type: 'object',
+  properties: {
+    auctionId: uuidSchema,
+    sellerId: uuidSchema,
+    title: { type: 'string' },
+    description: { type: 'string' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    startingPrice: money,
+    minIncrement: nullable({ type: 'integer', minimum: 1 }),
+    currentPrice: nullable(money),
+    minimumBid: nullable(money),
+    leadingBidderId: nullable(uuidSchema),
+    bidCount: { type: 'integer', minimum: 0 },
+    reserveMet: { type: ['boolean', 'null'], description: 'null when there is no reserve' },
+    reservePrice: nullable({ ...money, description: 'Only ever shown to the seller' }),
+    myMaxAmount: nullable({
+      ...money,
+      description: 'Your own standing ceiling (proxy maximum) while you lead; null for everyone else',
+    }),
+    startsAt: { type: 'string', format: 'date-time' },
+    endsAt: { type: 'string', format: 'date-time' },
+    status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
+    outcome: { type: ['string', 'null'], enum: ['sold', 'reserve_not_met', 'no_bids', null] },
+    winnerId: nullable(uuidSchema),
+    finalPrice: nullable(money),
+    revision: { type: 'integer', minimum: 0 },
+  },
+  required: [
+    'auctionId',
+    'sellerId',
+    'title',
+    'description',
+    'currency',
+    'startingPrice',
+    'minIncrement',
+    'currentPrice',
+    'minimumBid',
+    'leadingBidderId',
+    'bidCount',
+    'reserveMet',
+    'myMaxAmount',
+    'startsAt',
+    'endsAt',
+    'status',
+    'outcome',
+    'winnerId',
+    'finalPrice',
+    'revision',
+  ],
+  additionalProperties: false,
+} as const;

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { type CommandHandler } from '../../commands';
+import { AuctionRuleError } from '../../auction';
+import { READ_MODEL_SCHEMA } from '../../projections';
+import { CLOSE_JOB, ENDING_SOON_JOB, type CloseJobData } from './closingReactor';
+
+export const SCHEDULER_QUEUE = 'auction-closing';
+const SWEEP_JOB = 'sweep';
+
+/** Connection options for BullMQ from a redis:// URL (it brings its own ioredis). */
+export function bullConnection(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+interface Deps {
+  queue: Queue<CloseJobData>;
+  connection: ConnectionOptions;
+  prefix: string;
+  handler: CommandHandler;
+  knex: Knex;
+  logger: Logger;
+  sweepEverySeconds: number;
+  endingSoonSeconds: number;
+  onClosed?(delayMs: number): void;
+}
+
+/**
+ * Sends CloseAuction through the command handler when a close job is due, and sweeps: a
+ * repeatable job closes every auction whose end has passed and that is still open, so a lost
+ * job, a flushed Redis or an outage still ends in a close. The decider and the expected
+ * revision make a second close impossible; a close that finds the auction extended, closed or
+ * cancelled is a no-op.
+ */
+export function startCloseWorker(deps: Deps) {
+  const { handler, logger } = deps;
+
+  const close = async (auctionId: string, plannedEnd?: number) => {
+    try {
+      const reply = await handler.handle({
+        auctionId,
+        userId: null,
+        correlationId: randomUUID(),
+        command: { type: 'CloseAuction', now: new Date() },
+      });
+      const delayMs = plannedEnd === undefined ? undefined : Date.now() - plannedEnd;
+      logger.info(
+        { auctionId, revision: reply.revision, position: reply.position, delayMs },
+        'auction closed',
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof AuctionRuleError &&
+        (error.code === 'AUCTION_NOT_OPEN' || error.code === 'AUCTION_NOT_FOUND')
+      ) {
+        return false; // closed or cancelled already
+      }
+      throw error;
+    }
+  };
+
+  /**
+   * The ending-soon notice, once per auction: its idempotency key makes a second one (a job run
+   * twice, the sweep, another instance) a replay that records nothing.
+   */
+  const markEndingSoon = async (auctionId: string) => {
+    try {
+      await handler.handle({
+        auctionId,
+        userId: null,
+        correlationId: randomUUID(),
+        idempotencyKey: 'ending-soon',
+        requestHash: 'ending-soon',
+        command: { type: 'MarkEndingSoon', data: { withinSeconds: deps.endingSoonSeconds }, now: new Date() },
+      });
+    } catch (error) {
+      if (
+        error instanceof AuctionRuleError &&
+        (error.code === 'AUCTION_NOT_OPEN' ||
+          error.code === 'AUCTION_NOT_FOUND' ||
+          error.code === 'NOT_ENDING_SOON')
+      )
+        return; // over, or extended: the job planned for the new end sends it
+      throw error;
+    }
+  };
+
+  const endingSoonDue = async (job: Job<CloseJobData>) => {
+    const { auctionId, endsAt } = job.data;
+    const early = endsAt - deps.endingSoonSeconds * 1000 - Date.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, 5000)));
+    await markEndingSoon(auctionId);
+  };
+
+  const closeDue = async (job: Job<CloseJobData>) => {
+    const { auctionId, endsAt } = job.data;
+    // A delayed job can be promoted a moment early (clocks, timers): wait for the end itself.
+    const early = endsAt - Date.now();
+    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, 5000)));
+    try {
+      if (await close(auctionId, endsAt)) deps.onClosed?.(Date.now() - endsAt);
+    } catch (error) {
+      if (error instanceof AuctionRuleError && error.code === 'AUCTION_NOT_ENDED') {
+        if (Date.now() < endsAt) throw error; // still early: retry
+        return; // extended: the job planned for the new end closes it
+      }
+      throw error;
+    }
+  };
+
+  const sweep = async () => {
+    await sweepEndingSoon();
+    const due = await deps
+      .knex(`${READ_MODEL_SCHEMA}.auctions`)
+      .where('status', 'active')
+      .andWhere('ends_at', '<=', new Date())
+      .orderBy('ends_at')
+      .limit(500)
+      .select('auction_id', 'ends_at');
+    for (const row of due) {
+      try {
+        if (await close(row.auction_id as string)) {
+          const delayMs = Date.now() - (row.ends_at as Date).getTime();
+          deps.onClosed?.(delayMs);
+          logger.warn({ auctionId: row.auction_id, delayMs }, 'sweep closed an auction its job did not');
+        }
+      } catch (error) {
+        if (!(error instanceof AuctionRuleError && error.code === 'AUCTION_NOT_ENDED')) {
+          logger.warn({ err: error, auctionId: row.auction_id }, 'sweep could not close');
+        }
+      }
+    }
+  };
+
+  /** Notices a lost job did not send: open auctions within the window (each a no-op if sent). */
+  const sweepEndingSoon = async () => {
+    const now = Date.now();
+    const due = await deps
+      .knex(`${READ_MODEL_SCHEMA}.auctions`)
+      .where('status', 'active')
+      .andWhere('ends_at', '>', new Date(now))
+      .andWhere('ends_at', '<=', new Date(now + deps.endingSoonSeconds * 1000))
+      .orderBy('ends_at')
+      .limit(500)
+      .select('auction_id');
+    for (const row of due)
+      await markEndingSoon(row.auction_id as string).catch((error: unknown) =>
+        logger.warn({ err: error, auctionId: row.auction_id }, 'sweep could not send an ending-soon notice'),
+      );
+  };
+
+  const jobs: Record<string, (job: Job<CloseJobData>) => Promise<void>> = {
+    [SWEEP_JOB]: () => sweep(),
+    [CLOSE_JOB]: closeDue,
+    [ENDING_SOON_JOB]: endingSoonDue,
+  };
+  const worker = new Worker<CloseJobData>(SCHEDULER_QUEUE, async (job) => jobs[job.name]?.(job), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: 50,
+  });
+  worker.on('error', (error) => logger.warn({ err: error }, 'scheduler worker error'));
+  worker.on('failed', (job, error) =>
+    logger.warn({ err: error, jobId: job?.id }, 'close job failed; retried'),
+  );
+
+  // The sweep's repeatable job lives in Redis: put it back regularly (a FLUSHALL removes it).
+  const ensureSweep = () =>
+    deps.queue
+      .upsertJobScheduler(
+        'sweep',
+        { every: deps.sweepEverySeconds * 1000 },
+        { name: SWEEP_JOB, data: { auctionId: '', endsAt: 0 } },
+      )
+      .catch((error: unknown) => logger.warn({ err: error }, 'cannot schedule the sweep'));
+  void ensureSweep();
+  const keeper = setInterval(() => void ensureSweep(), Math.max(5, deps.sweepEverySeconds) * 1000);
+  keeper.unref();
+
+  return {
+    sweep,
+    async close() {
+      clearInterval(keeper);
+      await worker.close();
+    },
+  };
+}

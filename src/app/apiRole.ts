@@ -83,7 +83,6 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
     watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth }),
     notificationRoutes({
       queries: notifications,
-      auctionsPosition: () => postgresCheckpoint.readCheckpoint(),
       requireAuth,
     }),
     historyRoutes({ eventStore, requireAuth, requireRole }),

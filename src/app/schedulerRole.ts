@@ -1,3 +1,4 @@
+import { getDueAuctions } from '../read-api';
 import { Queue } from 'bullmq';
 import type { CommandHandler } from '../commands';
 import { createKnex, type HealthCheck } from '../platform';
@@ -51,7 +52,7 @@ export function startSchedulerRole(
     connection,
     prefix,
     handler,
-    knex,
+    dueAuctions: getDueAuctions(knex),
     logger,
     sweepEverySeconds: config.schedulerSweepSeconds,
     endingSoonSeconds: config.notifyEndingSoonSeconds,

@@ -19,3 +19,4 @@ export * from './notifications/notificationRoutes';
 export * from './analytics/analyticsQueries';
 export * from './analytics/analyticsRoutes';
 export * from './analytics/whatIfRun';
+export * from './auction/dueAuctions';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { fromStoredState, toAuctionView, viewFor, type AuctionView } from '../../auction';
-import { READ_MODEL_SCHEMA, readStoredCheckpoint } from '../../projections';
+import { readStoredCheckpoint } from '../../projections';
 import { NOTIFICATIONS_PROJECTION, type StoredNotification } from '../../projections';
 import { toNotification } from '../../notifications';
 
@@ -52,10 +52,13 @@ export function getNotificationQueries(knex: Knex) {
       return { items, more: rows.length > limit };
     },
 
-    /** What a user watches, the latest watched first, as each auction stands now. */
+    /**
+     * What a user watches, the latest watched first, as each auction stands now: from this
+     * projection's own tables (its watchers and the auction state it folds), not another's.
+     */
     async watchlist(userId: string, now: Date, limit: number, cursor?: { at: string; auctionId: string }) {
       const q = knex('notify_watchers as w')
-        .join(`${READ_MODEL_SCHEMA}.auctions as a`, 'a.auction_id', 'w.auction_id')
+        .join('notify_auctions as a', 'a.auction_id', 'w.auction_id')
         .where('w.user_id', userId)
         .select('w.auction_id', 'w.watched_at', 'a.state', 'a.revision')
         .orderBy([

@@ -2,7 +2,7 @@ import { decodeNotificationCursor } from '../../notifications';
 import { auctionViewSchema } from '../../auction';
 import type { RequestHandler } from 'express';
 import { apiRouter, validationProblem, type DocumentedRouter } from '../../platform';
-import { awaitReadModel, readModelDocs, type ReadPosition } from '../consistency';
+import { awaitReadModel, readModelDocs } from '../consistency';
 import { decodeWatchCursor, type NotificationQueries } from './notificationQueries';
 
 export const NOTIFICATION_KINDS = ['outbid', 'won', 'lost', 'ending_soon', 'cancelled'] as const;
@@ -49,8 +49,6 @@ const pageQuery = (cursorName: 'cursor' | 'after', limit: number) =>
 /** GET /me/watchlist and /me/notifications: the caller's own, never anyone else's. */
 export function notificationRoutes(deps: {
   queries: NotificationQueries;
-  /** Where the PostgreSQL auctions read model stands (the watchlist shows its views). */
-  auctionsPosition: ReadPosition;
   requireAuth: RequestHandler;
   clock?: () => Date;
 }): DocumentedRouter {
@@ -67,11 +65,6 @@ export function notificationRoutes(deps: {
   const ok = (description: string, schema: object) => ({
     200: { description, schema, headers: readModelDocs.responseHeaders },
   });
-  // Behind both read models it shows: the watchers and the auctions' views.
-  const watchlistPosition: ReadPosition = async () => {
-    const [a, b] = await Promise.all([queries.position(), deps.auctionsPosition()]);
-    return (a ?? '') < (b ?? '') ? a : b;
-  };
 
   route(
     {
@@ -88,7 +81,7 @@ export function notificationRoutes(deps: {
       const cursor = q.cursor === undefined ? undefined : decodeWatchCursor(q.cursor);
       if (q.cursor !== undefined && !cursor)
         throw validationProblem([{ field: 'query.cursor', message: 'is not a cursor from this list' }]);
-      await awaitReadModel(req, res, watchlistPosition);
+      await awaitReadModel(req, res, queries.position);
       res.json(await queries.watchlist(req.auth!.userId, clock(), q.limit, cursor));
     },
   );

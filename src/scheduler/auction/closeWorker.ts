@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { type CommandHandler } from '../../commands';
 import { AuctionRuleError } from '../../auction';
-import { READ_MODEL_SCHEMA } from '../../projections';
 import { CLOSE_JOB, ENDING_SOON_JOB, type CloseJobData } from './closingReactor';
 
 export const SCHEDULER_QUEUE = 'auction-closing';
@@ -24,12 +22,18 @@ export function bullConnection(redisUrl: string): ConnectionOptions {
   };
 }
 
+export interface DueAuctions {
+  endedBy(now: Date, limit: number): Promise<Array<{ auctionId: string; endsAt: Date }>>;
+  endingBetween(from: Date, to: Date, limit: number): Promise<string[]>;
+}
+
 interface Deps {
   queue: Queue<CloseJobData>;
   connection: ConnectionOptions;
   prefix: string;
   handler: CommandHandler;
-  knex: Knex;
+  /** Open auctions past or near their end, as the auction read model answers (for the sweep). */
+  dueAuctions: DueAuctions;
   logger: Logger;
   sweepEverySeconds: number;
   endingSoonSeconds: number;
@@ -122,23 +126,16 @@ export function startCloseWorker(deps: Deps) {
 
   const sweep = async () => {
     await sweepEndingSoon();
-    const due = await deps
-      .knex(`${READ_MODEL_SCHEMA}.auctions`)
-      .where('status', 'active')
-      .andWhere('ends_at', '<=', new Date())
-      .orderBy('ends_at')
-      .limit(500)
-      .select('auction_id', 'ends_at');
-    for (const row of due) {
+    for (const { auctionId, endsAt } of await deps.dueAuctions.endedBy(new Date(), 500)) {
       try {
-        if (await close(row.auction_id as string)) {
-          const delayMs = Date.now() - (row.ends_at as Date).getTime();
+        if (await close(auctionId)) {
+          const delayMs = Date.now() - endsAt.getTime();
           deps.onClosed?.(delayMs);
-          logger.warn({ auctionId: row.auction_id, delayMs }, 'sweep closed an auction its job did not');
+          logger.warn({ auctionId, delayMs }, 'sweep closed an auction its job did not');
         }
       } catch (error) {
         if (!(error instanceof AuctionRuleError && error.code === 'AUCTION_NOT_ENDED')) {
-          logger.warn({ err: error, auctionId: row.auction_id }, 'sweep could not close');
+          logger.warn({ err: error, auctionId }, 'sweep could not close');
         }
       }
     }
@@ -147,17 +144,14 @@ export function startCloseWorker(deps: Deps) {
   /** Notices a lost job did not send: open auctions within the window (each a no-op if sent). */
   const sweepEndingSoon = async () => {
     const now = Date.now();
-    const due = await deps
-      .knex(`${READ_MODEL_SCHEMA}.auctions`)
-      .where('status', 'active')
-      .andWhere('ends_at', '>', new Date(now))
-      .andWhere('ends_at', '<=', new Date(now + deps.endingSoonSeconds * 1000))
-      .orderBy('ends_at')
-      .limit(500)
-      .select('auction_id');
-    for (const row of due)
-      await markEndingSoon(row.auction_id as string).catch((error: unknown) =>
-        logger.warn({ err: error, auctionId: row.auction_id }, 'sweep could not send an ending-soon notice'),
+    const due = await deps.dueAuctions.endingBetween(
+      new Date(now),
+      new Date(now + deps.endingSoonSeconds * 1000),
+      500,
+    );
+    for (const auctionId of due)
+      await markEndingSoon(auctionId).catch((error: unknown) =>
+        logger.warn({ err: error, auctionId }, 'sweep could not send an ending-soon notice'),
       );
   };
 

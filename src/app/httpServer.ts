@@ -13,12 +13,34 @@ import {
   type FastLane,
   type HealthCheck,
 } from '../platform';
+import { commandProblemMembers } from '../commands';
 import { namedSchemas } from './namedSchemas';
 import { buildAsyncApi } from '../realtime';
 import { problemPages } from '../web';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 import { version } from './version';
+
+/** What each tag of the API document is about. */
+const API_TAGS: Record<string, string> = {
+  Analytics: 'For analysts: the market summary, and what-if replays of closed auctions under other rules',
+  Accounts: "Registration, login and the caller's own data",
+  Auctions: 'Auctions and bids, read from the read models (send X-Min-Position to read your writes)',
+  Commands: "Creating, bidding on and cancelling auctions: each appends to the auction's stream",
+  History: 'The event log itself, for analysts: streams, time travel, export',
+  Operations: 'Health, metrics, the API documents and the problem pages',
+  Page: 'The live auction page',
+  Watching:
+    "The caller's watchlist (recorded in their own stream) and notifications (outbid, won, lost, ending soon, cancelled)",
+};
+
+const AUCTION_IN_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+
+/** A request's log line names the auction of its path, so one auction's requests can be followed. */
+function auctionIdOfPath(path: string): Record<string, string> {
+  const auctionId = AUCTION_IN_PATH.exec(path)?.[1];
+  return auctionId ? { auctionId: auctionId.toLowerCase() } : {};
+}
 
 /** How long open HTTP connections may take to finish their requests when stopping. */
 const SHUTDOWN_DRAIN_MS = 5000;
@@ -45,8 +67,8 @@ export function createHttpServer(
       () => (asyncApi ??= buildAsyncApi(version)),
     ),
   ];
-  const openApi = buildOpenApi(
-    {
+  const openApi = buildOpenApi({
+    info: {
       title: 'Live auctions',
       version,
       contact: { name: 'The live-auctions team' },
@@ -54,12 +76,14 @@ export function createHttpServer(
       description:
         'Event-sourced live auctions. Live updates are on the WebSocket at /ws: its messages are described by the AsyncAPI document at [/asyncapi.json](/asyncapi.json).',
     },
-    routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
-    namedSchemas,
-  );
+    specs: routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
+    named: namedSchemas,
+    problemMembers: commandProblemMembers,
+    tags: API_TAGS,
+  });
   const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
 
-  const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins });
+  const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins, logFieldsOf: auctionIdOfPath });
   let draining = false;
   // While stopping, every request takes express, which closes its kept-alive connection.
   const lanes = (parts.fastLanes ?? []).map((lane) => ({

@@ -3,8 +3,8 @@
  * starts the background roles on it and answers the main thread's requests until told to stop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { getCommandHandler } from '../commands';
-import { CheckFailedError, createLogger, observeCommand } from '../platform';
+import { getCommandHandler, getCommandObserver } from '../commands';
+import { CheckFailedError, createLogger } from '../platform';
 import { startBackgroundRoles, type BackgroundRoles } from './backgroundRoles';
 import { getClosers } from './closers';
 import { openInfrastructure } from './infrastructure';
@@ -23,7 +23,7 @@ async function run(port: NonNullable<typeof parentPort>, data: ThreadData) {
     metrics = infra.metrics;
     const handler = getCommandHandler({
       eventStore: infra.eventStore,
-      onHandled: (command, outcome, seconds) => observeCommand(infra.metrics, command, outcome, seconds),
+      onHandled: getCommandObserver(infra.metrics),
     });
     closers.add('command handler', () => handler.idle());
     roles = startBackgroundRoles(infra, new Set(data.roles), handler, data.options, closers);

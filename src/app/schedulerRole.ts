@@ -6,6 +6,7 @@ import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
   bullConnection,
+  closeDelayMetric,
   startCloseWorker,
   closingReactor,
   type CloseJobData,
@@ -47,6 +48,7 @@ export function startSchedulerRole(
     store: async () => closingReactor(checkpointDb, queue, eventStore, config.notifyEndingSoonSeconds),
   });
   closers.add('closing reactor', () => reactor.stop());
+  const closeDelay = closeDelayMetric(metrics.registry);
   const worker = startCloseWorker({
     queue,
     connection,
@@ -56,7 +58,7 @@ export function startSchedulerRole(
     logger,
     sweepEverySeconds: config.schedulerSweepSeconds,
     endingSoonSeconds: config.notifyEndingSoonSeconds,
-    onClosed: (delayMs) => metrics.closeDelay.observe(Math.max(0, delayMs) / 1000),
+    onClosed: (delayMs) => closeDelay.observe(Math.max(0, delayMs) / 1000),
   });
   closers.add('close workers', () => worker.close());
   const checks: HealthCheck[] = [

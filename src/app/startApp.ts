@@ -2,15 +2,9 @@ import type { Server } from 'node:http';
 import type { Worker } from 'node:worker_threads';
 import type Redis from 'ioredis';
 import type { Express } from 'express';
-import { getCommandHandler } from '../commands';
+import { getCommandHandler, getCommandObserver } from '../commands';
 import type { EventStore } from '../events';
-import {
-  observeCommand,
-  type Config,
-  type HealthCheck,
-  type Logger,
-  type OpenApiDocument,
-} from '../platform';
+import { type Config, type HealthCheck, type Logger, type OpenApiDocument } from '../platform';
 import type { ProjectionRunner } from '../projections';
 import type { RealtimeGateway } from '../realtime';
 import { apiRoutes, startLiveUpdates } from './apiRole';
@@ -61,7 +55,7 @@ export async function startApp(
     ];
     const handler = getCommandHandler({
       eventStore: infra.eventStore,
-      onHandled: (command, outcome, seconds) => observeCommand(infra.metrics, command, outcome, seconds),
+      onHandled: getCommandObserver(infra.metrics),
     });
     closers.add('command handler', () => handler.idle());
     const background = (['projector', 'scheduler'] as const).filter((role) => roles.has(role));

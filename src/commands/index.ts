@@ -13,3 +13,4 @@ export * from './auction/http/placeBidFastLane';
 export * from './watching/watchlistCommands';
 export * from './streamCommands';
 export * from './watching/watchlistRoutes';
+export * from './commandMetrics';

@@ -31,6 +31,8 @@ export interface HttpShellOptions {
   logger: Logger;
   metrics: Metrics;
   corsOrigins: string[] | '*';
+  /** Fields a request's log line gets from its path (the domain's ids, say); none by default. */
+  logFieldsOf?(path: string): Record<string, string>;
 }
 
 /**
@@ -61,7 +63,6 @@ export const documentHeaders = helmet({
 }) as Middleware;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const AUCTION_IN_PATH = /^\/auctions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 
 // express rewrites req.url inside mounted routers; the log names what the client asked for.
 const originalUrl = (req: IncomingMessage) => (req as { originalUrl?: string }).originalUrl ?? req.url;
@@ -77,6 +78,7 @@ const safePath = (url: string | undefined) => (url ?? '/').split('?')[0]!;
  */
 export function httpShell(options: HttpShellOptions) {
   const { logger } = options;
+  const logFieldsOf = options.logFieldsOf ?? (() => ({}));
   const requestLogger = pinoHttp({
     logger,
     genReqId: (req, res) => {
@@ -93,7 +95,7 @@ export function httpShell(options: HttpShellOptions) {
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    customProps: (req) => auctionIdProp(safePath(req.url)),
+    customProps: (req) => logFieldsOf(safePath(req.url)),
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     customSuccessMessage: (req, res) => `${req.method} ${safePath(originalUrl(req))} ${res.statusCode}`,
@@ -172,7 +174,7 @@ export function httpShell(options: HttpShellOptions) {
       accessLog[level](
         {
           req: { id, method: req.method, path, remoteAddress: req.socket.remoteAddress },
-          ...auctionIdProp(path),
+          ...logFieldsOf(path),
           res: { statusCode: res.statusCode },
           responseTime: Math.round(ms),
         },
@@ -222,11 +224,6 @@ export function httpShell(options: HttpShellOptions) {
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-}
-
-function auctionIdProp(path: string): { auctionId?: string } {
-  const auctionId = AUCTION_IN_PATH.exec(path)?.[1];
-  return auctionId ? { auctionId: auctionId.toLowerCase() } : {};
 }
 
 const ROUTE = Symbol('route');

@@ -58,23 +58,11 @@ export function createMetrics({ processMetrics = true } = {}) {
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers: [registry],
     }),
-    closeDelay: new Histogram({
-      name: 'auction_close_delay_seconds',
-      help: "Time from an auction's end to its AuctionClosed",
-      buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 10, 30, 60, 300],
-      registers: [registry],
-    }),
     commandDuration: new Histogram({
       name: 'command_duration_seconds',
       help: 'Time to answer a command, by type and outcome (accepted or the refusal code)',
       labelNames: ['command', 'outcome'],
       buckets: latencyBuckets,
-      registers: [registry],
-    }),
-    bids: new Counter({
-      name: 'bids_total',
-      help: 'Bids answered: result accepted or rejected, with the refusal code',
-      labelNames: ['result', 'code'],
       registers: [registry],
     }),
     httpDuration: new Histogram({
@@ -144,15 +132,6 @@ function projectionLagQuantiles(registry: Registry) {
       for (const ms of lagsMs) window.observe(ms);
     },
   };
-}
-
-/** Records a command's answer into the command and bid metrics. */
-export function observeCommand(metrics: Metrics, command: string, outcome: string, seconds: number) {
-  metrics.commandDuration.observe({ command, outcome }, seconds);
-  if (command === 'PlaceBid') {
-    const accepted = outcome === 'accepted';
-    metrics.bids.inc({ result: accepted ? 'accepted' : 'rejected', code: accepted ? '' : outcome });
-  }
 }
 
 export function metricsRoutes(metrics: Metrics, token?: string): DocumentedRouter {

@@ -31,7 +31,6 @@ export const problemSchema = {
         required: ['field', 'message'],
       },
     },
-    minimumBid: { type: 'integer', description: 'BID_TOO_LOW: the lowest bid accepted now' },
     retryAfter: { type: 'integer', description: 'Seconds to wait, as in the Retry-After header' },
   },
   required: ['type', 'title', 'status', 'code'],
@@ -62,9 +61,21 @@ function referTo(value: unknown, names: Map<object, string>, top = true): unknow
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, referTo(v, names, false)]));
 }
 
+export interface OpenApiParts {
+  info: OpenApiInfo;
+  specs: RouteSpec[];
+  /** Schemas named in components: every use of the very object refers to it by name. */
+  named?: NamedSchema[];
+  /** Members some problems add (a domain's own: the lowest bid accepted, say). */
+  problemMembers?: Record<string, object>;
+  /** What each tag of the routes is about. */
+  tags?: Record<string, string>;
+}
+
 /** The OpenAPI 3.1 document of the routes, built from the schemas they validate with. */
-export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[], named: NamedSchema[] = []) {
-  const all = [{ name: 'Problem', schema: problemSchema }, ...named];
+export function buildOpenApi({ info, specs, named = [], problemMembers = {}, tags = {} }: OpenApiParts) {
+  const problem = { ...problemSchema, properties: { ...problemSchema.properties, ...problemMembers } };
+  const all = [{ name: 'Problem', schema: problem }, ...named];
   const names = new Map<object, string>(all.map((n) => [n.schema, n.name]));
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of specs) {
@@ -83,7 +94,7 @@ export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[], named: Named
     ],
     tags: [...new Set(specs.map((s) => s.tag))]
       .sort()
-      .map((name) => ({ name, description: TAGS[name] ?? name })),
+      .map((name) => ({ name, description: tags[name] ?? name })),
     paths,
     components: {
       securitySchemes: {
@@ -101,18 +112,6 @@ export function buildOpenApi(info: OpenApiInfo, specs: RouteSpec[], named: Named
     },
   });
 }
-
-const TAGS: Record<string, string> = {
-  Analytics: 'For analysts: the market summary, and what-if replays of closed auctions under other rules',
-  Accounts: "Registration, login and the caller's own data",
-  Auctions: 'Auctions and bids, read from the read models (send X-Min-Position to read your writes)',
-  Commands: "Creating, bidding on and cancelling auctions: each appends to the auction's stream",
-  History: 'The event log itself, for analysts: streams, time travel, export',
-  Operations: 'Health, metrics, the API documents and the problem pages',
-  Page: 'The live auction page',
-  Watching:
-    "The caller's watchlist (recorded in their own stream) and notifications (outbid, won, lost, ending soon, cancelled)",
-};
 
 export type OpenApiDocument = ReturnType<typeof buildOpenApi>;
 

@@ -4,3 +4,4 @@
  */
 export * from './auction/closeWorker';
 export * from './auction/closingReactor';
+export * from './closeDelayMetric';

@@ -16,6 +16,11 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   INVALID_SCHEDULE: { status: 400, title: 'Validation failed' },
 };
 
+/** The members the command side's problems add beyond RFC 9457's, for the API document. */
+export const commandProblemMembers = {
+  minimumBid: { type: 'integer', description: 'BID_TOO_LOW: the lowest bid accepted now' },
+} as const;
+
 /** Maps the command side's expected failures to problems; anything else is a bug and stays as it is. */
 export function commandProblem(error: unknown): unknown {
   if (error instanceof AuctionRuleError) {

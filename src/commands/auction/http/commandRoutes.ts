@@ -7,7 +7,7 @@ import { idempotencyKeyHeader } from './idempotency';
 import type { PlaceBid } from './placeBid';
 import { placeBidRoute, placeBidSpec } from './placeBidRoute';
 
-export { commandProblem } from './commandProblem';
+export { commandProblem, commandProblemMembers } from './commandProblem';
 export * from './commandSchemas';
 export { getPlaceBid, type PlaceBid } from './placeBid';
 

@@ -3,5 +3,5 @@
  * and what-if replays of closed auctions under other rules with the same decider. Its projection
  * is in src/projections/analytics, its queries and routes in src/read-api/analytics.
  */
-export * from './auctionFacts';
-export * from './whatIf';
+export { type AuctionFacts, foldFacts } from './auctionFacts';
+export { replayUnderRules, summarise, type WhatIfItem, type WhatIfRules } from './whatIf';

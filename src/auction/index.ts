@@ -4,12 +4,40 @@
  * the view of an auction (what each viewer sees of it).
  * No I/O: commands, projections, read-api and realtime all build on it.
  */
-export * from './auctionEvents';
-export * from './auctionState';
-export * from './auctionDecider';
-export * from './auctionRuleError';
-export * from './auctionStream';
-export * from './increments';
-export * from './storedAuctionState';
-export * from './auctionView';
-export * from './auctionStates';
+export { type AuctionCommand, type CreateAuctionData, decide, type PlaceBidData } from './auctionDecider';
+export {
+  type AuctionClosed,
+  type AuctionCreated,
+  type AuctionEvent,
+  auctionEventSchemas,
+  type AuctionEventType,
+  type AuctionOutcome,
+  type BidPlaced,
+  type MaxBidRaised,
+} from './auctionEvents';
+export { type AuctionRuleCode, AuctionRuleError } from './auctionRuleError';
+export { type Auction, type AuctionState, evolve, evolveAll, initialState, minimumBid } from './auctionState';
+export {
+  affectedAuctionIds,
+  auctionIdOfEvent,
+  foldAuctions,
+  sharedFoldStep,
+  type StoredAuction,
+  storedStateJson,
+} from './auctionStates';
+export {
+  auctionIdOfStream,
+  auctionStreamId,
+  foldAuction,
+  foldStep,
+  isPrivateEvent,
+  toAuctionEvent,
+} from './auctionStream';
+export { type AuctionView, auctionViewSchema, toAuctionView, viewFor } from './auctionView';
+export { ladderIncrement } from './increments';
+export {
+  AUCTION_STATE_VERSION,
+  fromStoredState,
+  StoredStateVersionError,
+  toStoredState,
+} from './storedAuctionState';

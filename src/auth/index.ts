@@ -2,8 +2,8 @@
  * Accounts and authentication: registration, login, password hashing (argon2id), JWT issue and
  * verification (passport-jwt with a prepared key), role checks.
  */
-export * from './accountsRoutes';
-export * from './accountsStore';
-export * from './jwtAuth';
-export * from './migrations';
-export * from './tokens';
+export { accountsRoutes } from './accountsRoutes';
+export { getAccountsStore } from './accountsStore';
+export { getJwtAuth } from './jwtAuth';
+export { accountMigrations } from './migrations';
+export { getTokenIssuer, type Role, ROLES } from './tokens';

@@ -4,13 +4,16 @@
  * it: auction (its performance layer of lanes, batches and a state cache; the HTTP command
  * routes and the bid fast lane), watching. The rules themselves are in the pure domain folders.
  */
-export * from './auction/auctionStreamFold';
-export * from './commandErrors';
-export * from './auction/decideBatch';
-export * from './auction/commandHandler';
-export * from './auction/http/commandRoutes';
-export * from './auction/http/placeBidFastLane';
-export * from './watching/watchlistCommands';
-export * from './streamCommands';
-export * from './watching/watchlistRoutes';
-export * from './commandMetrics';
+export { type LoadedAuction } from './auction/auctionStreamFold';
+export { type CommandHandler, getCommandHandler } from './auction/commandHandler';
+export { type CommandEnvelope, decideBatch, settleBatch } from './auction/decideBatch';
+export { commandProblemMembers } from './auction/http/commandProblem';
+export { commandRoutes } from './auction/http/commandRoutes';
+export { bidReplySchema, commandReplySchema } from './auction/http/commandSchemas';
+export { getPlaceBid } from './auction/http/placeBid';
+export { placeBidFastLane } from './auction/http/placeBidFastLane';
+export { IdempotencyKeyReusedError } from './commandErrors';
+export { getCommandObserver } from './commandMetrics';
+export { getStreamCommands } from './streamCommands';
+export { getWatchlistCommands } from './watching/watchlistCommands';
+export { watchlistCommandRoutes } from './watching/watchlistRoutes';

@@ -3,5 +3,13 @@
  * causes, for whom, exactly once per cause. Its projection and feed are in
  * src/projections/notifications, its queries and routes in src/read-api/notifications.
  */
-export * from './notificationRules';
-export * from './notification';
+export { decodeNotificationCursor, type Notification, toNotification } from './notification';
+export {
+  type AuctionFacts,
+  auctionIdsOf,
+  notificationIdOf,
+  type NotificationKind,
+  type NotificationRow,
+  planNotifications,
+  type WatchChange,
+} from './notificationRules';

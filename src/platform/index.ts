@@ -2,24 +2,57 @@
  * Platform: configuration, logging, database clients and migrations, the HTTP shell, health and
  * errors. Knows no domain.
  */
-export * from './config';
-export * from './logger';
-export * from './postgres';
-export * from './problem';
-export * from './httpApp';
-export * from './health';
-export * from './validation';
-export * from './redis';
-export * from './metrics';
-export * from './apiRouter';
-export * from './openapi';
-export * from './httpShell';
-export * from './fastBody';
-export * from './rateLimit';
-export * from './serviceProbes';
-export * from './httpSemantics';
-export * from './etag';
-export * from './serviceContainers';
-export * from './nameUuid';
-export * from './rawJson';
-export * from './jsonInput';
+export { type Logger } from '../../node_modules/pino/pino.d';
+export {
+  apiRouter,
+  describeGuard,
+  type DocumentedRouter,
+  isDocumentedRouter,
+  type RouteSpec,
+} from './apiRouter';
+export { type Config, loadConfig, type RateLimitConfig, type Role } from './config';
+export { etagOf, notModified } from './etag';
+export { hasPlainJsonBody, readJsonBody } from './fastBody';
+export { CheckFailedError, type HealthCheck, healthRoutes } from './health';
+export { createHttpApp } from './httpApp';
+export { documentHeaders, type FastAnswer, type FastLane, httpShell } from './httpShell';
+export { jsonShapeError, storableJson, unstorableFields } from './jsonInput';
+export { createLogger } from './logger';
+export { createMetrics, type Metrics, metricsRoutes, type MetricsSnapshot } from './metrics';
+export { nameUuids } from './nameUuid';
+export { apiDocsRoutes, buildOpenApi, type NamedSchema, type OpenApiDocument } from './openapi';
+export { openApiPath } from './openapiOperation';
+export {
+  createKnex,
+  createPool,
+  ensureDatabase,
+  type Migration,
+  preparedStatement,
+  REWRITTEN_ROWS_FILLFACTOR,
+  rewrittenRowsMigration,
+  runMigrations,
+} from './postgres';
+export {
+  answerClientError,
+  BEARER_CHALLENGE,
+  escapeHtml,
+  internalError,
+  isTransientError,
+  ProblemError,
+  problemOf,
+  writeJson,
+  writeProblem,
+} from './problem';
+export { rateLimit, type RateLimitCheck, unlimited } from './rateLimit';
+export { jsonRowsWith } from './rawJson';
+export { createRedis, redisScript } from './redis';
+export { type StartedService, startPostgresContainer, startRedisContainer } from './serviceContainers';
+export { dockerAvailable, postgresReachable, probePostgres, redisReachable } from './serviceProbes';
+export {
+  ajv,
+  bodyValidator,
+  type FieldError,
+  noQuerySchema,
+  uuidSchema,
+  validationProblem,
+} from './validation';

@@ -4,19 +4,22 @@
  * routes), notifications (the watchlist and notifications), analytics (the market summary,
  * what-if); `X-Min-Position` waiting for them all.
  */
-export * from './auction/auctionQueries';
-export * from './consistency';
-export * from './auction/historyRoutes';
-export * from './auction/queryRoutes';
-export * from './auction/hotViews';
-export * from './auction/hotAuctionRoute';
-export * from './auction/querySchemas';
-export * from './auction/logUpcaster';
-export * from './auction/bidQueryRoutes';
-export * from './queryCommon';
-export * from './notifications/notificationQueries';
-export * from './notifications/notificationRoutes';
-export * from './analytics/analyticsQueries';
-export * from './analytics/analyticsRoutes';
-export * from './analytics/whatIfRun';
-export * from './auction/dueAuctions';
+export { getAnalyticsQueries } from './analytics/analyticsQueries';
+export { analyticsRoutes } from './analytics/analyticsRoutes';
+export { runWhatIf } from './analytics/whatIfRun';
+export { getAuctionQueries } from './auction/auctionQueries';
+export { bidQueryRoutes } from './auction/bidQueryRoutes';
+export { getDueAuctions } from './auction/dueAuctions';
+export { historyRoutes, streamEventsSchema } from './auction/historyRoutes';
+export { hotAuctionLane } from './auction/hotAuctionRoute';
+export { getHotViews } from './auction/hotViews';
+export { getBidPosition, getLogUpcaster } from './auction/logUpcaster';
+export { queryRoutes } from './auction/queryRoutes';
+export { auctionListSchema, bidListSchema, bidSchema, myBidsSchema } from './auction/querySchemas';
+export { getNotificationQueries } from './notifications/notificationQueries';
+export {
+  notificationPageSchema,
+  notificationRoutes,
+  notificationSchema,
+  watchlistPageSchema,
+} from './notifications/notificationRoutes';

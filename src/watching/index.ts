@@ -2,5 +2,12 @@
  * The watching domain, pure: a user's stream (`user-<userId>`), the events of what they watch,
  * and the decision of a watch command. No I/O.
  */
-export * from './watchEvents';
-export * from './userStream';
+export {
+  isUserEventType,
+  userIdOfStream,
+  userStreamId,
+  userStreamType,
+  type WatchCommand,
+  watchlistDecider,
+} from './userStream';
+export { type AuctionWatched, type UserEvent } from './watchEvents';

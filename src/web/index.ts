@@ -2,5 +2,5 @@
  * Web: the live auction page (public/) served at `/`. It talks to the service only through the
  * public HTTP API and WebSocket, like any other client.
  */
-export * from './pageRoutes';
-export * from './problemPages';
+export { pageRoutes } from './pageRoutes';
+export { problemPages } from './problemPages';

@@ -1,70 +1,127 @@
 import type { SchemaObject } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
 
-/** The events of an auction stream (`auction-<auctionId>`). Money in integer minor units. */
-export interface AuctionCreated {
-  auctionId: string;
-  sellerId: string;
-  title: string;
-  description: string;
-  currency: string;
-  startingPrice: number;
-  reservePrice: number | null;
-  minIncrement: number | null;
-  startsAt: string;
-  endsAt: string;
-  softClose: { windowSeconds: number; extensionSeconds: number } | null;
-  createdAt: string;
-}
+/**
+ * An object schema's type as FromSchema derives it, without the index signature it adds where a
+ * schema does not say `additionalProperties: false` (the published event schemas leave that open).
+ */
+type Exact<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : K]: Exact<T[K]> }
+    : T;
 
-export interface BidPlaced {
-  bidId: string;
-  bidderId: string;
-  /** The price at which this bid stands. */
-  amount: number;
-  /** The bidder's ceiling for automatic bidding; secret to everyone but the bidder. */
-  maxAmount?: number;
-  auto: boolean;
-  placedAt: string;
-}
+const money = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const moneyOrNull = { type: ['integer', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
+const time = { type: 'string', format: 'date-time' } as const;
+const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+
+/**
+ * The events of an auction stream (`auction-<auctionId>`), each a JSON schema (2020-12) and the
+ * type derived from it: one source. Money in integer minor units. Published (OpenAPI, AsyncAPI)
+ * without their private fields.
+ */
+const auctionCreated = {
+  type: 'object',
+  properties: {
+    auctionId: id,
+    sellerId: id,
+    title: { type: 'string' },
+    description: { type: 'string' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    startingPrice: money,
+    reservePrice: moneyOrNull,
+    minIncrement: moneyOrNull,
+    startsAt: time,
+    endsAt: time,
+    softClose: {
+      type: ['object', 'null'],
+      properties: { windowSeconds: { type: 'integer' }, extensionSeconds: { type: 'integer' } },
+      required: ['windowSeconds', 'extensionSeconds'],
+    },
+    createdAt: time,
+  },
+  required: [
+    'auctionId',
+    'sellerId',
+    'title',
+    'description',
+    'currency',
+    'startingPrice',
+    'reservePrice',
+    'minIncrement',
+    'startsAt',
+    'endsAt',
+    'softClose',
+    'createdAt',
+  ],
+} as const;
+export type AuctionCreated = Exact<FromSchema<typeof auctionCreated>>;
+
+const bidPlaced = {
+  type: 'object',
+  properties: {
+    bidId: id,
+    bidderId: id,
+    amount: { ...money, description: 'The price at which this bid stands' },
+    maxAmount: {
+      ...money,
+      description: "The bidder's ceiling for automatic bidding; secret to everyone but the bidder",
+    },
+    auto: { type: 'boolean' },
+    placedAt: time,
+  },
+  required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt'],
+} as const;
+export type BidPlaced = Exact<FromSchema<typeof bidPlaced>>;
 
 /**
  * The leader raised their own ceiling: not a bid, and private to them (no list, count or frame
  * shows it). The price moves only as far as a reserve the new ceiling meets, and that move is
- * recorded as the leader's automatic bid right after it.
+ * recorded as the leader's automatic bid right after it. `bidId` is the request's (its reply
+ * names it so).
  */
-export interface MaxBidRaised {
-  /** The id of the request that raised it (its reply names it as `bidId`). */
-  bidId: string;
-  bidderId: string;
-  maxAmount: number;
-  raisedAt: string;
-}
+const maxBidRaised = {
+  type: 'object',
+  properties: { bidId: id, bidderId: id, maxAmount: money, raisedAt: time },
+  required: ['bidId', 'bidderId', 'maxAmount', 'raisedAt'],
+} as const;
+export type MaxBidRaised = Exact<FromSchema<typeof maxBidRaised>>;
 
-export interface AuctionExtended {
-  endsAt: string;
-  previousEndsAt: string;
-}
+const auctionExtended = {
+  type: 'object',
+  properties: { endsAt: time, previousEndsAt: time },
+  required: ['endsAt', 'previousEndsAt'],
+} as const;
+export type AuctionExtended = Exact<FromSchema<typeof auctionExtended>>;
 
-export interface AuctionCancelled {
-  reason: string | null;
-  cancelledAt: string;
-}
+const auctionCancelled = {
+  type: 'object',
+  properties: { reason: { type: ['string', 'null'] }, cancelledAt: time },
+  required: ['reason', 'cancelledAt'],
+} as const;
+export type AuctionCancelled = Exact<FromSchema<typeof auctionCancelled>>;
 
 /** The auction entered its last `withinSeconds` (planned by the scheduler, once per auction). */
-export interface AuctionEndingSoon {
-  endsAt: string;
-  withinSeconds: number;
-  noticedAt: string;
-}
+const auctionEndingSoon = {
+  type: 'object',
+  properties: { endsAt: time, withinSeconds: { type: 'integer', minimum: 1 }, noticedAt: time },
+  required: ['endsAt', 'withinSeconds', 'noticedAt'],
+} as const;
+export type AuctionEndingSoon = Exact<FromSchema<typeof auctionEndingSoon>>;
 
-export type AuctionOutcome = 'sold' | 'reserve_not_met' | 'no_bids';
-
-export interface AuctionClosed {
-  outcome: AuctionOutcome;
-  winnerId: string | null;
-  finalPrice: number | null;
-  closedAt: string;
-}
+const auctionClosed = {
+  type: 'object',
+  properties: {
+    outcome: { type: 'string', enum: ['sold', 'reserve_not_met', 'no_bids'] },
+    winnerId: { ...id, type: ['string', 'null'] },
+    finalPrice: moneyOrNull,
+    closedAt: time,
+  },
+  required: ['outcome', 'winnerId', 'finalPrice', 'closedAt'],
+} as const;
+export type AuctionClosed = Exact<FromSchema<typeof auctionClosed>>;
+export type AuctionOutcome = AuctionClosed['outcome'];
 
 export type AuctionEvent =
   | { type: 'AuctionCreated'; data: AuctionCreated }
@@ -77,88 +134,13 @@ export type AuctionEvent =
 
 export type AuctionEventType = AuctionEvent['type'];
 
-const money = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const orNull = (schema: SchemaObject): SchemaObject => ({ ...schema, type: [schema.type, 'null'] });
-const time = { type: 'string', format: 'date-time' } as const;
-const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
-
-/** JSON schemas (2020-12) of the event payloads: published (OpenAPI, AsyncAPI) without their private fields. */
+/** The JSON schema of each event's payload, by type. */
 export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
-  AuctionCreated: {
-    type: 'object',
-    properties: {
-      auctionId: id,
-      sellerId: id,
-      title: { type: 'string' },
-      description: { type: 'string' },
-      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-      startingPrice: money,
-      reservePrice: orNull(money),
-      minIncrement: orNull(money),
-      startsAt: time,
-      endsAt: time,
-      softClose: orNull({
-        type: 'object',
-        properties: { windowSeconds: { type: 'integer' }, extensionSeconds: { type: 'integer' } },
-        required: ['windowSeconds', 'extensionSeconds'],
-      }),
-      createdAt: time,
-    },
-    required: [
-      'auctionId',
-      'sellerId',
-      'title',
-      'description',
-      'currency',
-      'startingPrice',
-      'reservePrice',
-      'minIncrement',
-      'startsAt',
-      'endsAt',
-      'softClose',
-      'createdAt',
-    ],
-  },
-  BidPlaced: {
-    type: 'object',
-    properties: {
-      bidId: id,
-      bidderId: id,
-      amount: money,
-      maxAmount: money,
-      auto: { type: 'boolean' },
-      placedAt: time,
-    },
-    required: ['bidId', 'bidderId', 'amount', 'auto', 'placedAt'],
-  },
-  MaxBidRaised: {
-    type: 'object',
-    properties: { bidId: id, bidderId: id, maxAmount: money, raisedAt: time },
-    required: ['bidId', 'bidderId', 'maxAmount', 'raisedAt'],
-  },
-  AuctionExtended: {
-    type: 'object',
-    properties: { endsAt: time, previousEndsAt: time },
-    required: ['endsAt', 'previousEndsAt'],
-  },
-  AuctionCancelled: {
-    type: 'object',
-    properties: { reason: { type: ['string', 'null'] }, cancelledAt: time },
-    required: ['reason', 'cancelledAt'],
-  },
-  AuctionEndingSoon: {
-    type: 'object',
-    properties: { endsAt: time, withinSeconds: { type: 'integer', minimum: 1 }, noticedAt: time },
-    required: ['endsAt', 'withinSeconds', 'noticedAt'],
-  },
-  AuctionClosed: {
-    type: 'object',
-    properties: {
-      outcome: { type: 'string', enum: ['sold', 'reserve_not_met', 'no_bids'] },
-      winnerId: orNull(id),
-      finalPrice: orNull(money),
-      closedAt: time,
-    },
-    required: ['outcome', 'winnerId', 'finalPrice', 'closedAt'],
-  },
+  AuctionCreated: auctionCreated,
+  BidPlaced: bidPlaced,
+  MaxBidRaised: maxBidRaised,
+  AuctionExtended: auctionExtended,
+  AuctionCancelled: auctionCancelled,
+  AuctionEndingSoon: auctionEndingSoon,
+  AuctionClosed: auctionClosed,
 };

@@ -1,4 +1,6 @@
-import { auctionIdOfStream, foldStep, toStoredState, type Auction } from '.';
+import type { Auction } from './auctionState';
+import { auctionIdOfStream, foldStep } from './auctionStream';
+import { toStoredState } from './storedAuctionState';
 import { type RecordedEvent } from '../events';
 
 /**

@@ -1,34 +1,18 @@
-import { minimumBid, type Auction } from '.';
-import type { AuctionOutcome } from '.';
+import type { FromSchema } from 'json-schema-to-ts';
+import { minimumBid, type Auction } from './auctionState';
 const uuidSchema = { type: 'string', format: 'uuid' } as const;
 
-/** What clients see of an auction (api.md). `reservePrice` is kept here and shown only to the seller. */
-export interface AuctionView {
-  auctionId: string;
-  sellerId: string;
-  title: string;
-  description: string;
-  currency: string;
-  startingPrice: number;
-  minIncrement: number | null;
-  currentPrice: number | null;
-  minimumBid: number | null;
-  leadingBidderId: string | null;
-  bidCount: number;
-  reserveMet: boolean | null;
+/**
+ * What clients see of an auction (api.md): the published schema's type (auctionViewSchema, below:
+ * one source), with what the service keeps in it beyond what it shows. `reservePrice` is shown
+ * only to the seller; `leaderCeiling` is internal (viewFor turns it into `myMaxAmount` for the
+ * leader); `myMaxAmount` is the viewer's own standing ceiling while they lead, else null.
+ */
+export type AuctionView = Omit<FromSchema<typeof auctionViewSchema>, 'reservePrice' | 'myMaxAmount'> & {
   reservePrice?: number | null;
-  /** Internal: the leader's ceiling, never shown as such (viewFor turns it into `myMaxAmount` for the leader). */
   leaderCeiling?: number | null;
-  /** The viewer's own standing ceiling while they lead, else null. */
   myMaxAmount?: number | null;
-  startsAt: string;
-  endsAt: string;
-  status: 'scheduled' | 'open' | 'closed' | 'cancelled';
-  outcome: AuctionOutcome | null;
-  winnerId: string | null;
-  finalPrice: number | null;
-  revision: number;
-}
+};
 
 export function auctionStatus(
   auction: Pick<Auction, 'status' | 'startsAt'>,
@@ -84,8 +68,9 @@ export function refreshStatus(view: AuctionView, now: number): AuctionView {
   return status === view.status ? view : { ...view, status };
 }
 
-const nullable = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type, 'null'] });
 const money = { type: 'integer', minimum: 0 } as const;
+const moneyOrNull = { type: ['integer', 'null'], minimum: 0 } as const;
+const uuidOrNull = { type: ['string', 'null'], format: 'uuid' } as const;
 
 /** The published shape of AuctionView (OpenAPI, AsyncAPI, and the tests that check replies). */
 export const auctionViewSchema = {
@@ -97,23 +82,23 @@ export const auctionViewSchema = {
     description: { type: 'string' },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
     startingPrice: money,
-    minIncrement: nullable({ type: 'integer', minimum: 1 }),
-    currentPrice: nullable(money),
-    minimumBid: nullable(money),
-    leadingBidderId: nullable(uuidSchema),
+    minIncrement: { type: ['integer', 'null'], minimum: 1 },
+    currentPrice: moneyOrNull,
+    minimumBid: moneyOrNull,
+    leadingBidderId: uuidOrNull,
     bidCount: { type: 'integer', minimum: 0 },
     reserveMet: { type: ['boolean', 'null'], description: 'null when there is no reserve' },
-    reservePrice: nullable({ ...money, description: 'Only ever shown to the seller' }),
-    myMaxAmount: nullable({
-      ...money,
+    reservePrice: { ...moneyOrNull, description: 'Only ever shown to the seller' },
+    myMaxAmount: {
+      ...moneyOrNull,
       description: 'Your own standing ceiling (proxy maximum) while you lead; null for everyone else',
-    }),
+    },
     startsAt: { type: 'string', format: 'date-time' },
     endsAt: { type: 'string', format: 'date-time' },
     status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
     outcome: { type: ['string', 'null'], enum: ['sold', 'reserve_not_met', 'no_bids', null] },
-    winnerId: nullable(uuidSchema),
-    finalPrice: nullable(money),
+    winnerId: uuidOrNull,
+    finalPrice: moneyOrNull,
     revision: { type: 'integer', minimum: 0 },
   },
   required: [

@@ -1,36 +1,33 @@
 import type { SchemaObject } from 'ajv';
+import type { FromSchema } from 'json-schema-to-ts';
 
-/** The events of a user's stream (`user-<userId>`): what they watch. */
-export interface AuctionWatched {
-  auctionId: string;
-  watchedAt: string;
-}
+const uuid = { type: 'string', format: 'uuid' } as const;
+const time = { type: 'string', format: 'date-time' } as const;
 
-export interface AuctionUnwatched {
-  auctionId: string;
-  unwatchedAt: string;
-}
+/** The events of a user's stream (`user-<userId>`): what they watch. Schema and type, one source. */
+const auctionWatched = {
+  type: 'object',
+  properties: { auctionId: uuid, watchedAt: time },
+  required: ['auctionId', 'watchedAt'],
+  additionalProperties: false,
+} as const;
+export type AuctionWatched = FromSchema<typeof auctionWatched>;
+
+const auctionUnwatched = {
+  type: 'object',
+  properties: { auctionId: uuid, unwatchedAt: time },
+  required: ['auctionId', 'unwatchedAt'],
+  additionalProperties: false,
+} as const;
+export type AuctionUnwatched = FromSchema<typeof auctionUnwatched>;
 
 export type UserEvent =
   { type: 'AuctionWatched'; data: AuctionWatched } | { type: 'AuctionUnwatched'; data: AuctionUnwatched };
 
 export type UserEventType = UserEvent['type'];
 
-const uuid = { type: 'string', format: 'uuid' } as const;
-const time = { type: 'string', format: 'date-time' } as const;
-
 /** JSON schemas (2020-12) of the user events' payloads. */
 export const userEventSchemas: Record<UserEventType, SchemaObject> = {
-  AuctionWatched: {
-    type: 'object',
-    properties: { auctionId: uuid, watchedAt: time },
-    required: ['auctionId', 'watchedAt'],
-    additionalProperties: false,
-  },
-  AuctionUnwatched: {
-    type: 'object',
-    properties: { auctionId: uuid, unwatchedAt: time },
-    required: ['auctionId', 'unwatchedAt'],
-    additionalProperties: false,
-  },
+  AuctionWatched: auctionWatched,
+  AuctionUnwatched: auctionUnwatched,
 };

@@ -1,5 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { ProblemError, apiRouter, noQuerySchema, type DocumentedRouter, uuidSchema } from '../platform';
+import {
+  ProblemError,
+  apiRouter,
+  noQuerySchema,
+  type DocumentedRouter,
+  type RouteSpec,
+  uuidSchema,
+} from '../platform';
 import { EmailTakenError, type AccountsStore } from './accountsStore';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenIssuer } from './tokens';
@@ -56,107 +63,94 @@ interface Deps {
   authRateLimit?: RequestHandler;
 }
 
+const registerSpec = {
+  tag: 'Accounts',
+  method: 'post',
+  path: '/auth/register',
+  operationId: 'register',
+  summary: 'Sign up; the reply carries a token',
+  description: 'Creates an account (the password is stored as an argon2id hash) and returns a token.',
+  body: registerSchema,
+  responses: { 201: { description: 'Signed up', schema: sessionSchema } },
+  problems: { 409: ['EMAIL_TAKEN'] },
+} satisfies RouteSpec;
+
+const register =
+  ({ accounts, tokens }: Deps): RequestHandler =>
+  async (req, res) => {
+    const { email, password, displayName } = req.body as {
+      email: string;
+      password: string;
+      displayName: string;
+    };
+    const userId = uuidv7();
+    try {
+      await accounts.insert({
+        userId,
+        email: email.trim(),
+        passwordHash: await hashPassword(password),
+        displayName: displayName.trim(),
+        roles: ['bidder'],
+      });
+    } catch (error) {
+      if (error instanceof EmailTakenError)
+        throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken', 'An account with this email exists');
+      throw error;
+    }
+    res.status(201).json({ userId, token: tokens.issue({ sub: userId, roles: ['bidder'] }) });
+  };
+
+const loginSpec = {
+  tag: 'Accounts',
+  method: 'post',
+  path: '/auth/login',
+  operationId: 'login',
+  summary: 'Log in; the reply carries a token',
+  description:
+    'Exchanges an email and password for a token. Both wrong email and wrong password answer the same 401.',
+  body: loginSchema,
+  responses: { 200: { description: 'Logged in', schema: sessionSchema } },
+  problems: { 401: ['INVALID_CREDENTIALS'] },
+} satisfies RouteSpec;
+
+const login =
+  ({ accounts, tokens }: Deps): RequestHandler =>
+  async (req, res) => {
+    const { email, password } = req.body as { email: string; password: string };
+    const account = await accounts.findByEmail(email.trim());
+    // Unknown email: verify against a dummy hash anyway, so timing does not tell.
+    const ok = await verifyPassword(account?.passwordHash, password);
+    if (!account || !ok)
+      throw new ProblemError(401, 'INVALID_CREDENTIALS', 'Invalid credentials', 'Email or password is wrong');
+    res.json({ userId: account.userId, token: tokens.issue({ sub: account.userId, roles: account.roles }) });
+  };
+
+const meSpec = {
+  tag: 'Accounts',
+  method: 'get',
+  path: '/me',
+  operationId: 'getMe',
+  query: noQuerySchema,
+  summary: 'My account',
+  description: "The account of the token's user, with the roles the token carries.",
+  responses: { 200: { description: 'My account', schema: meSchema } },
+} satisfies RouteSpec;
+
+const me =
+  ({ accounts }: Deps): RequestHandler =>
+  async (req, res) => {
+    const account = await accounts.findById(req.auth!.userId);
+    if (!account) throw new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'The account no longer exists');
+    const { userId, email, displayName, roles } = account;
+    res.json({ userId, email, displayName, roles });
+  };
+
 /** POST /auth/register, POST /auth/login, GET /me. */
-export function accountsRoutes({ accounts, tokens, requireAuth, authRateLimit }: Deps): DocumentedRouter {
+export function accountsRoutes(deps: Deps): DocumentedRouter {
   const { router, route } = apiRouter();
-  const limited = authRateLimit ? [authRateLimit] : [];
-
-  route(
-    {
-      tag: 'Accounts',
-      method: 'post',
-      path: '/auth/register',
-      operationId: 'register',
-      summary: 'Sign up; the reply carries a token',
-      description: 'Creates an account (the password is stored as an argon2id hash) and returns a token.',
-      guards: limited,
-      body: registerSchema,
-      responses: { 201: { description: 'Signed up', schema: sessionSchema } },
-      problems: { 409: ['EMAIL_TAKEN'] },
-    },
-    async (req, res) => {
-      const { email, password, displayName } = req.body as {
-        email: string;
-        password: string;
-        displayName: string;
-      };
-      const userId = uuidv7();
-      try {
-        await accounts.insert({
-          userId,
-          email: email.trim(),
-          passwordHash: await hashPassword(password),
-          displayName: displayName.trim(),
-          roles: ['bidder'],
-        });
-      } catch (error) {
-        if (error instanceof EmailTakenError) {
-          throw new ProblemError(409, 'EMAIL_TAKEN', 'Email taken', 'An account with this email exists');
-        }
-        throw error;
-      }
-      res.status(201).json({ userId, token: tokens.issue({ sub: userId, roles: ['bidder'] }) });
-    },
-  );
-
-  route(
-    {
-      tag: 'Accounts',
-      method: 'post',
-      path: '/auth/login',
-      operationId: 'login',
-      summary: 'Log in; the reply carries a token',
-      description:
-        'Exchanges an email and password for a token. Both wrong email and wrong password answer the same 401.',
-      guards: limited,
-      body: loginSchema,
-      responses: { 200: { description: 'Logged in', schema: sessionSchema } },
-      problems: { 401: ['INVALID_CREDENTIALS'] },
-    },
-    async (req, res) => {
-      const { email, password } = req.body as { email: string; password: string };
-      const account = await accounts.findByEmail(email.trim());
-      // Unknown email: verify against a dummy hash anyway, so timing does not tell.
-      const ok = await verifyPassword(account?.passwordHash, password);
-      if (!account || !ok) {
-        throw new ProblemError(
-          401,
-          'INVALID_CREDENTIALS',
-          'Invalid credentials',
-          'Email or password is wrong',
-        );
-      }
-      res.json({
-        userId: account.userId,
-        token: tokens.issue({ sub: account.userId, roles: account.roles }),
-      });
-    },
-  );
-
-  route(
-    {
-      tag: 'Accounts',
-      method: 'get',
-      path: '/me',
-      operationId: 'getMe',
-      query: noQuerySchema,
-      summary: 'My account',
-      description: "The account of the token's user, with the roles the token carries.",
-      guards: [requireAuth],
-      responses: { 200: { description: 'My account', schema: meSchema } },
-    },
-    async (req, res) => {
-      const account = await accounts.findById(req.auth!.userId);
-      if (!account)
-        throw new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'The account no longer exists');
-      res.json({
-        userId: account.userId,
-        email: account.email,
-        displayName: account.displayName,
-        roles: account.roles,
-      });
-    },
-  );
-
+  const limited = deps.authRateLimit ? [deps.authRateLimit] : [];
+  route({ ...registerSpec, guards: limited }, register(deps));
+  route({ ...loginSpec, guards: limited }, login(deps));
+  route({ ...meSpec, guards: [deps.requireAuth] }, me(deps));
   return router;
 }

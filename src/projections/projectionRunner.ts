@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { EventStore, Subscription } from '../events';
+import type { EventStore, RecordedEvent } from '../events';
 import { isTransientError } from '../platform';
 import { applyFindingCulprit, getProjectionHold, type ProjectionFailure } from './projectionHold';
 import type { Leases } from './leases';
@@ -48,6 +48,164 @@ export interface ProjectionRunnerOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** What one runner knows of itself: read by its status, changed by its loop. */
+interface RunnerCell {
+  readonly owner: string;
+  readonly hold: ReturnType<typeof getProjectionHold>;
+  state: ProjectionState;
+  position: string | undefined;
+  error: string | undefined;
+  stopped: boolean;
+  wakeRetry?: () => void;
+  wakeStop?: () => void;
+}
+
+/**
+ * Every heartbeat renews the lease (ending the run when another owner holds it) and, between
+ * batches, compares the stored checkpoint with its own: a read model that lost its data (a Redis
+ * FLUSHALL) lost its checkpoint with it, noticed even when no event arrives, and rebuilt.
+ */
+function startHeartbeat(
+  options: ProjectionRunnerOptions,
+  cell: RunnerCell,
+  store: ProjectionStore,
+  session: { checkpoint: string | undefined; applying: boolean },
+  end: (outcome: unknown) => void,
+) {
+  const { name, leases } = options;
+  return setInterval(() => {
+    leases.acquire(name, cell.owner).then(
+      (held) => !held && end(new LeaseLostError(name)),
+      () => undefined, // a failed renewal is retried; the lease outlives a few
+    );
+    if (session.applying) return;
+    store.readCheckpoint().then(
+      (stored) =>
+        !session.applying &&
+        stored !== session.checkpoint &&
+        end(new CheckpointMovedError(`${name} checkpoint moved`)),
+      () => undefined,
+    );
+  }, options.heartbeatMs ?? 2000);
+}
+
+/** Follows the log from the stored checkpoint until the run ends; resolves with why it ended. */
+async function followFromCheckpoint(options: ProjectionRunnerOptions, cell: RunnerCell): Promise<unknown> {
+  const store = await options.store();
+  const session = { checkpoint: await store.readCheckpoint(), applying: false };
+  cell.position = session.checkpoint;
+  let end: (outcome: unknown) => void = () => undefined;
+  const ended = new Promise<unknown>((resolve) => (end = resolve));
+  const onCommitted = (applied: RecordedEvent[], changes: AuctionChange[], next: string) => {
+    session.checkpoint = next;
+    cell.position = next;
+    if (cell.hold.failure) {
+      cell.hold.resumed(next);
+      cell.error = undefined;
+    }
+    const committedAt = Date.now();
+    options.onApplied?.(applied.map((e) => committedAt - e.recordedAt.getTime()));
+    if (changes.length) options.onChanges?.(changes, next);
+  };
+  const subscription = options.eventStore.subscribeToAll({
+    after: session.checkpoint,
+    batchSize: options.batchSize ?? 500,
+    onEvents: async (events) => {
+      session.applying = true;
+      await applyFindingCulprit(store, events, session.checkpoint, onCommitted).finally(
+        () => (session.applying = false),
+      );
+    },
+    onError: end,
+  });
+  const heartbeat = startHeartbeat(options, cell, store, session, end);
+  cell.wakeStop = () => end(undefined);
+  // A stop() that came while this run was starting found nothing to wake: end now.
+  if (cell.stopped) end(undefined);
+  const outcome = await ended;
+  clearInterval(heartbeat);
+  await subscription.stop();
+  return outcome;
+}
+
+/** One run under the lease: 'again' to go on (a restart), 'failed' to hold at an event. */
+async function runOnce(options: ProjectionRunnerOptions, cell: RunnerCell): Promise<'again' | 'failed'> {
+  const { name, logger } = options;
+  const outcome = await followFromCheckpoint(options, cell);
+  if (outcome === undefined) return 'again';
+  if (outcome instanceof CheckpointMovedError) {
+    logger.warn({ projection: name }, 'checkpoint moved; restarting from the stored checkpoint');
+    return 'again';
+  }
+  if (outcome instanceof LeaseLostError) {
+    logger.warn({ projection: name }, 'lease lost; standing by');
+    return 'again';
+  }
+  if (isTransientError(outcome)) {
+    logger.warn({ projection: name, err: outcome }, 'transient failure; restarting');
+    await sleep(500);
+    return 'again';
+  }
+  cell.error = cell.hold.failed(outcome, cell.position);
+  return 'failed';
+}
+
+/** A pause that stop() cuts short. */
+const pause = (cell: RunnerCell, ms: number) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    cell.wakeRetry = () => (clearTimeout(timer), resolve());
+  }).finally(() => (cell.wakeRetry = undefined));
+
+/** Takes the lease when it is free, runs, and after a failure lets it go and waits its turn. */
+async function keepProjecting(options: ProjectionRunnerOptions, cell: RunnerCell) {
+  const { name, leases, logger } = options;
+  while (!cell.stopped) {
+    let held = false;
+    try {
+      held = await leases.acquire(name, cell.owner);
+    } catch (e) {
+      logger.warn({ projection: name, err: e }, 'cannot reach the lease table');
+    }
+    if (!held) {
+      cell.state = 'standby';
+      await sleep(1000);
+      continue;
+    }
+    cell.state = 'running';
+    try {
+      if ((await runOnce(options, cell)) === 'failed') {
+        cell.state = 'failed';
+        await leases.release(name, cell.owner).catch(() => undefined);
+        if (!cell.stopped) await pause(cell, cell.hold.retryDelayMs(options.retryDelaysMs));
+      }
+    } catch (e) {
+      logger.warn({ projection: name, err: e }, 'projection restart after an error');
+      await sleep(500);
+    }
+  }
+}
+
+async function statusOf(options: ProjectionRunnerOptions, cell: RunnerCell): Promise<ProjectionStatus> {
+  const { state, position, error, hold } = cell;
+  let lagMs = 0;
+  if (state === 'running' || state === 'failed' || hold.failure) {
+    const [next] = await options.eventStore.readAll({ after: position, limit: 1 });
+    if (next) lagMs = Math.max(0, Date.now() - next.recordedAt.getTime());
+  }
+  // Between attempts, and during one, a projection holding at an event is failed.
+  const { failure } = hold;
+  const shown = failure && state !== 'stopped' ? 'failed' : state;
+  return {
+    name: options.name,
+    state: shown,
+    position,
+    lagMs,
+    ...(error ? { error } : {}),
+    ...(failure ? { failure } : {}),
+  };
+}
+
 /**
  * Runs one projection: holds its lease, follows the global log from the stored checkpoint and
  * applies each batch with its checkpoint atomically. An event it cannot apply holds it there
@@ -57,146 +215,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * checkpoint restart it at once.
  */
 export function runProjection(options: ProjectionRunnerOptions) {
-  const { name, eventStore, leases, logger } = options;
-  const owner = `${process.pid}-${randomUUID()}`;
-  const heartbeatMs = options.heartbeatMs ?? 2000;
-  let state: ProjectionState = 'starting';
-  let position: string | undefined;
-  let error: string | undefined;
-  const hold = getProjectionHold(name, logger, options.onFailed);
-  let stopped = false;
-  let wakeRetry: (() => void) | undefined;
-  let subscription: Subscription | undefined;
-  let wakeStop: (() => void) | undefined;
-
-  const runOnce = async (): Promise<'again' | 'failed'> => {
-    const store = await options.store();
-    let checkpoint = await store.readCheckpoint();
-    let applying = false;
-    position = checkpoint;
-    let ended: (outcome: unknown) => void = () => undefined;
-    const done = new Promise<unknown>((resolve) => (ended = resolve));
-    subscription = eventStore.subscribeToAll({
-      after: checkpoint,
-      batchSize: options.batchSize ?? 500,
-      onEvents: async (events) => {
-        applying = true;
-        await applyFindingCulprit(store, events, checkpoint, (applied, changes, next) => {
-          checkpoint = next;
-          position = next;
-          if (hold.failure) {
-            hold.resumed(next);
-            error = undefined;
-          }
-          const committedAt = Date.now();
-          options.onApplied?.(applied.map((e) => committedAt - e.recordedAt.getTime()));
-          if (changes.length) options.onChanges?.(changes, next);
-        }).finally(() => (applying = false));
-      },
-      onError: ended,
-    });
-    const heartbeat = setInterval(() => {
-      leases.acquire(name, owner).then(
-        (held) => !held && ended(new LeaseLostError(name)),
-        () => undefined, // a failed renewal is retried; the lease outlives a few
-      );
-      // A read model that lost its data (a Redis FLUSHALL) lost its checkpoint with it: notice
-      // even when no event arrives, and rebuild.
-      if (!applying) {
-        store.readCheckpoint().then(
-          (stored) =>
-            !applying && stored !== checkpoint && ended(new CheckpointMovedError(`${name} checkpoint moved`)),
-          () => undefined,
-        );
-      }
-    }, heartbeatMs);
-    wakeStop = () => ended(undefined);
-    // A stop() that came while this run was starting found nothing to wake: end now.
-    if (stopped) ended(undefined);
-    const outcome = await done;
-    clearInterval(heartbeat);
-    await subscription.stop();
-    subscription = undefined;
-    if (outcome === undefined) return 'again';
-    if (outcome instanceof CheckpointMovedError) {
-      logger.warn({ projection: name }, 'checkpoint moved; restarting from the stored checkpoint');
-      return 'again';
-    }
-    if (outcome instanceof LeaseLostError) {
-      logger.warn({ projection: name }, 'lease lost; standing by');
-      return 'again';
-    }
-    if (isTransientError(outcome)) {
-      logger.warn({ projection: name, err: outcome }, 'transient failure; restarting');
-      await sleep(500);
-      return 'again';
-    }
-    error = hold.failed(outcome, position);
-    return 'failed';
+  const { name, leases, logger } = options;
+  const cell: RunnerCell = {
+    owner: `${process.pid}-${randomUUID()}`,
+    hold: getProjectionHold(name, logger, options.onFailed),
+    state: 'starting',
+    position: undefined,
+    error: undefined,
+    stopped: false,
   };
-
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wakeRetry = () => (clearTimeout(timer), resolve());
-    }).finally(() => (wakeRetry = undefined));
-
-  const loop = async () => {
-    while (!stopped) {
-      let held = false;
-      try {
-        held = await leases.acquire(name, owner);
-      } catch (e) {
-        logger.warn({ projection: name, err: e }, 'cannot reach the lease table');
-      }
-      if (!held) {
-        state = 'standby';
-        await sleep(1000);
-        continue;
-      }
-      state = 'running';
-      try {
-        if ((await runOnce()) === 'failed') {
-          state = 'failed';
-          await leases.release(name, owner).catch(() => undefined);
-          if (!stopped) await pause(hold.retryDelayMs(options.retryDelaysMs));
-        }
-      } catch (e) {
-        logger.warn({ projection: name, err: e }, 'projection restart after an error');
-        await sleep(500);
-      }
-    }
-  };
-
-  const running = loop();
-
+  const running = keepProjecting(options, cell);
   return {
     name,
-    async status(): Promise<ProjectionStatus> {
-      let lagMs = 0;
-      if (state === 'running' || state === 'failed' || hold.failure) {
-        const [next] = await eventStore.readAll({ after: position, limit: 1 });
-        if (next) lagMs = Math.max(0, Date.now() - next.recordedAt.getTime());
-      }
-      // Between attempts, and during one, a projection holding at an event is failed.
-      const { failure } = hold;
-      const shown = failure && state !== 'stopped' ? 'failed' : state;
-      return {
-        name,
-        state: shown,
-        position,
-        lagMs,
-        ...(error ? { error } : {}),
-        ...(failure ? { failure } : {}),
-      };
-    },
+    status: () => statusOf(options, cell),
     async stop() {
-      stopped = true;
-      wakeStop?.();
-      wakeRetry?.();
+      cell.stopped = true;
+      cell.wakeStop?.();
+      cell.wakeRetry?.();
       await running;
-      if (!hold.failure) state = 'stopped';
-      await leases.release(name, owner).catch(() => undefined);
+      if (!cell.hold.failure) cell.state = 'stopped';
+      await leases.release(name, cell.owner).catch(() => undefined);
     },
   };
 }

@@ -14,6 +14,108 @@ import {
 
 type Send = (ws: WebSocket, frame: string | Buffer) => void;
 
+interface Rooms {
+  deps: Pick<GatewayDeps, 'currentView' | 'history' | 'logger'>;
+  limits: { maxSubscriptions: number };
+  send: Send;
+  connectionOf: (ws: WebSocket) => Connection | undefined;
+  /** The subscriptions of each auction's room. */
+  byAuction: Map<string, Set<Subscription>>;
+}
+
+const sendAll = (rooms: Rooms, sub: Subscription, steps: Step[]) => {
+  for (const step of steps) if (step.frame) rooms.send(sub.ws, step.frame);
+};
+
+/** Sends what a release allows; a gap left is filled from the event store (later, after a resync). */
+function apply(rooms: Rooms, sub: Subscription, { send: steps, gap }: Release, afterResync = false) {
+  sendAll(rooms, sub, steps);
+  if (!gap) return;
+  if (!afterResync) return void resync(rooms, sub);
+  setTimeout(() => sub.ws.readyState === WebSocket.OPEN && void resync(rooms, sub), 200).unref();
+}
+
+/** Sends what the subscription missed from the event store, up to what the read model has, then its buffer. */
+async function resync(rooms: Rooms, sub: Subscription) {
+  const { deps } = rooms;
+  sub.seq.ready = false;
+  try {
+    const view = await deps.currentView(sub.auctionId);
+    const upTo = view?.revision ?? sub.seq.lastRevision;
+    sendAll(rooms, sub, continueWith(sub.seq, await deps.history(sub.auctionId, sub.seq.lastRevision, upTo)));
+  } catch (error) {
+    deps.logger.warn({ err: error, auctionId: sub.auctionId }, 'websocket resync failed; retrying');
+  }
+  apply(rooms, sub, release(sub.seq), true);
+}
+
+function leave(rooms: Rooms, sub: Subscription) {
+  const room = rooms.byAuction.get(sub.auctionId);
+  room?.delete(sub);
+  if (room?.size === 0) rooms.byAuction.delete(sub.auctionId);
+  rooms.connectionOf(sub.ws)?.subscriptions.delete(sub.auctionId);
+}
+
+/** Joins the room at once, buffering: whatever arrives while the view is read is kept, not lost. */
+function join(rooms: Rooms, ws: WebSocket, conn: Connection, auctionId: string): Subscription | undefined {
+  const { send, limits } = rooms;
+  if (conn.subscriptions.has(auctionId))
+    return void send(ws, errorFrame('ALREADY_SUBSCRIBED', 'Already subscribed', auctionId));
+  if (conn.subscriptions.size >= limits.maxSubscriptions) {
+    const message = `At most ${limits.maxSubscriptions} subscriptions`;
+    return void send(ws, errorFrame('TOO_MANY_SUBSCRIPTIONS', message, auctionId));
+  }
+  const sub: Subscription = { ws, auctionId, seq: newSequence() };
+  conn.subscriptions.set(auctionId, sub);
+  let room = rooms.byAuction.get(auctionId);
+  if (!room) rooms.byAuction.set(auctionId, (room = new Set()));
+  room.add(sub);
+  return sub;
+}
+
+/** The view, then what the client missed after `afterRevision`, then what arrived meanwhile. */
+async function subscribe(
+  rooms: Rooms,
+  ws: WebSocket,
+  conn: Connection,
+  auctionId: string,
+  afterRevision: number | undefined,
+) {
+  const { deps, send } = rooms;
+  const sub = join(rooms, ws, conn, auctionId);
+  if (!sub) return;
+  try {
+    const view = await deps.currentView(auctionId);
+    if (!view) {
+      leave(rooms, sub);
+      return send(ws, errorFrame('AUCTION_NOT_FOUND', 'No such auction', auctionId));
+    }
+    if (conn.subscriptions.get(auctionId) !== sub) return; // unsubscribed meanwhile
+    send(ws, subscribedFrame(auctionId, JSON.stringify(view), new Date()));
+    sub.seq.lastRevision = startingRevision(view.revision, afterRevision);
+    if (afterRevision !== undefined && afterRevision < view.revision) {
+      sub.seq.lastRevision = afterRevision;
+      sendAll(rooms, sub, continueWith(sub.seq, await deps.history(auctionId, afterRevision, view.revision)));
+    }
+    apply(rooms, sub, release(sub.seq));
+  } catch (error) {
+    leave(rooms, sub);
+    deps.logger.warn({ err: error, auctionId }, 'websocket subscribe failed');
+    send(ws, errorFrame('UNAVAILABLE', 'Cannot subscribe right now; retry shortly', auctionId));
+  }
+}
+
+/** An auction's part of a change batch as frames, serialised once for the whole room. */
+const stepsOf = (auction: ChangeMessage['auctions'][number]): Step[] =>
+  auction.events.map(({ revision, event, view }) => ({
+    revision,
+    frame:
+      event &&
+      Buffer.from(
+        eventFrame(auction.auctionId, JSON.stringify(event), view ? JSON.stringify(view) : auction.viewJson),
+      ),
+  }));
+
 /**
  * The gateway's rooms, one per auction: subscribing (the view, then what the client missed),
  * leaving, and the change feed's batches to each room's subscriptions in revision order. Each
@@ -21,116 +123,36 @@ type Send = (ws: WebSocket, frame: string | Buffer) => void;
  * the event store before anything newer is sent.
  */
 export function getAuctionRooms(
-  deps: Pick<GatewayDeps, 'currentView' | 'history' | 'logger'>,
-  limits: { maxSubscriptions: number },
+  deps: Rooms['deps'],
+  limits: Rooms['limits'],
   send: Send,
-  connectionOf: (ws: WebSocket) => Connection | undefined,
+  connectionOf: Rooms['connectionOf'],
 ) {
-  const rooms = new Map<string, Set<Subscription>>();
-  const sendAll = (sub: Subscription, steps: Step[]) => {
-    for (const step of steps) if (step.frame) send(sub.ws, step.frame);
-  };
-
-  /** Sends what a release allows; a gap left is filled from the event store (later, after a resync). */
-  const apply = (sub: Subscription, { send: steps, gap }: Release, afterResync = false) => {
-    sendAll(sub, steps);
-    if (!gap) return;
-    if (!afterResync) return void resync(sub);
-    setTimeout(() => sub.ws.readyState === WebSocket.OPEN && void resync(sub), 200).unref();
-  };
-
-  /** Sends what the subscription missed from the event store, up to what the read model has, then its buffer. */
-  const resync = async (sub: Subscription) => {
-    sub.seq.ready = false;
-    try {
-      const view = await deps.currentView(sub.auctionId);
-      const upTo = view?.revision ?? sub.seq.lastRevision;
-      sendAll(sub, continueWith(sub.seq, await deps.history(sub.auctionId, sub.seq.lastRevision, upTo)));
-    } catch (error) {
-      deps.logger.warn({ err: error, auctionId: sub.auctionId }, 'websocket resync failed; retrying');
-    }
-    apply(sub, release(sub.seq), true);
-  };
-
-  const leave = (sub: Subscription) => {
-    const room = rooms.get(sub.auctionId);
-    room?.delete(sub);
-    if (room?.size === 0) rooms.delete(sub.auctionId);
-    connectionOf(sub.ws)?.subscriptions.delete(sub.auctionId);
-  };
-
-  const subscribe = async (
-    ws: WebSocket,
-    conn: Connection,
-    auctionId: string,
-    afterRevision: number | undefined,
-  ) => {
-    if (conn.subscriptions.has(auctionId))
-      return send(ws, errorFrame('ALREADY_SUBSCRIBED', 'Already subscribed', auctionId));
-    if (conn.subscriptions.size >= limits.maxSubscriptions) {
-      const message = `At most ${limits.maxSubscriptions} subscriptions`;
-      return send(ws, errorFrame('TOO_MANY_SUBSCRIPTIONS', message, auctionId));
-    }
-    // Join first, buffering: whatever arrives while we read the view is kept, not lost.
-    const sub: Subscription = { ws, auctionId, seq: newSequence() };
-    conn.subscriptions.set(auctionId, sub);
-    let room = rooms.get(auctionId);
-    if (!room) rooms.set(auctionId, (room = new Set()));
-    room.add(sub);
-    try {
-      const view = await deps.currentView(auctionId);
-      if (!view) {
-        leave(sub);
-        return send(ws, errorFrame('AUCTION_NOT_FOUND', 'No such auction', auctionId));
-      }
-      if (conn.subscriptions.get(auctionId) !== sub) return; // unsubscribed meanwhile
-      send(ws, subscribedFrame(auctionId, JSON.stringify(view), new Date()));
-      sub.seq.lastRevision = startingRevision(view.revision, afterRevision);
-      if (afterRevision !== undefined && afterRevision < view.revision) {
-        sub.seq.lastRevision = afterRevision;
-        sendAll(sub, continueWith(sub.seq, await deps.history(auctionId, afterRevision, view.revision)));
-      }
-      apply(sub, release(sub.seq));
-    } catch (error) {
-      leave(sub);
-      deps.logger.warn({ err: error, auctionId }, 'websocket subscribe failed');
-      send(ws, errorFrame('UNAVAILABLE', 'Cannot subscribe right now; retry shortly', auctionId));
-    }
-  };
-
+  const rooms: Rooms = { deps, limits, send, connectionOf, byAuction: new Map() };
   return {
-    subscribe,
-    leave,
+    subscribe: (ws: WebSocket, conn: Connection, auctionId: string, afterRevision: number | undefined) =>
+      subscribe(rooms, ws, conn, auctionId, afterRevision),
+    leave: (sub: Subscription) => leave(rooms, sub),
     /** A batch from the change feed: every event, with the view after it, to its room. */
     onChange(message: ChangeMessage) {
       for (const auction of message.auctions) {
-        const room = rooms.get(auction.auctionId);
+        const room = rooms.byAuction.get(auction.auctionId);
         if (!room || room.size === 0) continue;
-        const steps: Step[] = auction.events.map(({ revision, event, view }) => ({
-          revision,
-          frame:
-            event &&
-            Buffer.from(
-              eventFrame(
-                auction.auctionId,
-                JSON.stringify(event),
-                view ? JSON.stringify(view) : auction.viewJson,
-              ),
-            ),
-        }));
+        const steps = stepsOf(auction);
         // Each socket gets the batch's frames in one write: a write is a system call (most of a
         // send's cost), and the events of a batch are due together anyway.
         for (const sub of room) {
           const socket = connectionOf(sub.ws)?.socket;
           socket?.cork();
-          for (const step of steps) apply(sub, offer(sub.seq, step));
+          for (const step of steps) apply(rooms, sub, offer(sub.seq, step));
           socket?.uncork();
         }
       }
     },
     /** The feed may have lost messages: every subscription checks the event store. */
     onFeedReset() {
-      for (const room of rooms.values()) for (const sub of room) if (sub.seq.ready) void resync(sub);
+      for (const room of rooms.byAuction.values())
+        for (const sub of room) if (sub.seq.ready) void resync(rooms, sub);
     },
   };
 }

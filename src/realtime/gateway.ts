@@ -3,9 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ChangeMessage } from '../projections';
-import { getAuctionRooms } from './auctionRooms';
+import { getAuctionRooms, type AuctionRooms } from './auctionRooms';
 import { DEFAULT_LIMITS, type Connection, type GatewayDeps } from './gatewayOptions';
-import { getMeChannel, onMeMessage } from './meChannel';
+import { getMeChannel, onMeMessage, type MeChannel } from './meChannel';
 import {
   PONG_FRAME,
   errorFrame,
@@ -17,6 +17,128 @@ import {
 import { fullBucket, take } from './tokenBucket';
 
 export type { Step } from './revisionSequence';
+
+type Limits = typeof DEFAULT_LIMITS;
+type Send = (ws: WebSocket, frame: string | Buffer) => void;
+
+/**
+ * Sends a frame to an open connection, unless it lets too much pile up unread: then it is closed
+ * (1013) and counted. Sends are counted and reported once per turn of the event loop: a broadcast
+ * is thousands of them.
+ */
+function getSender(limits: Limits, onMessagesSent?: (count: number) => void) {
+  let slowClosed = 0;
+  let unreported = 0;
+  const reportSent = () => {
+    onMessagesSent?.(unreported);
+    unreported = 0;
+  };
+  const send: Send = (ws, frame) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > limits.maxBufferedBytes) {
+      // The close frame queues behind what is unread; a client that never reads is cut off.
+      ws.close(1013, 'too slow: messages are piling up unread');
+      slowClosed++;
+      setTimeout(() => ws.terminate(), 5000).unref();
+      return;
+    }
+    ws.send(frame, { binary: false });
+    if (unreported++ === 0) setImmediate(reportSent);
+  };
+  return { send, slowClosed: () => slowClosed };
+}
+
+interface MessageContext {
+  deps: GatewayDeps;
+  limits: Limits;
+  send: Send;
+  me: MeChannel | undefined;
+  rooms: AuctionRooms;
+}
+
+/** A client's message: rate-limited, checked, then a ping, a `me` action or a room's. */
+function onClientMessage(
+  ctx: MessageContext,
+  ws: WebSocket,
+  conn: Connection,
+  data: RawData,
+  isBinary: boolean,
+) {
+  const { deps, limits, send, rooms } = ctx;
+  deps.onMessageReceived?.();
+  const now = Date.now();
+  if (!take(conn.bucket, now, { perSecond: limits.messagesPerSecond, burst: limits.messageBurst })) {
+    // Dropped, and said so at most once a second: the error must not amplify a flood.
+    if (now - conn.limitedAt < 1000) return;
+    conn.limitedAt = now;
+    return send(ws, errorFrame('RATE_LIMITED', `At most ${limits.messagesPerSecond} messages per second`));
+  }
+  const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+  if (isBinary) return send(ws, errorFrame('BINARY_NOT_SUPPORTED', 'Send JSON text messages'));
+  if (size > limits.maxMessageBytes)
+    return send(ws, errorFrame('MESSAGE_TOO_LARGE', `At most ${limits.maxMessageBytes} bytes`));
+  const parsed = parseClientMessage(data.toString());
+  if (!parsed.ok) return send(ws, errorFrame(parsed.code, parsed.message));
+  const message = parsed.message;
+  if (message.type === 'ping') return send(ws, PONG_FRAME);
+  if ('channel' in message) return void onMeMessage(ctx.me, ws, conn, message, send, deps.logger);
+  const auctionId = message.auctionId.toLowerCase();
+  if (message.type === 'unsubscribe') {
+    const sub = conn.subscriptions.get(auctionId);
+    if (sub) rooms.leave(sub);
+    return send(ws, unsubscribedFrame(auctionId));
+  }
+  void rooms.subscribe(ws, conn, auctionId, message.afterRevision);
+}
+
+/** Takes over an accepted socket: its state, its messages, and what its close leaves behind. */
+function accept(ctx: MessageContext, wss: WebSocketServer, ws: WebSocket, socket: Duplex, userId?: string) {
+  const conn: Connection = {
+    socket,
+    userId,
+    me: undefined,
+    subscriptions: new Map(),
+    alive: true,
+    bucket: fullBucket(ctx.limits.messageBurst, Date.now()),
+    limitedAt: 0,
+  };
+  ws.on('pong', () => (conn.alive = true));
+  ws.on('message', (data, isBinary) => onClientMessage(ctx, ws, conn, data, isBinary));
+  ws.on('close', () => {
+    for (const sub of [...conn.subscriptions.values()]) ctx.rooms.leave(sub);
+    if (conn.me) ctx.me?.leave(conn.me);
+    ctx.deps.onConnectionsChanged?.(wss.clients.size);
+  });
+  ws.on('error', () => ws.terminate());
+  ctx.deps.onConnectionsChanged?.(wss.clients.size);
+  return conn;
+}
+
+/** Protocol pings: a connection that did not answer the last one is dead. */
+function startPinger(wss: WebSocketServer, connections: WeakMap<WebSocket, Connection>, everyMs: number) {
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      const conn = connections.get(ws);
+      if (!conn?.alive) {
+        ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      ws.ping();
+    }
+  }, everyMs);
+  pinger.unref();
+  return pinger;
+}
+
+/** Closes every connection with 1001 (going away), waiting up to two seconds for them to go. */
+async function closeAll(wss: WebSocketServer) {
+  for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+  const deadline = Date.now() + 2000;
+  while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (const ws of wss.clients) ws.terminate();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+}
 
 /**
  * The WebSocket gateway at /ws: connections, their messages and limits, and the slow-client
@@ -31,58 +153,11 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     perMessageDeflate: false,
   });
   const connections = new WeakMap<WebSocket, Connection>();
-  let closing = false;
-  let slowClosed = 0;
-
-  const send = (ws: WebSocket, frame: string | Buffer) => {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > limits.maxBufferedBytes) {
-      // The close frame queues behind what is unread; a client that never reads is cut off.
-      ws.close(1013, 'too slow: messages are piling up unread');
-      slowClosed++;
-      setTimeout(() => ws.terminate(), 5000).unref();
-      return;
-    }
-    ws.send(frame, { binary: false });
-    // A broadcast is thousands of sends: count them here and report once per turn.
-    if (unreported++ === 0) setImmediate(reportSent);
-  };
-  let unreported = 0;
-  const reportSent = () => {
-    deps.onMessagesSent?.(unreported);
-    unreported = 0;
-  };
-
-  const onMessage = (ws: WebSocket, conn: Connection, data: RawData, isBinary: boolean) => {
-    deps.onMessageReceived?.();
-    const now = Date.now();
-    if (!take(conn.bucket, now, { perSecond: limits.messagesPerSecond, burst: limits.messageBurst })) {
-      // Dropped, and said so at most once a second: the error must not amplify a flood.
-      if (now - conn.limitedAt < 1000) return;
-      conn.limitedAt = now;
-      return send(ws, errorFrame('RATE_LIMITED', `At most ${limits.messagesPerSecond} messages per second`));
-    }
-    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
-    if (isBinary) return send(ws, errorFrame('BINARY_NOT_SUPPORTED', 'Send JSON text messages'));
-    if (size > limits.maxMessageBytes)
-      return send(ws, errorFrame('MESSAGE_TOO_LARGE', `At most ${limits.maxMessageBytes} bytes`));
-    const parsed = parseClientMessage(data.toString());
-    if (!parsed.ok) return send(ws, errorFrame(parsed.code, parsed.message));
-    const message = parsed.message;
-    if (message.type === 'ping') return send(ws, PONG_FRAME);
-    if ('channel' in message) return void onMeMessage(me, ws, conn, message, send, deps.logger);
-    const auctionId = message.auctionId.toLowerCase();
-    if (message.type === 'unsubscribe') {
-      const sub = conn.subscriptions.get(auctionId);
-      if (sub) rooms.leave(sub);
-      return send(ws, unsubscribedFrame(auctionId));
-    }
-    void rooms.subscribe(ws, conn, auctionId, message.afterRevision);
-  };
-
+  const { send, slowClosed } = getSender(limits, deps.onMessagesSent);
   const me = deps.me && getMeChannel(deps.me, send);
   const rooms = getAuctionRooms(deps, limits, send, (ws) => connections.get(ws));
-
+  const ctx: MessageContext = { deps, limits, send, me, rooms };
+  let closing = false;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
@@ -90,44 +165,12 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     const token = upgradeToken(req, url);
     const user = token === undefined ? undefined : deps.verifyToken(token);
     if (token !== undefined && !user) return reject(socket, 401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: Connection = {
-        socket,
-        userId: user?.userId,
-        me: undefined,
-        subscriptions: new Map(),
-        alive: true,
-        bucket: fullBucket(limits.messageBurst, Date.now()),
-        limitedAt: 0,
-      };
-      connections.set(ws, conn);
-      ws.on('pong', () => (conn.alive = true));
-      ws.on('message', (data, isBinary) => onMessage(ws, conn, data, isBinary));
-      ws.on('close', () => {
-        for (const sub of [...conn.subscriptions.values()]) rooms.leave(sub);
-        if (conn.me) me?.leave(conn.me);
-        deps.onConnectionsChanged?.(wss.clients.size);
-      });
-      ws.on('error', () => ws.terminate());
-      deps.onConnectionsChanged?.(wss.clients.size);
-    });
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      connections.set(ws, accept(ctx, wss, ws, socket, user?.userId)),
+    );
   };
   deps.server.on('upgrade', onUpgrade);
-
-  // Protocol pings: a connection that did not answer the last one is dead.
-  const pinger = setInterval(() => {
-    for (const ws of wss.clients) {
-      const conn = connections.get(ws);
-      if (!conn?.alive) {
-        ws.terminate();
-        continue;
-      }
-      conn.alive = false;
-      ws.ping();
-    }
-  }, limits.pingIntervalMs);
-  pinger.unref();
-
+  const pinger = startPinger(wss, connections, limits.pingIntervalMs);
   return {
     /** A batch from the change feed: every event, with the view after it, to its room. */
     onChange: (message: ChangeMessage) => rooms.onChange(message),
@@ -139,17 +182,13 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     onFeedReset: () => rooms.onFeedReset(),
     connections: () => wss.clients.size,
     /** Connections closed with 1013 for reading too slowly, since start. */
-    slowClosed: () => slowClosed,
+    slowClosed,
     /** Refuses new connections and closes the open ones with 1001 (going away). */
     async close() {
       closing = true;
       clearInterval(pinger);
       deps.server.off('upgrade', onUpgrade);
-      for (const ws of wss.clients) ws.close(1001, 'server shutting down');
-      const deadline = Date.now() + 2000;
-      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeAll(wss);
     },
   };
 }

@@ -40,16 +40,17 @@ interface Deps {
   onClosed?(delayMs: number): void;
 }
 
-/**
- * Sends CloseAuction through the command handler when a close job is due, and sweeps: a
- * repeatable job closes every auction whose end has passed and that is still open, so a lost
- * job, a flushed Redis or an outage still ends in a close. The decider and the expected
- * revision make a second close impossible; a close that finds the auction extended, closed or
- * cancelled is a no-op.
- */
-export function startCloseWorker(deps: Deps) {
-  const { handler, logger } = deps;
+const isRuleError = (error: unknown, ...codes: string[]) =>
+  error instanceof AuctionRuleError && codes.includes(error.code);
 
+const waitUntil = async (at: number) => {
+  // A delayed job can be promoted a moment early (clocks, timers): wait for the time itself.
+  const early = at - Date.now();
+  if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, 5000)));
+};
+
+/** The scheduler's two commands, each a no-op (false) when the auction is already over. */
+function closingCommands({ handler, logger, endingSoonSeconds }: Deps) {
   const close = async (auctionId: string, plannedEnd?: number) => {
     try {
       const reply = await handler.handle({
@@ -65,16 +66,10 @@ export function startCloseWorker(deps: Deps) {
       );
       return true;
     } catch (error) {
-      if (
-        error instanceof AuctionRuleError &&
-        (error.code === 'AUCTION_NOT_OPEN' || error.code === 'AUCTION_NOT_FOUND')
-      ) {
-        return false; // closed or cancelled already
-      }
+      if (isRuleError(error, 'AUCTION_NOT_OPEN', 'AUCTION_NOT_FOUND')) return false; // closed or cancelled already
       throw error;
     }
   };
-
   /**
    * The ending-soon notice, once per auction: its idempotency key makes a second one (a job run
    * twice, the sweep, another instance) a replay that records nothing.
@@ -87,74 +82,86 @@ export function startCloseWorker(deps: Deps) {
         correlationId: randomUUID(),
         idempotencyKey: 'ending-soon',
         requestHash: 'ending-soon',
-        command: { type: 'MarkEndingSoon', data: { withinSeconds: deps.endingSoonSeconds }, now: new Date() },
+        command: { type: 'MarkEndingSoon', data: { withinSeconds: endingSoonSeconds }, now: new Date() },
       });
     } catch (error) {
-      if (
-        error instanceof AuctionRuleError &&
-        (error.code === 'AUCTION_NOT_OPEN' ||
-          error.code === 'AUCTION_NOT_FOUND' ||
-          error.code === 'NOT_ENDING_SOON')
-      )
-        return; // over, or extended: the job planned for the new end sends it
+      // over, or extended: the job planned for the new end sends it
+      if (isRuleError(error, 'AUCTION_NOT_OPEN', 'AUCTION_NOT_FOUND', 'NOT_ENDING_SOON')) return;
       throw error;
     }
   };
+  return { close, markEndingSoon };
+}
 
-  const endingSoonDue = async (job: Job<CloseJobData>) => {
-    const { auctionId, endsAt } = job.data;
-    const early = endsAt - deps.endingSoonSeconds * 1000 - Date.now();
-    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, 5000)));
-    await markEndingSoon(auctionId);
-  };
-
-  const closeDue = async (job: Job<CloseJobData>) => {
-    const { auctionId, endsAt } = job.data;
-    // A delayed job can be promoted a moment early (clocks, timers): wait for the end itself.
-    const early = endsAt - Date.now();
-    if (early > 0) await new Promise((r) => setTimeout(r, Math.min(early, 5000)));
+/** What each job does: a planned close, a planned ending-soon notice, and the sweep. */
+function closingJobs(deps: Deps) {
+  const { logger } = deps;
+  const { close, markEndingSoon } = closingCommands(deps);
+  const closeDue = async ({ data: { auctionId, endsAt } }: Job<CloseJobData>) => {
+    await waitUntil(endsAt);
     try {
       if (await close(auctionId, endsAt)) deps.onClosed?.(Date.now() - endsAt);
     } catch (error) {
-      if (error instanceof AuctionRuleError && error.code === 'AUCTION_NOT_ENDED') {
-        if (Date.now() < endsAt) throw error; // still early: retry
-        return; // extended: the job planned for the new end closes it
-      }
-      throw error;
+      if (!isRuleError(error, 'AUCTION_NOT_ENDED') || Date.now() < endsAt) throw error; // still early: retry
+      // extended: the job planned for the new end closes it
     }
   };
-
-  const sweep = async () => {
-    await sweepEndingSoon();
-    for (const { auctionId, endsAt } of await deps.dueAuctions.endedBy(new Date(), 500)) {
-      try {
-        if (await close(auctionId)) {
-          const delayMs = Date.now() - endsAt.getTime();
-          deps.onClosed?.(delayMs);
-          logger.warn({ auctionId, delayMs }, 'sweep closed an auction its job did not');
-        }
-      } catch (error) {
-        if (!(error instanceof AuctionRuleError && error.code === 'AUCTION_NOT_ENDED')) {
-          logger.warn({ err: error, auctionId }, 'sweep could not close');
-        }
-      }
-    }
+  const endingSoonDue = async ({ data: { auctionId, endsAt } }: Job<CloseJobData>) => {
+    await waitUntil(endsAt - deps.endingSoonSeconds * 1000);
+    await markEndingSoon(auctionId);
   };
-
   /** Notices a lost job did not send: open auctions within the window (each a no-op if sent). */
   const sweepEndingSoon = async () => {
     const now = Date.now();
-    const due = await deps.dueAuctions.endingBetween(
-      new Date(now),
-      new Date(now + deps.endingSoonSeconds * 1000),
-      500,
-    );
-    for (const auctionId of due)
+    const within = new Date(now + deps.endingSoonSeconds * 1000);
+    for (const auctionId of await deps.dueAuctions.endingBetween(new Date(now), within, 500))
       await markEndingSoon(auctionId).catch((error: unknown) =>
         logger.warn({ err: error, auctionId }, 'sweep could not send an ending-soon notice'),
       );
   };
+  const sweep = async () => {
+    await sweepEndingSoon();
+    for (const { auctionId, endsAt } of await deps.dueAuctions.endedBy(new Date(), 500)) {
+      try {
+        if (!(await close(auctionId))) continue;
+        const delayMs = Date.now() - endsAt.getTime();
+        deps.onClosed?.(delayMs);
+        logger.warn({ auctionId, delayMs }, 'sweep closed an auction its job did not');
+      } catch (error) {
+        if (!isRuleError(error, 'AUCTION_NOT_ENDED'))
+          logger.warn({ err: error, auctionId }, 'sweep could not close');
+      }
+    }
+  };
+  return { closeDue, endingSoonDue, sweep };
+}
 
+/** The sweep's repeatable job lives in Redis: put it back regularly (a FLUSHALL removes it). */
+function keepSweepScheduled({ queue, sweepEverySeconds, logger }: Deps) {
+  const ensureSweep = () =>
+    queue
+      .upsertJobScheduler(
+        'sweep',
+        { every: sweepEverySeconds * 1000 },
+        { name: SWEEP_JOB, data: { auctionId: '', endsAt: 0 } },
+      )
+      .catch((error: unknown) => logger.warn({ err: error }, 'cannot schedule the sweep'));
+  void ensureSweep();
+  const keeper = setInterval(() => void ensureSweep(), Math.max(5, sweepEverySeconds) * 1000);
+  keeper.unref();
+  return keeper;
+}
+
+/**
+ * Sends CloseAuction through the command handler when a close job is due, and sweeps: a
+ * repeatable job closes every auction whose end has passed and that is still open, so a lost
+ * job, a flushed Redis or an outage still ends in a close. The decider and the expected
+ * revision make a second close impossible; a close that finds the auction extended, closed or
+ * cancelled is a no-op.
+ */
+export function startCloseWorker(deps: Deps) {
+  const { logger } = deps;
+  const { closeDue, endingSoonDue, sweep } = closingJobs(deps);
   const jobs: Record<string, (job: Job<CloseJobData>) => Promise<void>> = {
     [SWEEP_JOB]: () => sweep(),
     [CLOSE_JOB]: closeDue,
@@ -169,20 +176,7 @@ export function startCloseWorker(deps: Deps) {
   worker.on('failed', (job, error) =>
     logger.warn({ err: error, jobId: job?.id }, 'close job failed; retried'),
   );
-
-  // The sweep's repeatable job lives in Redis: put it back regularly (a FLUSHALL removes it).
-  const ensureSweep = () =>
-    deps.queue
-      .upsertJobScheduler(
-        'sweep',
-        { every: deps.sweepEverySeconds * 1000 },
-        { name: SWEEP_JOB, data: { auctionId: '', endsAt: 0 } },
-      )
-      .catch((error: unknown) => logger.warn({ err: error }, 'cannot schedule the sweep'));
-  void ensureSweep();
-  const keeper = setInterval(() => void ensureSweep(), Math.max(5, deps.sweepEverySeconds) * 1000);
-  keeper.unref();
-
+  const keeper = keepSweepScheduled(deps);
   return {
     sweep,
     async close() {

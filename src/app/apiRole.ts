@@ -36,24 +36,39 @@ import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 import type { StartOptions } from './startOptions';
 
-/** The api role's HTTP routes: accounts, commands, queries, history and the live page. */
-export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
-  const { config, knex, redis, eventStore, metrics } = infra;
-  const prefix = config.redisKeyPrefix;
-  const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
-  const auth = getJwtAuth(tokens.key);
-  const { requireAuth, optionalAuth, requireRole } = auth;
+/** The Redis-kept rate limits (each undefined when not configured): bids per user, auth per address. */
+function rateLimitsOf({ config, redis, metrics }: Infrastructure) {
   const limit = (name: string, settings: RateLimitConfig | undefined, keyOf: (req: Request) => string) =>
     settings &&
     rateLimit({
       ...settings,
       name,
       redis,
-      keyPrefix: prefix,
+      keyPrefix: config.redisKeyPrefix,
       keyOf,
       onLimited: () => metrics.rateLimited.inc({ limit: name }),
     });
-  const bidRateLimit = limit('bids', config.bidRateLimit, (req) => req.auth!.userId);
+  return {
+    bids: limit('bids', config.bidRateLimit, (req) => req.auth!.userId),
+    auth: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown'),
+  };
+}
+
+/** The auction's read routes: its views and lists, and its bids. */
+const readRoutes = (deps: Parameters<typeof queryRoutes>[0] & Parameters<typeof bidQueryRoutes>[0]) => [
+  queryRoutes(deps),
+  bidQueryRoutes(deps),
+];
+
+/** The api role's HTTP routes: accounts, commands, queries, history and the live page. */
+export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
+  const { config, knex, redis, eventStore } = infra;
+  const prefix = config.redisKeyPrefix;
+  const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
+  const auth = getJwtAuth(tokens.key);
+  const { requireAuth, optionalAuth, requireRole } = auth;
+  const limits = rateLimitsOf(infra);
+  const bidRateLimit = limits.bids;
   // The one bid pipeline: the express route and the fast lane both hand their bids to it.
   const placeBid = getPlaceBid({ handler, clock: () => new Date() });
   const queries = getAuctionQueries(knex);
@@ -66,20 +81,18 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       accounts: getAccountsStore(knex),
       tokens,
       requireAuth,
-      authRateLimit: limit('auth', config.authRateLimit, (req) => req.ip ?? 'unknown') ?? unlimited('auth'),
+      authRateLimit: limits.auth ?? unlimited('auth'),
     }),
     commandRoutes({ handler, placeBid, requireAuth, bidRateLimit: bidRateLimit ?? unlimited('bids') }),
-    ...[queryRoutes, bidQueryRoutes].map((routes) =>
-      routes({
-        queries,
-        redis: views,
-        hot,
-        postgresPosition: () => postgresCheckpoint.readCheckpoint(),
-        bidPosition: getBidPosition(eventStore),
-        optionalAuth,
-        requireAuth,
-      }),
-    ),
+    ...readRoutes({
+      queries,
+      redis: views,
+      hot,
+      postgresPosition: () => postgresCheckpoint.readCheckpoint(),
+      bidPosition: getBidPosition(eventStore),
+      optionalAuth,
+      requireAuth,
+    }),
     watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth }),
     notificationRoutes({
       queries: notifications,

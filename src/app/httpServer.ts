@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from 'express';
 import {
@@ -45,6 +45,34 @@ function auctionIdOfPath(path: string): Record<string, string> {
 /** How long open HTTP connections may take to finish their requests when stopping. */
 const SHUTDOWN_DRAIN_MS = 5000;
 
+/** The OpenAPI document of the service, from every router's specs. */
+const serviceOpenApi = (routers: Router[]) =>
+  buildOpenApi({
+    info: {
+      title: 'Live auctions',
+      version,
+      contact: { name: 'The live-auctions team' },
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      description:
+        'Event-sourced live auctions. Live updates are on the WebSocket at /ws: its messages are described by the AsyncAPI document at [/asyncapi.json](/asyncapi.json).',
+    },
+    specs: routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
+    named: namedSchemas,
+    problemMembers: commandProblemMembers,
+    tags: API_TAGS,
+  });
+
+/** Connections finish their current request and close; busy clients must not hold us open. */
+async function drain(server: Server) {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const cutOff = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS);
+  server.closeIdleConnections();
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(cutOff);
+}
+
 /**
  * The HTTP server every role has (health, metrics, docs), with the api role's routers when it
  * runs, behind one shell; the hot auction route answers in front of express from memory.
@@ -67,20 +95,7 @@ export function createHttpServer(
       () => (asyncApi ??= buildAsyncApi(version)),
     ),
   ];
-  const openApi = buildOpenApi({
-    info: {
-      title: 'Live auctions',
-      version,
-      contact: { name: 'The live-auctions team' },
-      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
-      description:
-        'Event-sourced live auctions. Live updates are on the WebSocket at /ws: its messages are described by the AsyncAPI document at [/asyncapi.json](/asyncapi.json).',
-    },
-    specs: routers.flatMap((r) => (isDocumentedRouter(r) ? r.routeSpecs : [])),
-    named: namedSchemas,
-    problemMembers: commandProblemMembers,
-    tags: API_TAGS,
-  });
+  const openApi = serviceOpenApi(routers);
   const app = createHttpApp({ logger, routers, trustProxy: config.trustProxy });
 
   const shell = httpShell({ logger, metrics, corsOrigins: config.corsOrigins, logFieldsOf: auctionIdOfPath });
@@ -99,14 +114,7 @@ export function createHttpServer(
   server.on('clientError', answerClientError);
   closers.add('http server', async () => {
     draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Connections finish their current request and close; busy clients must not hold us open.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    const cutOff = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DRAIN_MS);
-    server.closeIdleConnections();
-    await closed;
-    clearInterval(sweep);
-    clearTimeout(cutOff);
+    await drain(server);
   });
 
   const listen = async () => {

@@ -15,6 +15,7 @@ import {
   NOTIFICATIONS_PROJECTION,
   notificationStore,
   publishNotifications,
+  type StoredNotification,
 } from '../projections';
 import { CheckFailedError, createKnex, type HealthCheck } from '../platform';
 import type { Closers } from './closers';
@@ -46,6 +47,29 @@ export const projectionCheck = (runner: ProjectionRunner): HealthCheck => ({
   },
 });
 
+/** Per projection: each committed batch's size and its events' lag, into the metrics. */
+function lagObserver(metrics: Infrastructure['metrics'], options: StartOptions) {
+  return (name: string) => {
+    // Bound to the projection's labels once: an event's lag is observed by every projection.
+    const lag = metrics.projectionLag.labels({ projection: name });
+    const batchEvents = metrics.projectionBatchEvents.labels({ projection: name });
+    return (lagsMs: number[]) => {
+      batchEvents.observe(lagsMs.length);
+      for (const ms of lagsMs) lag.observe(ms / 1000);
+      metrics.projectionLagQuantiles.observe(name, lagsMs);
+      options.onProjectionLag?.(lagsMs);
+    };
+  };
+}
+
+/** Stored notifications onto the notification feed, for the `me` channels of every instance. */
+const publishingNotifications =
+  ({ redis, config, logger }: Infrastructure) =>
+  (stored: StoredNotification[]) =>
+    publishNotifications(redis, config.redisKeyPrefix, {
+      notifications: stored.map((n) => ({ userId: n.userId, seq: n.seq, notification: toNotification(n) })),
+    }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish notifications'));
+
 /**
  * The projector role: the PostgreSQL and Redis read models, each run under its lease. The
  * Redis one publishes every committed batch on the change feed for the live views.
@@ -66,17 +90,7 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
     onFailed: (projection: string) => metrics.projectionFailures.inc({ projection }),
     retryDelaysMs: options.projectionRetryDelaysMs,
   };
-  const onApplied = (name: string) => {
-    // Bound to the projection's labels once: an event's lag is observed by every projection.
-    const lag = metrics.projectionLag.labels({ projection: name });
-    const batchEvents = metrics.projectionBatchEvents.labels({ projection: name });
-    return (lagsMs: number[]) => {
-      batchEvents.observe(lagsMs.length);
-      for (const ms of lagsMs) lag.observe(ms / 1000);
-      metrics.projectionLagQuantiles.observe(name, lagsMs);
-      options.onProjectionLag?.(lagsMs);
-    };
-  };
+  const onApplied = lagObserver(metrics, options);
   const runners = [
     runProjection({
       ...common,
@@ -102,16 +116,7 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
       name: NOTIFICATIONS_PROJECTION,
       onApplied: onApplied(NOTIFICATIONS_PROJECTION),
       // Durable commits (infra.knex): a notification once pushed live is never taken back.
-      store: async () =>
-        notificationStore(infra.knex, (stored) =>
-          publishNotifications(redis, prefix, {
-            notifications: stored.map((n) => ({
-              userId: n.userId,
-              seq: n.seq,
-              notification: toNotification(n),
-            })),
-          }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish notifications')),
-        ),
+      store: async () => notificationStore(infra.knex, publishingNotifications(infra)),
     }),
     runProjection({
       ...common,

@@ -4,55 +4,63 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { getCommandHandler, getCommandObserver } from '../commands';
-import { CheckFailedError, createLogger } from '../platform';
-import { startBackgroundRoles, type BackgroundRoles } from './backgroundRoles';
-import { getClosers } from './closers';
+import { CheckFailedError, createLogger, type Logger } from '../platform';
+import { startBackgroundRoles } from './backgroundRoles';
+import { getClosers, type Closers } from './closers';
 import { openInfrastructure } from './infrastructure';
 import type { ThreadData, ThreadReply, ThreadRequest } from './projectorThread';
 
-async function run(port: NonNullable<typeof parentPort>, data: ThreadData) {
-  const logger = createLogger(data.config.logLevel).child({ thread: 'projector' });
-  const closers = getClosers(logger);
-  let roles: BackgroundRoles;
-  let metrics: Awaited<ReturnType<typeof openInfrastructure>>['metrics'];
+/** This thread's infrastructure and command handler, and the background roles on them. */
+async function openRoles(data: ThreadData, logger: Logger, closers: Closers) {
   try {
     const infra = await openInfrastructure(data.config, logger, closers, {
       processMetrics: false,
       thread: 'projector',
     });
-    metrics = infra.metrics;
     const handler = getCommandHandler({
       eventStore: infra.eventStore,
       onHandled: getCommandObserver(infra.metrics),
     });
     closers.add('command handler', () => handler.idle());
-    roles = startBackgroundRoles(infra, new Set(data.roles), handler, data.options, closers);
+    const roles = startBackgroundRoles(infra, new Set(data.roles), handler, data.options, closers);
+    return { roles, metrics: infra.metrics };
   } catch (error) {
     await closers.closeAll().catch(() => undefined);
     throw error;
   }
+}
 
-  const answer = async (request: ThreadRequest): Promise<unknown> => {
-    switch (request.type) {
-      case 'check': {
-        const check = roles.checks.find((c) => c.name === request.name);
-        if (!check) throw new Error(`no check ${request.name}`);
-        return (await check.check()) ?? {};
-      }
-      case 'status':
-        return roles.runners.find((r) => r.name === request.name)!.status();
-      case 'stopRunner':
-        return roles.runners.find((r) => r.name === request.name)!.stop();
-      case 'sweep':
-        return roles.scheduler?.sweep();
-      case 'metrics':
-        return metrics.registry.getMetricsAsJSON();
-      case 'stop':
-        return closers.closeAll();
+/** The answer to one of the main thread's requests. */
+async function answer(
+  { roles, metrics }: Awaited<ReturnType<typeof openRoles>>,
+  closers: Closers,
+  request: ThreadRequest,
+): Promise<unknown> {
+  switch (request.type) {
+    case 'check': {
+      const check = roles.checks.find((c) => c.name === request.name);
+      if (!check) throw new Error(`no check ${request.name}`);
+      return (await check.check()) ?? {};
     }
-  };
+    case 'status':
+      return roles.runners.find((r) => r.name === request.name)!.status();
+    case 'stopRunner':
+      return roles.runners.find((r) => r.name === request.name)!.stop();
+    case 'sweep':
+      return roles.scheduler?.sweep();
+    case 'metrics':
+      return metrics.registry.getMetricsAsJSON();
+    case 'stop':
+      return closers.closeAll();
+  }
+}
+
+async function run(port: NonNullable<typeof parentPort>, data: ThreadData) {
+  const logger = createLogger(data.config.logLevel).child({ thread: 'projector' });
+  const closers = getClosers(logger);
+  const opened = await openRoles(data, logger, closers);
   port.on('message', (request: ThreadRequest) => {
-    answer(request).then(
+    answer(opened, closers, request).then(
       (value) => {
         port.postMessage({ id: request.id, ok: true, value } satisfies ThreadReply);
         if (request.type === 'stop') port.close(); // nothing else keeps the thread alive: it ends
@@ -68,8 +76,8 @@ async function run(port: NonNullable<typeof parentPort>, data: ThreadData) {
   });
   port.postMessage({
     type: 'ready',
-    checks: roles.checks.map((c) => c.name),
-    runners: roles.runners.map((r) => r.name),
+    checks: opened.roles.checks.map((c) => c.name),
+    runners: opened.roles.runners.map((r) => r.name),
   } satisfies ThreadReply);
 }
 

@@ -8,10 +8,10 @@ import { type Config, type HealthCheck, type Logger, type OpenApiDocument } from
 import type { ProjectionRunner } from '../projections';
 import type { RealtimeGateway } from '../realtime';
 import { apiRoutes, startLiveUpdates } from './apiRole';
-import { getClosers } from './closers';
+import { getClosers, type Closers } from './closers';
 import { createHttpServer } from './httpServer';
 import { startBackgroundRoles } from './backgroundRoles';
-import { openInfrastructure } from './infrastructure';
+import { openInfrastructure, type Infrastructure } from './infrastructure';
 import { startProjectorThread } from './projectorThread';
 import type { StartOptions } from './startOptions';
 
@@ -32,6 +32,32 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+const infrastructureChecks = (infra: Infrastructure): HealthCheck[] => [
+  { name: 'postgres', check: async () => void (await infra.pool.query('SELECT 1')) },
+  { name: 'redis', check: async () => void (await infra.redis.ping()) },
+  {
+    name: 'eventStore',
+    check: async () => (await infra.eventStore.ping(), { kind: infra.eventStore.kind }),
+  },
+];
+
+/** The projector and scheduler roles on a thread of their own, when configured so. */
+async function startBackgroundThread(
+  config: Config,
+  options: StartOptions,
+  infra: Infrastructure,
+  closers: Closers,
+) {
+  const roles = new Set(config.roles);
+  const background = (['projector', 'scheduler'] as const).filter((role) => roles.has(role));
+  if (config.projectorThread !== 'worker' || background.length === 0) return undefined;
+  const { leaseTtlSeconds, heartbeatMs, projectionRetryDelaysMs } = options;
+  return startProjectorThread(
+    { config, roles: background, options: { leaseTtlSeconds, heartbeatMs, projectionRetryDelaysMs } },
+    { logger: infra.logger, metrics: infra.metrics, closers },
+  );
+}
+
 /**
  * Starts the roles named in ROLES on shared infrastructure. Each part registers its closer as
  * it starts; `stop()` closes them in reverse: HTTP and WebSockets first, the stores last.
@@ -45,35 +71,13 @@ export async function startApp(
   const roles = new Set(config.roles);
   try {
     const infra = await openInfrastructure(config, logger, closers);
-    const checks: HealthCheck[] = [
-      { name: 'postgres', check: async () => void (await infra.pool.query('SELECT 1')) },
-      { name: 'redis', check: async () => void (await infra.redis.ping()) },
-      {
-        name: 'eventStore',
-        check: async () => (await infra.eventStore.ping(), { kind: infra.eventStore.kind }),
-      },
-    ];
+    const checks = infrastructureChecks(infra);
     const handler = getCommandHandler({
       eventStore: infra.eventStore,
       onHandled: getCommandObserver(infra.metrics),
     });
     closers.add('command handler', () => handler.idle());
-    const background = (['projector', 'scheduler'] as const).filter((role) => roles.has(role));
-    const thread =
-      config.projectorThread === 'worker' && background.length > 0
-        ? await startProjectorThread(
-            {
-              config,
-              roles: background,
-              options: {
-                leaseTtlSeconds: options.leaseTtlSeconds,
-                heartbeatMs: options.heartbeatMs,
-                projectionRetryDelaysMs: options.projectionRetryDelaysMs,
-              },
-            },
-            { logger, metrics: infra.metrics, closers },
-          )
-        : undefined;
+    const thread = await startBackgroundThread(config, options, infra, closers);
     const {
       runners,
       scheduler,

@@ -17,7 +17,7 @@ import {
   type Position,
 } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
-import type { EventStore, ExpectedRevision, RecordedEvent } from '../eventStore';
+import type { EventStore, ExpectedRevision, NewEvent, ReadStreamOptions, RecordedEvent } from '../eventStore';
 import { WrongExpectedRevisionError, readStreamsOneByOne } from '../eventStore';
 import { joinPosition, splitPosition, toJson } from '../serialization';
 import { eventStoreDbSubscription } from './eventStoreDbSubscription';
@@ -62,104 +62,113 @@ export interface EventStoreDbOptions {
   connectionString: string;
 }
 
+/** Reads `$all` after a position; readAll cannot filter, so system events and `after` itself are skipped. */
+async function readAll(
+  client: EventStoreDBClient,
+  { after, limit }: Parameters<EventStore['readAll']>[0],
+): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  let from: Position | typeof START = after ? fromPosition(after) : START;
+  while (events.length < limit) {
+    let read = 0;
+    let lastSeen: Position | undefined;
+    for await (const resolved of client.readAll({
+      fromPosition: from,
+      maxCount: limit + 1,
+      direction: FORWARDS,
+    })) {
+      read++;
+      if (resolved.event?.position) lastSeen = resolved.event.position;
+      const recorded = toRecordedEvent(resolved);
+      if (!recorded || (after && recorded.position <= after)) continue;
+      if (events.length < limit) events.push(recorded);
+    }
+    if (read < limit + 1 || !lastSeen) break;
+    from = lastSeen;
+    after = toPosition(lastSeen);
+  }
+  return events;
+}
+
+async function append(
+  client: EventStoreDBClient,
+  streamId: string,
+  events: NewEvent[],
+  expectedRevision: ExpectedRevision,
+) {
+  if (events.length === 0) throw new Error('appendToStream needs at least one event');
+  const data = events.map((e) =>
+    jsonEvent({
+      id: e.id ?? uuidv7(),
+      type: e.type,
+      data: jsonSafe(e.data) as Record<string, unknown>,
+      metadata: jsonSafe(e.metadata ?? {}),
+    }),
+  );
+  try {
+    const result = await client.appendToStream(streamId, data, {
+      expectedRevision: toExpected(expectedRevision),
+    });
+    if (!result.position) throw new Error('EventStoreDB returned no position for an append');
+    return { nextExpectedRevision: result.nextExpectedRevision, position: toPosition(result.position) };
+  } catch (error) {
+    if (!(error instanceof WrongExpectedVersionError)) throw error;
+    const actual = error.actualVersion;
+    throw new WrongExpectedRevisionError(
+      streamId,
+      expectedRevision,
+      typeof actual === 'bigint' ? actual : 'no_stream',
+    );
+  }
+}
+
+async function readStream(client: EventStoreDBClient, streamId: string, options: ReadStreamOptions = {}) {
+  const events: RecordedEvent[] = [];
+  try {
+    for await (const resolved of client.readStream(streamId, {
+      fromRevision: options.fromRevision ?? START,
+      direction: FORWARDS,
+      ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
+    })) {
+      const recorded = toRecordedEvent(resolved as AllStreamResolvedEvent);
+      if (recorded) events.push(recorded);
+    }
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
+  }
+  return events;
+}
+
+async function headPosition(client: EventStoreDBClient) {
+  for await (const resolved of client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 4096 })) {
+    const recorded = toRecordedEvent(resolved);
+    if (recorded) return recorded.position;
+  }
+  return undefined;
+}
+
 /**
  * EventStoreDB adapter. Commands share one client; every subscription gets a client of its own,
  * because past about 100 long-lived calls one client hangs without an error.
  */
 export function getEventStoreDbEventStore({ connectionString }: EventStoreDbOptions): EventStore {
   const client = EventStoreDBClient.connectionString(connectionString);
-
-  const readAll: EventStore['readAll'] = async ({ after, limit }) => {
-    const events: RecordedEvent[] = [];
-    // readAll cannot filter; skip system events and the event at `after` itself.
-    let from: Position | typeof START = after ? fromPosition(after) : START;
-    while (events.length < limit) {
-      let read = 0;
-      let lastSeen: Position | undefined;
-      for await (const resolved of client.readAll({
-        fromPosition: from,
-        maxCount: limit + 1,
-        direction: FORWARDS,
-      })) {
-        read++;
-        if (resolved.event?.position) lastSeen = resolved.event.position;
-        const recorded = toRecordedEvent(resolved);
-        if (!recorded || (after && recorded.position <= after)) continue;
-        if (events.length < limit) events.push(recorded);
-      }
-      if (read < limit + 1 || !lastSeen) break;
-      from = lastSeen;
-      after = toPosition(lastSeen);
-    }
-    return events;
-  };
-
+  const readAllOf: EventStore['readAll'] = (options) => readAll(client, options);
   return {
     kind: 'eventstoredb',
-    async appendToStream(streamId, events, { expectedRevision }) {
-      if (events.length === 0) throw new Error('appendToStream needs at least one event');
-      const data = events.map((e) =>
-        jsonEvent({
-          id: e.id ?? uuidv7(),
-          type: e.type,
-          data: jsonSafe(e.data) as Record<string, unknown>,
-          metadata: jsonSafe(e.metadata ?? {}),
-        }),
-      );
-      try {
-        const result = await client.appendToStream(streamId, data, {
-          expectedRevision: toExpected(expectedRevision),
-        });
-        if (!result.position) throw new Error('EventStoreDB returned no position for an append');
-        return { nextExpectedRevision: result.nextExpectedRevision, position: toPosition(result.position) };
-      } catch (error) {
-        if (error instanceof WrongExpectedVersionError) {
-          const actual = error.actualVersion;
-          throw new WrongExpectedRevisionError(
-            streamId,
-            expectedRevision,
-            typeof actual === 'bigint' ? actual : 'no_stream',
-          );
-        }
-        throw error;
-      }
-    },
+    appendToStream: (streamId, events, { expectedRevision }) =>
+      append(client, streamId, events, expectedRevision),
     readStreams(streamIds) {
       return readStreamsOneByOne((id: string) => this.readStream(id), streamIds);
     },
-    async readStream(streamId, options = {}) {
-      const events: RecordedEvent[] = [];
-      try {
-        for await (const resolved of client.readStream(streamId, {
-          fromRevision: options.fromRevision ?? START,
-          direction: FORWARDS,
-          ...(options.maxCount !== undefined ? { maxCount: options.maxCount } : {}),
-        })) {
-          const recorded = toRecordedEvent(resolved as AllStreamResolvedEvent);
-          if (recorded) events.push(recorded);
-        }
-      } catch (error) {
-        if (error instanceof StreamNotFoundError) return [];
-        throw error;
-      }
-      return events;
-    },
-    readAll,
-    async headPosition() {
-      for await (const resolved of client.readAll({
-        fromPosition: END,
-        direction: BACKWARDS,
-        maxCount: 4096,
-      })) {
-        const recorded = toRecordedEvent(resolved);
-        if (recorded) return recorded.position;
-      }
-      return undefined;
-    },
+    readStream: (streamId, options) => readStream(client, streamId, options),
+    readAll: readAllOf,
+    headPosition: () => headPosition(client),
     subscribeToAll: (options) =>
       eventStoreDbSubscription(options, {
         connect: () => EventStoreDBClient.connectionString(connectionString),
-        readAll,
+        readAll: readAllOf,
         filter: excludeSystemEvents(),
         toRecordedEvent,
         fromPosition,

@@ -17,116 +17,137 @@ interface Deps {
 
 const MAX_BACKOFF_MS = 5000;
 
+/** One subscription's state: where it is, and how to wake it from a nap. */
+interface Follow {
+  options: SubscribeOptions;
+  deps: Deps;
+  batchSize: number;
+  after: string | undefined;
+  stopped: boolean;
+  wake: (() => void) | undefined;
+}
+
+/** A pause that wake() cuts short. */
+const nap = (follow: Follow, ms: number) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      follow.wake = undefined;
+      resolve();
+    }
+    follow.wake = done;
+  });
+
+/** Hands a batch to the subscriber; a failure there is the handler's, told apart from a drop. */
+async function deliver(follow: Follow, events: RecordedEvent[]) {
+  try {
+    await follow.options.onEvents(events);
+  } catch (cause) {
+    throw new HandlerError(cause);
+  }
+  follow.after = events[events.length - 1]!.position;
+}
+
+/** Opens the live subscription; its events queue up (paused at a batch), and a drop is kept. */
+function openLive(follow: Follow, client: EventStoreDBClient) {
+  const { deps, after } = follow;
+  const queue: RecordedEvent[] = [];
+  const state = { dropped: undefined as unknown };
+  const subscription = client.subscribeToAll({
+    fromPosition: after ? deps.fromPosition(after) : START,
+    filter: deps.filter,
+  });
+  subscription.on('data', (resolved: AllStreamResolvedEvent) => {
+    const recorded = deps.toRecordedEvent(resolved);
+    if (!recorded) return;
+    queue.push(recorded);
+    if (queue.length >= follow.batchSize) subscription.pause();
+    follow.wake?.();
+  });
+  subscription.on('error', (error) => {
+    state.dropped = error;
+    follow.wake?.();
+  });
+  subscription.on('end', () => {
+    state.dropped ??= new Error('subscription ended');
+    follow.wake?.();
+  });
+  subscription.on('caughtUp', () => follow.options.onCaughtUp?.());
+  return { subscription, queue, state };
+}
+
+/** Returns normally when stopped or the handler failed; throws on a dropped connection. */
+async function live(follow: Follow, client: EventStoreDBClient) {
+  const { subscription, queue, state } = openLive(follow, client);
+  try {
+    while (!follow.stopped) {
+      if (queue.length > 0) {
+        const batch = queue.splice(0, follow.batchSize);
+        if (subscription.isPaused()) subscription.resume();
+        await deliver(follow, batch);
+        continue;
+      }
+      if (state.dropped) throw state.dropped;
+      await nap(follow, 1000);
+    }
+  } finally {
+    await subscription.unsubscribe().catch(() => undefined);
+  }
+}
+
+/** Paged reads up to the end of the log as it is now. */
+async function catchUp(follow: Follow) {
+  for (;;) {
+    const page = await follow.deps.readAll({ after: follow.after, limit: follow.batchSize });
+    if (page.length === 0 || follow.stopped) return;
+    await deliver(follow, page);
+    if (page.length < follow.batchSize) return;
+  }
+}
+
+/** Catch up, then live, on a fresh client each time; after a drop, again from the last delivered. */
+async function run(follow: Follow) {
+  let backoff = 100;
+  while (!follow.stopped) {
+    const client = follow.deps.connect();
+    try {
+      await catchUp(follow);
+      if (!follow.stopped) await live(follow, client);
+      return;
+    } catch (error) {
+      if (error instanceof HandlerError) {
+        follow.stopped = true;
+        follow.options.onError?.(error.cause);
+        return;
+      }
+      await nap(follow, backoff);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    } finally {
+      await client.dispose().catch(() => undefined);
+    }
+  }
+}
+
 /**
  * Catch-up with paged reads, then a live subscribeToAll. The client never resubscribes by
  * itself: on any drop (UNAVAILABLE included) we open a new subscription from the last position
  * handed to the subscriber, and discard whatever was buffered but not yet delivered.
  */
 export function eventStoreDbSubscription(options: SubscribeOptions, deps: Deps): Subscription {
-  const batchSize = options.batchSize ?? 500;
-  let after = options.after;
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const nap = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-    });
-
-  const deliver = async (events: RecordedEvent[]) => {
-    await options.onEvents(events);
-    after = events[events.length - 1]!.position;
+  const follow: Follow = {
+    options,
+    deps,
+    batchSize: options.batchSize ?? 500,
+    after: options.after,
+    stopped: false,
+    wake: undefined,
   };
-
-  /** Returns normally when stopped or the handler failed; throws on a dropped connection. */
-  const live = async (client: EventStoreDBClient) => {
-    const queue: RecordedEvent[] = [];
-    let dropped: unknown;
-    const subscription = client.subscribeToAll({
-      fromPosition: after ? deps.fromPosition(after) : START,
-      filter: deps.filter,
-    });
-    subscription.on('data', (resolved: AllStreamResolvedEvent) => {
-      const recorded = deps.toRecordedEvent(resolved);
-      if (!recorded) return;
-      queue.push(recorded);
-      if (queue.length >= batchSize) subscription.pause();
-      wake?.();
-    });
-    subscription.on('error', (error) => {
-      dropped = error;
-      wake?.();
-    });
-    subscription.on('end', () => {
-      dropped ??= new Error('subscription ended');
-      wake?.();
-    });
-    subscription.on('caughtUp', () => options.onCaughtUp?.());
-    try {
-      while (!stopped) {
-        if (queue.length > 0) {
-          const batch = queue.splice(0, batchSize);
-          if (subscription.isPaused()) subscription.resume();
-          await deliver(batch);
-          continue;
-        }
-        if (dropped) throw dropped;
-        await nap(1000);
-      }
-    } finally {
-      await subscription.unsubscribe().catch(() => undefined);
-    }
-  };
-
-  const run = async () => {
-    let backoff = 100;
-    while (!stopped) {
-      const client = deps.connect();
-      try {
-        for (;;) {
-          const page = await deps.readAll({ after, limit: batchSize });
-          if (page.length === 0 || stopped) break;
-          await deliver(page);
-          if (page.length < batchSize) break;
-        }
-        if (!stopped) await live(client);
-        return;
-      } catch (error) {
-        if (isHandlerError(error)) {
-          stopped = true;
-          options.onError?.(error.cause);
-          return;
-        }
-        await nap(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-      } finally {
-        await client.dispose().catch(() => undefined);
-      }
-    }
-  };
-
-  const originalOnEvents = options.onEvents;
-  options = {
-    ...options,
-    onEvents: async (events) => {
-      try {
-        await originalOnEvents(events);
-      } catch (cause) {
-        throw new HandlerError(cause);
-      }
-    },
-  };
-
-  const running = run();
+  const running = run(follow);
   return {
     async stop() {
-      stopped = true;
-      wake?.();
+      follow.stopped = true;
+      follow.wake?.();
       await running;
     },
   };
@@ -137,4 +158,3 @@ class HandlerError extends Error {
     super('subscriber handler failed');
   }
 }
-const isHandlerError = (error: unknown): error is HandlerError => error instanceof HandlerError;

@@ -19,22 +19,32 @@ export interface ChangeSignal {
   close(): Promise<void>;
 }
 
-export function getChangeSignal(pool: Pool, connectionString: string): ChangeSignal {
-  let waiters: Array<() => void> = [];
-  let version = 0;
+interface SignalState {
+  waiters: Array<() => void>;
+  version: number;
+  closed: boolean;
+  listener: Client | undefined;
+  reconnectTimer: NodeJS.Timeout | undefined;
+}
+
+function wakeAll(state: SignalState) {
+  state.version++;
+  const current = state.waiters;
+  state.waiters = [];
+  for (const wake of current) wake();
+}
+
+/** Ends a client nobody listens to any more, whatever its state. */
+async function endQuietly(client: Client) {
+  client.removeAllListeners();
+  client.on('error', () => undefined);
+  await client.end().catch(() => undefined);
+}
+
+/** NOTIFY after appends, coalesced: at most one in flight, and one more if appends came meanwhile. */
+function coalescedNotify(pool: Pool, state: SignalState) {
   let notifying = false;
   let notifyAgain = false;
-  let closed = false;
-  let listener: Client | undefined;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-
-  const wakeAll = () => {
-    version++;
-    const current = waiters;
-    waiters = [];
-    for (const wake of current) wake();
-  };
-
   const notify = () => {
     if (notifying) {
       notifyAgain = true;
@@ -47,68 +57,71 @@ export function getChangeSignal(pool: Pool, connectionString: string): ChangeSig
       .catch(() => undefined) // subscribers fall back to polling
       .finally(() => {
         notifying = false;
-        if (notifyAgain && !closed) notify();
+        if (notifyAgain && !state.closed) notify();
       });
   };
+  return notify;
+}
 
-  const listen = async () => {
-    if (closed) return;
-    const client = new Client({ connectionString });
-    const retry = () => {
-      client.removeAllListeners();
-      client.end().catch(() => undefined);
-      if (listener === client) listener = undefined;
-      if (!closed) reconnectTimer = setTimeout(() => void listen(), 1000);
-    };
-    client.on('error', retry);
-    client.on('notification', wakeAll);
-    try {
-      await client.connect();
-      if (closed) {
-        // close() ran while we were connecting: it could not end this client, so we do.
-        client.removeAllListeners();
-        client.on('error', () => undefined);
-        await client.end().catch(() => undefined);
-        return;
-      }
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      listener = client;
-      wakeAll(); // events may have been appended while we were not listening
-    } catch {
-      retry();
-    }
+/** A LISTEN connection that wakes every waiter on each notification, reconnecting after a second. */
+async function listen(state: SignalState, connectionString: string) {
+  if (state.closed) return;
+  const client = new Client({ connectionString });
+  const retry = () => {
+    client.removeAllListeners();
+    client.end().catch(() => undefined);
+    if (state.listener === client) state.listener = undefined;
+    if (!state.closed) state.reconnectTimer = setTimeout(() => void listen(state, connectionString), 1000);
   };
-  void listen();
+  client.on('error', retry);
+  client.on('notification', () => wakeAll(state));
+  try {
+    await client.connect();
+    // close() ran while we were connecting: it could not end this client, so we do.
+    if (state.closed) return await endQuietly(client);
+    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    state.listener = client;
+    wakeAll(state); // events may have been appended while we were not listening
+  } catch {
+    retry();
+  }
+}
 
+export function getChangeSignal(pool: Pool, connectionString: string): ChangeSignal {
+  const state: SignalState = {
+    waiters: [],
+    version: 0,
+    closed: false,
+    listener: undefined,
+    reconnectTimer: undefined,
+  };
+  const notify = coalescedNotify(pool, state);
+  void listen(state, connectionString);
   return {
     appended() {
-      wakeAll(); // local subscribers need not wait for the round trip
+      wakeAll(state); // local subscribers need not wait for the round trip
       notify();
     },
-    version: () => version,
+    version: () => state.version,
     wait(seen, timeoutMs) {
-      if (seen !== version) return Promise.resolve();
+      if (seen !== state.version) return Promise.resolve();
       return new Promise((resolve) => {
         const timer = setTimeout(done, timeoutMs);
         function done() {
           clearTimeout(timer);
           resolve();
         }
-        waiters.push(done);
+        state.waiters.push(done);
       });
     },
-    wakeAll,
+    wakeAll: () => wakeAll(state),
     async close() {
-      closed = true;
-      clearTimeout(reconnectTimer);
-      wakeAll();
-      const client = listener;
-      listener = undefined;
-      if (client) {
-        client.removeAllListeners();
-        client.on('error', () => undefined);
-        await client.end().catch(() => undefined);
-      }
+      state.closed = true;
+      clearTimeout(state.reconnectTimer);
+      wakeAll(state);
+      const client = state.listener;
+      state.listener = undefined;
+      if (client) await endQuietly(client);
     },
   };
 }

@@ -59,46 +59,47 @@ export interface PostgresEventStoreOptions {
   pollIntervalMs?: number;
 }
 
-export function getPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
-  const { pool } = options;
-  const signal = getChangeSignal(pool, options.connectionString);
-  const appendExact = getAppendBatcher(pool, () => signal.appended());
+type Signal = ReturnType<typeof getChangeSignal>;
 
-  const actualRevision = async (streamId: string) => {
-    const { rows } = await pool.query<{ revision: string }>(currentRevisionSql, [streamId]);
-    return rows[0] ? BigInt(rows[0].revision) : ('no_stream' as const);
+async function actualRevision(pool: Pool, streamId: string) {
+  const { rows } = await pool.query<{ revision: string }>(currentRevisionSql, [streamId]);
+  return rows[0] ? BigInt(rows[0].revision) : ('no_stream' as const);
+}
+
+/** An append expecting no stream, an existing one or any: one statement, not batched. */
+async function appendUnbatched(
+  pool: Pool,
+  signal: Signal,
+  streamId: string,
+  events: NewEvent[],
+  expectedRevision: Exclude<ExpectedRevision, bigint>,
+): Promise<AppendResult> {
+  const params: unknown[] = [
+    streamId,
+    events.length,
+    events.map((e) => e.id ?? uuidv7()),
+    events.map((e) => e.type),
+    events.map((e) => toJson(e.data)),
+    events.map((e) => toJson(e.metadata ?? {})),
+  ];
+  const { rows } = await pool.query<Pick<EventRow, 'stream_revision' | 'position' | 'xid'>>(
+    appendSql[expectedRevision],
+    params,
+  );
+  if (rows.length === 0) {
+    throw new WrongExpectedRevisionError(streamId, expectedRevision, await actualRevision(pool, streamId));
+  }
+  signal.appended();
+  const last = rows.reduce((a, b) => (BigInt(a.position) > BigInt(b.position) ? a : b));
+  return {
+    nextExpectedRevision: BigInt(last.stream_revision),
+    position: joinPosition(last.xid, last.position),
   };
+}
 
-  const appendToStream = async (
-    streamId: string,
-    events: NewEvent[],
-    { expectedRevision }: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> => {
-    if (events.length === 0) throw new Error('appendToStream needs at least one event');
-    // The hot path (every command on an existing stream): batched with other streams' appends.
-    if (typeof expectedRevision === 'bigint') return appendExact(streamId, events, expectedRevision);
-    const sql = appendSql[expectedRevision];
-    const params: unknown[] = [
-      streamId,
-      events.length,
-      events.map((e) => e.id ?? uuidv7()),
-      events.map((e) => e.type),
-      events.map((e) => toJson(e.data)),
-      events.map((e) => toJson(e.metadata ?? {})),
-    ];
-    const { rows } = await pool.query<Pick<EventRow, 'stream_revision' | 'position' | 'xid'>>(sql, params);
-    if (rows.length === 0) {
-      throw new WrongExpectedRevisionError(streamId, expectedRevision, await actualRevision(streamId));
-    }
-    signal.appended();
-    const last = rows.reduce((a, b) => (BigInt(a.position) > BigInt(b.position) ? a : b));
-    return {
-      nextExpectedRevision: BigInt(last.stream_revision),
-      position: joinPosition(last.xid, last.position),
-    };
-  };
-
-  const readStream: EventStore['readStream'] = async (streamId, readOptions = {}) => {
+const readStream =
+  (pool: Pool): EventStore['readStream'] =>
+  async (streamId, readOptions = {}) => {
     const { rows } = await pool.query<EventRow>({
       name: 'read-stream',
       text: readStreamSql,
@@ -107,8 +108,10 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     return rows.map(toRecordedEvent);
   };
 
-  // One statement per 1,000 streams (an analyst's what-if reads thousands).
-  const readStreams: EventStore['readStreams'] = async (streamIds) => {
+/** One statement per 1,000 streams (an analyst's what-if reads thousands). */
+const readStreams =
+  (pool: Pool): EventStore['readStreams'] =>
+  async (streamIds) => {
     const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
     for (let i = 0; i < streamIds.length; i += 1000) {
       const { rows } = await pool.query<EventRow>(readStreamsSql, [streamIds.slice(i, i + 1000)]);
@@ -117,59 +120,78 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     return result;
   };
 
-  const readAll: EventStore['readAll'] = async ({ after, limit }) => {
+const readAll =
+  (pool: Pool): EventStore['readAll'] =>
+  async ({ after, limit }) => {
     const [xid, position] = after ? splitPosition(after) : [0n, 0n];
     const { rows } = await pool.query<EventRow>(readAllSql, [xid.toString(), position.toString(), limit]);
     return rows.map(toRecordedEvent);
   };
 
-  const fromDatabase = async (after: string | undefined, limit: number) => {
-    const [xid, position] = after ? splitPosition(after) : [0n, 0n];
-    const { rows } = await pool.query<EventRow & { blocked: boolean }>({
-      name: 'read-batch', // prepared once per connection, like the append
-      text: readBatchSql,
-      values: [xid.toString(), position.toString(), limit],
-    });
-    return { events: rows.map(toRecordedEvent), blocked: rows[0]?.blocked };
-  };
+/** A subscription's page of the log, and whether an older transaction still holds events back. */
+async function readPage(pool: Pool, after: string | undefined, limit: number) {
+  const [xid, position] = after ? splitPosition(after) : [0n, 0n];
+  const { rows } = await pool.query<EventRow & { blocked: boolean }>({
+    name: 'read-batch', // prepared once per connection, like the append
+    text: readBatchSql,
+    values: [xid.toString(), position.toString(), limit],
+  });
+  return { events: rows.map(toRecordedEvent), blocked: rows[0]?.blocked };
+}
 
-  // The subscriptions of this process (read models, scheduler) follow the same log: each page is
-  // read and parsed once and served to the others from memory; identical reads in flight are one.
+/**
+ * The subscriptions of this process (read models, scheduler) follow the same log: each page is
+ * read and parsed once and served to the others from memory; identical reads in flight are one.
+ */
+function sharedPages(pool: Pool) {
   const recent = getRecentEvents();
-  const reading = new Map<string, ReturnType<typeof fromDatabase>>();
-  const readBatch = async (after: string | undefined, limit: number) => {
+  const reading = new Map<string, ReturnType<typeof readPage>>();
+  return async (after: string | undefined, limit: number) => {
     const held = recent.slice(after, limit);
     if (held) return { events: held, blocked: false, more: true };
     const key = `${after ?? ''}/${limit}`;
     let read = reading.get(key);
     if (!read) {
-      read = fromDatabase(after, limit)
+      read = readPage(pool, after, limit)
         .then((page) => (recent.remember(after, page.events), page))
         .finally(() => reading.delete(key));
       reading.set(key, read);
     }
     return read;
   };
+}
 
-  const eventsAboveHorizon = async () => {
-    const { rows } = await pool.query<{ blocked: boolean }>(eventsAboveHorizonSql);
-    return rows[0]?.blocked ?? false;
-  };
+async function eventsAboveHorizon(pool: Pool) {
+  const { rows } = await pool.query<{ blocked: boolean }>(eventsAboveHorizonSql);
+  return rows[0]?.blocked ?? false;
+}
 
+async function headPosition(pool: Pool) {
+  const { rows } = await pool.query<Pick<EventRow, 'position' | 'xid'>>(headPositionSql);
+  return rows[0] ? joinPosition(rows[0].xid, rows[0].position) : undefined;
+}
+
+export function getPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  const { pool } = options;
+  const signal = getChangeSignal(pool, options.connectionString);
+  const appendExact = getAppendBatcher(pool, () => signal.appended());
+  const readBatch = sharedPages(pool);
   return {
     kind: 'postgres',
-    appendToStream,
-    readStream,
-    readStreams,
-    readAll,
-    async headPosition() {
-      const { rows } = await pool.query<Pick<EventRow, 'position' | 'xid'>>(headPositionSql);
-      return rows[0] ? joinPosition(rows[0].xid, rows[0].position) : undefined;
+    async appendToStream(streamId, events, { expectedRevision }) {
+      if (events.length === 0) throw new Error('appendToStream needs at least one event');
+      // The hot path (every command on an existing stream): batched with other streams' appends.
+      if (typeof expectedRevision === 'bigint') return appendExact(streamId, events, expectedRevision);
+      return appendUnbatched(pool, signal, streamId, events, expectedRevision);
     },
+    readStream: readStream(pool),
+    readStreams: readStreams(pool),
+    readAll: readAll(pool),
+    headPosition: () => headPosition(pool),
     subscribeToAll: (subscribeOptions) =>
       postgresSubscription(subscribeOptions, {
         readBatch,
-        eventsAboveHorizon,
+        eventsAboveHorizon: () => eventsAboveHorizon(pool),
         signal,
         pollIntervalMs: options.pollIntervalMs ?? 1000,
       }),

@@ -57,14 +57,8 @@ const sameResult = (a: AuctionResult, b: AuctionResult) =>
   a.finalPrice === b.finalPrice &&
   a.endsAt === b.endsAt;
 
-/**
- * Pure: a closed auction's recorded stream replayed under other rules. The bidders' own decisions
- * (every bid that was not automatic, every raise of a ceiling) are decided again, in their order
- * and at their times, by the same decider, on an auction created with the other rules; a bid they
- * refuse is dropped, as the live system would have refused it. Then it closes at its end. Returns
- * undefined for an auction that did not close (open, or cancelled).
- */
-export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules): WhatIfItem | undefined {
+/** The auction as it ended, how it was created, and the bidders' own decisions in their order. */
+function intentsOf(recorded: RecordedEvent[]) {
   let actual: AuctionState = null;
   let created: AuctionCreated | undefined;
   const intents: Intent[] = [];
@@ -92,10 +86,12 @@ export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules):
       });
     }
   }
-  if (!actual || !created || actual.status !== 'closed') return undefined;
+  return { actual, created, intents };
+}
 
-  const proxy = rules.proxyBidding ?? true;
-  let state: AuctionState = evolve(null, {
+/** The auction created again under the other rules. */
+const createdUnder = (created: AuctionCreated, rules: WhatIfRules): AuctionState =>
+  evolve(null, {
     type: 'AuctionCreated',
     data: {
       ...created,
@@ -105,33 +101,45 @@ export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules):
         : {}),
     },
   });
-  intents.forEach((intent, n) => {
-    // Without proxies a ceiling is nothing: a raise, or the leader's own bid (which would only
-    // raise their ceiling), is not made.
-    if (!proxy && (intent.kind === 'raise' || state!.leader?.bidderId === intent.bidderId)) return;
-    const amount = intent.kind === 'bid' ? intent.amount : minimumBid(state!);
-    const maxAmount = proxy ? intent.maxAmount : undefined;
-    if (maxAmount !== undefined && maxAmount < amount) return;
-    try {
-      const events = decide(
-        {
-          type: 'PlaceBid',
-          now: new Date(intent.at),
-          data: {
-            bidId: `b${n}`,
-            autoBidId: `a${n}`,
-            bidderId: intent.bidderId,
-            amount,
-            ...(maxAmount ? { maxAmount } : {}),
-          },
-        },
-        state,
-      );
-      state = evolveAll(events, state);
-    } catch (error) {
-      if (!(error instanceof AuctionRuleError)) throw error; // refused under these rules: dropped
-    }
-  });
+
+/** One decision decided again; a bid the rules refuse is dropped, as the live system would have. */
+function decideAgain(state: AuctionState, intent: Intent, n: number, proxy: boolean): AuctionState {
+  // Without proxies a ceiling is nothing: a raise, or the leader's own bid (which would only
+  // raise their ceiling), is not made.
+  if (!proxy && (intent.kind === 'raise' || state!.leader?.bidderId === intent.bidderId)) return state;
+  const amount = intent.kind === 'bid' ? intent.amount : minimumBid(state!);
+  const maxAmount = proxy ? intent.maxAmount : undefined;
+  if (maxAmount !== undefined && maxAmount < amount) return state;
+  try {
+    const data = {
+      bidId: `b${n}`,
+      autoBidId: `a${n}`,
+      bidderId: intent.bidderId,
+      amount,
+      ...(maxAmount ? { maxAmount } : {}),
+    };
+    return evolveAll(decide({ type: 'PlaceBid', now: new Date(intent.at), data }, state), state);
+  } catch (error) {
+    if (!(error instanceof AuctionRuleError)) throw error;
+    return state;
+  }
+}
+
+/**
+ * Pure: a closed auction's recorded stream replayed under other rules. The bidders' own decisions
+ * (every bid that was not automatic, every raise of a ceiling) are decided again, in their order
+ * and at their times, by the same decider, on an auction created with the other rules; a bid they
+ * refuse is dropped, as the live system would have refused it. Then it closes at its end. Returns
+ * undefined for an auction that did not close (open, or cancelled).
+ */
+export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules): WhatIfItem | undefined {
+  const { actual, created, intents } = intentsOf(recorded);
+  if (!actual || !created || actual.status !== 'closed') return undefined;
+  const proxy = rules.proxyBidding ?? true;
+  let state = intents.reduce(
+    (s, intent, n) => decideAgain(s, intent, n, proxy),
+    createdUnder(created, rules),
+  );
   state = evolveAll(decide({ type: 'CloseAuction', now: new Date(state!.endsAt) }, state), state);
   const whatIf = resultOf(state!);
   const actualResult = resultOf(actual);

@@ -20,6 +20,21 @@ const HELP = [
   '  --no-proxy          no proxy bidding: each bid stands at its amount',
 ].join('\n');
 
+const softCloseRule = (value: string | undefined): WhatIfRules['softClose'] => {
+  if (value === 'off') return null;
+  const m = /^(\d+):(\d+)$/.exec(value ?? '');
+  const [window, extension] = [Number(m?.[1]), Number(m?.[2])];
+  if (m && window >= 1 && extension >= 1 && window <= 86_400 && extension <= 86_400)
+    return { windowSeconds: window, extensionSeconds: extension };
+  return fail(`--soft-close is off or WINDOW:EXTENSION in seconds (1 to 86400)\n${USAGE}`);
+};
+
+const incrementRule = (value: string | undefined): WhatIfRules['minIncrement'] => {
+  if (value === 'ladder') return 'ladder';
+  if (/^[1-9]\d{0,8}$/.test(value ?? '')) return Number(value);
+  return fail(`--increment is a whole amount in minor units, or ladder\n${USAGE}`);
+};
+
 export function parseWhatIfArgs(args: string[]) {
   const auctionIds: string[] = [];
   const rules: WhatIfRules = {};
@@ -50,25 +65,12 @@ export function parseWhatIfArgs(args: string[]) {
         to = time(value, '--to');
         i++;
         break;
-      case '--soft-close': {
-        const m = /^(\d+):(\d+)$/.exec(value ?? '');
-        if (value === 'off') rules.softClose = null;
-        else if (
-          m &&
-          Number(m[1]) >= 1 &&
-          Number(m[2]) >= 1 &&
-          Number(m[1]) <= 86_400 &&
-          Number(m[2]) <= 86_400
-        )
-          rules.softClose = { windowSeconds: Number(m[1]), extensionSeconds: Number(m[2]) };
-        else fail(`--soft-close is off or WINDOW:EXTENSION in seconds (1 to 86400)\n${USAGE}`);
+      case '--soft-close':
+        rules.softClose = softCloseRule(value);
         i++;
         break;
-      }
       case '--increment':
-        if (value === 'ladder') rules.minIncrement = 'ladder';
-        else if (/^[1-9]\d{0,8}$/.test(value ?? '')) rules.minIncrement = Number(value);
-        else fail(`--increment is a whole amount in minor units, or ladder\n${USAGE}`);
+        rules.minIncrement = incrementRule(value);
         i++;
         break;
       case '--no-proxy':

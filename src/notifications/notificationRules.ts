@@ -64,6 +64,93 @@ export function auctionIdsOf(events: RecordedEvent[]): string[] {
   return [...ids];
 }
 
+/** The plan as it is built, event by event. */
+interface Planning {
+  auctions: Map<string, AuctionFacts>;
+  watching: Map<string, Set<string>>;
+  notifications: NotificationRow[];
+  watchChanges: WatchChange[];
+  changed: Set<string>;
+}
+
+/** A user's watch or unwatch: the auction's watchers after it, and the change to store. */
+function planWatch(plan: Planning, userId: string, recorded: RecordedEvent) {
+  const { auctionId } = recorded.data as AuctionWatched;
+  const on = recorded.type === 'AuctionWatched';
+  const users = plan.watching.get(auctionId) ?? new Set<string>();
+  if (on) users.add(userId);
+  else users.delete(userId);
+  plan.watching.set(auctionId, users);
+  plan.watchChanges.push({ userId, auctionId, watching: on, at: recorded.recordedAt.toISOString() });
+}
+
+/** Who a bid outbids, and whose own bid the leader's proxy answered (told with that answer). */
+function outbidBy(bid: BidPlaced, before: AuctionFacts | undefined, leaderAfter: string | undefined) {
+  const leaderBefore = before?.state.leader?.bidderId;
+  const outbid = new Set<string>();
+  if (leaderBefore && leaderAfter !== leaderBefore) outbid.add(leaderBefore);
+  if (before?.answered && before.answered !== leaderAfter) outbid.add(before.answered);
+  const answered = !bid.auto && leaderAfter !== bid.bidderId ? bid.bidderId : null;
+  return { outbid, answered };
+}
+
+/** An auction's event: the notifications it causes and the auction's facts after it. */
+function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedEvent) {
+  const before = plan.auctions.get(auctionId);
+  const revision = Number(recorded.revision);
+  if (before && revision <= before.revision) return;
+  const { event, state } = sharedFoldStep(before?.state ?? null, recorded);
+  if (!state) return;
+  // The facts held before are never changed (the cache keeps what was committed): a new
+  // bidder makes a new list, and most bids come from someone who bid already.
+  let bidders = before?.bidders ?? [];
+  let answered: string | null = null;
+  // Most events tell nobody: the view is made only for those that do.
+  let view: AuctionView | undefined;
+  const notify = (kind: NotificationKind, users: Iterable<string>) => {
+    for (const user of users)
+      plan.notifications.push({
+        notificationId: notificationIdOf(recorded.id, kind, user),
+        userId: user,
+        kind,
+        auctionId,
+        auction: viewFor((view ??= toAuctionView(state, revision, recorded.recordedAt.getTime())), user),
+        at: recorded.recordedAt.toISOString(),
+        position: recorded.position,
+      });
+  };
+  const audience = () => new Set([...bidders, ...(plan.watching.get(auctionId) ?? [])]);
+  // An answer that never came (not how the decider decides, but a log is forever): tell them now.
+  if (before?.answered && event.type !== 'BidPlaced') notify('outbid', [before.answered]);
+  switch (event.type) {
+    case 'BidPlaced': {
+      const bid = event.data as BidPlaced;
+      const outcome = outbidBy(bid, before, state.leader?.bidderId);
+      answered = outcome.answered;
+      notify('outbid', outcome.outbid);
+      if (!bidders.includes(bid.bidderId)) bidders = [...bidders, bid.bidderId];
+      break;
+    }
+    case 'AuctionEndingSoon':
+      notify('ending_soon', audience());
+      break;
+    case 'AuctionCancelled':
+      notify('cancelled', audience());
+      break;
+    case 'AuctionClosed': {
+      const { winnerId } = event.data as AuctionClosed;
+      if (winnerId) notify('won', [winnerId]);
+      notify(
+        'lost',
+        bidders.filter((b) => b !== winnerId),
+      );
+      break;
+    }
+  }
+  plan.auctions.set(auctionId, { state, revision, bidders, answered });
+  plan.changed.add(auctionId);
+}
+
 /**
  * Pure: the notifications a batch of the log causes, in log order, and the facts after it.
  * - `outbid`: a bid (or a proxy's automatic answer) took the lead from you; or your own bid did
@@ -78,91 +165,27 @@ export function planNotifications(
   watchers: Map<string, Set<string>>,
   events: RecordedEvent[],
 ) {
-  const auctions = new Map(facts);
-  const watching = new Map([...watchers].map(([id, users]) => [id, new Set(users)]));
-  const notifications: NotificationRow[] = [];
-  const watchChanges: WatchChange[] = [];
-  const changed = new Set<string>();
-
+  const plan: Planning = {
+    auctions: new Map(facts),
+    watching: new Map([...watchers].map(([id, users]) => [id, new Set(users)])),
+    notifications: [],
+    watchChanges: [],
+    changed: new Set(),
+  };
   for (const recorded of events) {
     const userId = userIdOfStream(recorded.streamId);
     if (userId) {
-      if (!isUserEventType(recorded.type)) continue;
-      const { auctionId } = recorded.data as AuctionWatched;
-      const on = recorded.type === 'AuctionWatched';
-      const users = watching.get(auctionId) ?? new Set<string>();
-      if (on) users.add(userId);
-      else users.delete(userId);
-      watching.set(auctionId, users);
-      watchChanges.push({ userId, auctionId, watching: on, at: recorded.recordedAt.toISOString() });
+      if (isUserEventType(recorded.type)) planWatch(plan, userId, recorded);
       continue;
     }
     const auctionId = auctionIdOfStream(recorded.streamId);
-    if (!auctionId) continue;
-    const before = auctions.get(auctionId);
-    const revision = Number(recorded.revision);
-    if (before && revision <= before.revision) continue;
-    const { event, state } = sharedFoldStep(before?.state ?? null, recorded);
-    if (!state) continue;
-    // The facts held before are never changed (the cache keeps what was committed): a new
-    // bidder makes a new list, and most bids come from someone who bid already.
-    let bidders = before?.bidders ?? [];
-    let answered: string | null = null;
-    // Most events tell nobody: the view is made only for those that do.
-    let view: AuctionView | undefined;
-    const notify = (kind: NotificationKind, users: Iterable<string>) => {
-      for (const user of users)
-        notifications.push({
-          notificationId: notificationIdOf(recorded.id, kind, user),
-          userId: user,
-          kind,
-          auctionId,
-          auction: viewFor((view ??= toAuctionView(state, revision, recorded.recordedAt.getTime())), user),
-          at: recorded.recordedAt.toISOString(),
-          position: recorded.position,
-        });
-    };
-    const audience = () => new Set([...bidders, ...(watching.get(auctionId) ?? [])]);
-
-    // An answer that never came (not how the decider decides, but a log is forever): tell them now.
-    if (before?.answered && event.type !== 'BidPlaced') notify('outbid', [before.answered]);
-    switch (event.type) {
-      case 'BidPlaced': {
-        const bid = event.data as BidPlaced;
-        const leaderBefore = before?.state.leader?.bidderId;
-        const leaderAfter = state.leader?.bidderId;
-        const outbid = new Set<string>();
-        if (leaderBefore && leaderAfter !== leaderBefore) outbid.add(leaderBefore);
-        if (before?.answered && before.answered !== leaderAfter) outbid.add(before.answered);
-        if (!bid.auto && leaderAfter !== bid.bidderId) answered = bid.bidderId;
-        notify('outbid', outbid);
-        if (!bidders.includes(bid.bidderId)) bidders = [...bidders, bid.bidderId];
-        break;
-      }
-      case 'AuctionEndingSoon':
-        notify('ending_soon', audience());
-        break;
-      case 'AuctionCancelled':
-        notify('cancelled', audience());
-        break;
-      case 'AuctionClosed': {
-        const { winnerId } = event.data as AuctionClosed;
-        if (winnerId) notify('won', [winnerId]);
-        notify(
-          'lost',
-          bidders.filter((b) => b !== winnerId),
-        );
-        break;
-      }
-    }
-    auctions.set(auctionId, { state, revision, bidders, answered });
-    changed.add(auctionId);
+    if (auctionId) planAuctionEvent(plan, auctionId, recorded);
   }
   return {
-    notifications,
-    watchChanges,
-    auctions: new Map([...changed].map((id) => [id, auctions.get(id)!])),
+    notifications: plan.notifications,
+    watchChanges: plan.watchChanges,
+    auctions: new Map([...plan.changed].map((id) => [id, plan.auctions.get(id)!])),
     /** Who watches each auction the batch touched, after it. */
-    watchers: watching,
+    watchers: plan.watching,
   };
 }

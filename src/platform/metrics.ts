@@ -16,6 +16,79 @@ import { getWindowQuantiles, type WindowQuantiles } from './windowQuantiles';
 
 export type MetricsSnapshot = Array<MetricObjectWithValues<MetricValue<string>>>;
 
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const LAG_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5, 10];
+
+/** How far the read models are behind, how big their batches are, and where they hold. */
+const projectionMetrics = (registry: Registry) => ({
+  projectionLag: new Histogram({
+    name: 'projection_lag_seconds',
+    help: 'Time from an event being recorded to its batch being committed in a read model',
+    labelNames: ['projection'],
+    buckets: LAG_BUCKETS,
+    registers: [registry],
+  }),
+  projectionFailures: new Counter({
+    name: 'projection_failures_total',
+    help: 'Attempts at an event a projection could not apply (it holds there and retries; alert on any increase)',
+    labelNames: ['projection'],
+    registers: [registry],
+  }),
+  projectionBatchEvents: new Histogram({
+    name: 'projection_batch_events',
+    help: 'Events per batch a projection committed (larger under load: fewer statements per event)',
+    labelNames: ['projection'],
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [registry],
+  }),
+  projectionLagQuantiles: projectionLagQuantiles(registry),
+});
+
+/** Commands and HTTP requests: durations, the fast lanes, rate limits. */
+const requestMetrics = (registry: Registry) => ({
+  commandDuration: new Histogram({
+    name: 'command_duration_seconds',
+    help: 'Time to answer a command, by type and outcome (accepted or the refusal code)',
+    labelNames: ['command', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  httpDuration: new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  }),
+  fastLaneRequests: new Counter({
+    name: 'http_fast_lane_requests_total',
+    help: 'Requests answered in front of express by a fast lane (the hot GET, a bid), by method and route',
+    labelNames: ['method', 'route'],
+    registers: [registry],
+  }),
+  rateLimited: new Counter({
+    name: 'rate_limited_total',
+    help: 'Requests refused with 429, by limit',
+    labelNames: ['limit'],
+    registers: [registry],
+  }),
+});
+
+/** The WebSocket gateway's connections and messages. */
+const websocketMetrics = (registry: Registry) => ({
+  websocketConnections: new Gauge({
+    name: 'websocket_connections',
+    help: 'Open WebSocket connections',
+    registers: [registry],
+  }),
+  websocketMessages: new Counter({
+    name: 'websocket_messages_total',
+    help: 'WebSocket messages, by direction (in: from clients, out: to clients)',
+    labelNames: ['direction'],
+    registers: [registry],
+  }),
+});
+
 /**
  * The process's Prometheus registry and the metrics every module reports into. Event loop lag
  * comes with the default metrics (`nodejs_eventloop_lag_*`). A worker thread's registry leaves
@@ -26,8 +99,6 @@ export function createMetrics({ processMetrics = true } = {}) {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const sources: Array<() => Promise<MetricsSnapshot>> = [];
-  const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-  const lagBuckets = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.2, 0.5, 1, 2, 5, 10];
   return {
     registry,
     /** Other registries of this process (a worker thread's), summed into /metrics. */
@@ -38,64 +109,9 @@ export function createMetrics({ processMetrics = true } = {}) {
       const snapshots = await Promise.all([registry.getMetricsAsJSON(), ...sources.map((s) => s())]);
       return AggregatorRegistry.aggregate(snapshots as MetricsSnapshot[]).metrics();
     },
-    projectionLag: new Histogram({
-      name: 'projection_lag_seconds',
-      help: 'Time from an event being recorded to its batch being committed in a read model',
-      labelNames: ['projection'],
-      buckets: lagBuckets,
-      registers: [registry],
-    }),
-    projectionFailures: new Counter({
-      name: 'projection_failures_total',
-      help: 'Attempts at an event a projection could not apply (it holds there and retries; alert on any increase)',
-      labelNames: ['projection'],
-      registers: [registry],
-    }),
-    projectionBatchEvents: new Histogram({
-      name: 'projection_batch_events',
-      help: 'Events per batch a projection committed (larger under load: fewer statements per event)',
-      labelNames: ['projection'],
-      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
-      registers: [registry],
-    }),
-    commandDuration: new Histogram({
-      name: 'command_duration_seconds',
-      help: 'Time to answer a command, by type and outcome (accepted or the refusal code)',
-      labelNames: ['command', 'outcome'],
-      buckets: latencyBuckets,
-      registers: [registry],
-    }),
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP requests by method, route and status',
-      labelNames: ['method', 'route', 'status'],
-      buckets: latencyBuckets,
-      registers: [registry],
-    }),
-    fastLaneRequests: new Counter({
-      name: 'http_fast_lane_requests_total',
-      help: 'Requests answered in front of express by a fast lane (the hot GET, a bid), by method and route',
-      labelNames: ['method', 'route'],
-      registers: [registry],
-    }),
-    rateLimited: new Counter({
-      name: 'rate_limited_total',
-      help: 'Requests refused with 429, by limit',
-      labelNames: ['limit'],
-      registers: [registry],
-    }),
-    websocketConnections: new Gauge({
-      name: 'websocket_connections',
-      help: 'Open WebSocket connections',
-      registers: [registry],
-    }),
-    websocketMessages: new Counter({
-      name: 'websocket_messages_total',
-      help: 'WebSocket messages, by direction (in: from clients, out: to clients)',
-      labelNames: ['direction'],
-      registers: [registry],
-    }),
-    projectionLagQuantiles: projectionLagQuantiles(registry),
+    ...projectionMetrics(registry),
+    ...requestMetrics(registry),
+    ...websocketMetrics(registry),
   };
 }
 

@@ -33,6 +33,32 @@ const messages = {
 
 const ref = (name: keyof typeof messages) => ({ $ref: `#/channels/live/messages/${name}` });
 
+/** What a client sends and what it receives, on the one channel. */
+const operations = {
+  sendSubscribe: { action: 'send', channel: { $ref: '#/channels/live' }, messages: [ref('subscribe')] },
+  sendUnsubscribe: {
+    action: 'send',
+    channel: { $ref: '#/channels/live' },
+    messages: [ref('unsubscribe')],
+  },
+  sendPing: { action: 'send', channel: { $ref: '#/channels/live' }, messages: [ref('ping')] },
+  sendSubscribeMe: {
+    action: 'send',
+    channel: { $ref: '#/channels/live' },
+    messages: [ref('subscribeMe'), ref('unsubscribeMe')],
+  },
+  receiveUpdates: {
+    action: 'receive',
+    channel: { $ref: '#/channels/live' },
+    messages: [ref('subscribed'), ref('auctionEvent'), ref('unsubscribed'), ref('error'), ref('pong')],
+  },
+  receiveNotifications: {
+    action: 'receive',
+    channel: { $ref: '#/channels/live' },
+    messages: [ref('meSubscribed'), ref('notification'), ref('meUnsubscribed'), ref('error')],
+  },
+};
+
 /** The AsyncAPI 3.1 document of /ws, built from the schemas the gateway validates and the tests check. */
 export function buildAsyncApi(version: string) {
   return {
@@ -70,29 +96,6 @@ export function buildAsyncApi(version: string) {
         },
       },
     },
-    operations: {
-      sendSubscribe: { action: 'send', channel: { $ref: '#/channels/live' }, messages: [ref('subscribe')] },
-      sendUnsubscribe: {
-        action: 'send',
-        channel: { $ref: '#/channels/live' },
-        messages: [ref('unsubscribe')],
-      },
-      sendPing: { action: 'send', channel: { $ref: '#/channels/live' }, messages: [ref('ping')] },
-      sendSubscribeMe: {
-        action: 'send',
-        channel: { $ref: '#/channels/live' },
-        messages: [ref('subscribeMe'), ref('unsubscribeMe')],
-      },
-      receiveUpdates: {
-        action: 'receive',
-        channel: { $ref: '#/channels/live' },
-        messages: [ref('subscribed'), ref('auctionEvent'), ref('unsubscribed'), ref('error'), ref('pong')],
-      },
-      receiveNotifications: {
-        action: 'receive',
-        channel: { $ref: '#/channels/live' },
-        messages: [ref('meSubscribed'), ref('notification'), ref('meUnsubscribed'), ref('error')],
-      },
-    },
+    operations,
   };
 }

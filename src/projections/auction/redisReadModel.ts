@@ -3,7 +3,7 @@ import { fromStoredState, isPrivateEvent } from '../../auction';
 import type { RecordedEvent } from '../../events';
 import { redisScript } from '../../platform';
 import { affectedAuctionIds, foldAuctions, storedStateJson } from '../../auction';
-import { toAuctionView, viewFor } from '../../auction';
+import { toAuctionView, viewFor, type Auction, type AuctionView, type StoredAuction } from '../../auction';
 import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from '../projectionStore';
 import { getStateCache } from '../stateCache';
 
@@ -66,6 +66,103 @@ export async function currentGeneration(redis: Redis, prefix: string): Promise<s
   return (await redis.get(redisKeys(prefix, '0').generation)) ?? '0';
 }
 
+interface Model {
+  redis: Redis;
+  name: string;
+  keys: ReturnType<typeof redisKeys>;
+  cache: ReturnType<typeof getStateCache<StoredAuction>>;
+  /** The generation the script checks; '' while a rebuild fills one that is not current yet. */
+  generationCheck: string;
+}
+type Held = ReturnType<Model['cache']['lookup']>['found'];
+type Steps = ReturnType<typeof foldAuctions>['changed'] extends Map<string, infer S> ? S : never;
+
+/** The states this run does not hold, read back from their hashes. */
+async function readHeld({ redis, keys }: Model, missing: string[], current: Held) {
+  const pipeline = redis.pipeline();
+  for (const id of missing) pipeline.hmget(keys.auction(id), 'state', 'revision');
+  const results = (await pipeline.exec()) ?? [];
+  results.forEach(([error, value], i) => {
+    if (error) throw error;
+    const [state, revision] = value as [string | null, string | null];
+    if (state && revision)
+      current.set(missing[i]!, { state: fromStoredState(JSON.parse(state)), revision: Number(revision) });
+  });
+}
+
+/** The auction's hash fields, in HASH_FIELDS order. */
+function hashFields(state: Auction, revision: number, view: AuctionView, viewJson: string) {
+  const hash: Record<(typeof HASH_FIELDS)[number], string> = {
+    state: storedStateJson(state),
+    revision: String(revision),
+    view: viewJson,
+    status: view.status,
+    startsAt: String(state.startsAt),
+    sellerId: state.sellerId,
+    reserve: state.reservePrice === null ? '' : String(state.reservePrice),
+    leader: state.leader?.bidderId ?? '',
+    ceiling: state.leader ? String(state.leader.ceiling) : '',
+  };
+  return HASH_FIELDS.map((field) => hash[field]);
+}
+
+/**
+ * What the live side is told of an auction's events: each event, and the view after each public
+ * one for live updates that show every step; the last event's is `view` itself, and a private
+ * event shows nobody anything.
+ */
+const changeOf = (
+  auctionId: string,
+  steps: Steps,
+  view: AuctionView,
+  viewJson: string,
+  now: number,
+): AuctionChange => ({
+  auctionId,
+  events: steps.map((step) => step.event),
+  view,
+  viewJson,
+  steps: steps.map(({ event, state: after }, i) =>
+    i === steps.length - 1 || isPrivateEvent(event.type)
+      ? { event }
+      : { event, view: toAuctionView(after, Number(event.revision), now) },
+  ),
+});
+
+/** Folds the events onto the states held, and writes them with the checkpoint move in one script call. */
+async function applySlice(
+  model: Model,
+  events: RecordedEvent[],
+  expected: string | undefined,
+  next: string,
+): Promise<AuctionChange[]> {
+  const { keys, cache } = model;
+  const { found: current, missing } = cache.lookup(affectedAuctionIds(events));
+  if (missing.length > 0) await readHeld(model, missing, current);
+  const { auctions, changed } = foldAuctions(current, events);
+  const now = Date.now();
+  const keysOf = [keys.checkpoint(model.name), keys.generation, keys.ending];
+  const args = [expected ?? '', next, model.generationCheck];
+  const changes: AuctionChange[] = [];
+  for (const [auctionId, steps] of changed) {
+    const { state, revision } = auctions.get(auctionId)!;
+    const fullView = toAuctionView(state, revision, now);
+    const view = viewFor(fullView, undefined);
+    const viewJson = JSON.stringify(view);
+    keysOf.push(keys.auction(auctionId));
+    args.push(
+      auctionId,
+      ...hashFields(state, revision, view, viewJson),
+      state.status === 'active' ? String(state.endsAt) : '',
+    );
+    changes.push(changeOf(auctionId, steps, fullView, viewJson, now));
+  }
+  const ok = await applyBatchScript(model.redis, keysOf, args);
+  if (ok !== 1) throw new CheckpointMovedError(`${model.name} checkpoint moved`);
+  cache.remember(new Map([...changed.keys()].map((id) => [id, auctions.get(id)!])));
+  return changes;
+}
+
 export function redisReadModel(
   redis: Redis,
   options: {
@@ -77,94 +174,31 @@ export function redisReadModel(
   },
 ): ProjectionStore {
   const name = options.name ?? REDIS_PROJECTION;
-  const keys = redisKeys(options.prefix, options.generation);
-  const cache = getStateCache();
+  const model: Model = {
+    redis,
+    name,
+    keys: redisKeys(options.prefix, options.generation),
+    cache: getStateCache(),
+    generationCheck: options.checkGeneration === false ? '' : options.generation,
+  };
   return {
     name,
     async readCheckpoint() {
-      return (await redis.get(keys.checkpoint(name))) ?? undefined;
+      return (await redis.get(model.keys.checkpoint(name))) ?? undefined;
     },
     async applyBatch(events, expected, next) {
       // A rebuild's pages are larger than a live batch: each script call carries at most
       // MAX_SCRIPT_EVENTS events (a dozen arguments per auction), moving the checkpoint with them.
-      if (events.length <= MAX_SCRIPT_EVENTS) return applySlice(events, expected, next);
+      if (events.length <= MAX_SCRIPT_EVENTS) return applySlice(model, events, expected, next);
       const changes: AuctionChange[] = [];
       let from = expected;
       for (let i = 0; i < events.length; i += MAX_SCRIPT_EVENTS) {
         const slice = events.slice(i, i + MAX_SCRIPT_EVENTS);
         const to = i + MAX_SCRIPT_EVENTS >= events.length ? next : slice.at(-1)!.position;
-        changes.push(...(await applySlice(slice, from, to)));
+        changes.push(...(await applySlice(model, slice, from, to)));
         from = to;
       }
       return changes;
     },
   };
-
-  /** Folds the events onto the states held, and writes them with the checkpoint move in one script call. */
-  async function applySlice(
-    events: RecordedEvent[],
-    expected: string | undefined,
-    next: string,
-  ): Promise<AuctionChange[]> {
-    const { found: current, missing } = cache.lookup(affectedAuctionIds(events));
-    if (missing.length > 0) {
-      const pipeline = redis.pipeline();
-      for (const id of missing) pipeline.hmget(keys.auction(id), 'state', 'revision');
-      const results = (await pipeline.exec()) ?? [];
-      results.forEach(([error, value], i) => {
-        if (error) throw error;
-        const [state, revision] = value as [string | null, string | null];
-        if (state && revision)
-          current.set(missing[i]!, {
-            state: fromStoredState(JSON.parse(state)),
-            revision: Number(revision),
-          });
-      });
-    }
-    const { auctions, changed } = foldAuctions(current, events);
-    const now = Date.now();
-    const keysOf = [keys.checkpoint(name), keys.generation, keys.ending];
-    const args = [expected ?? '', next, options.checkGeneration === false ? '' : options.generation];
-    const changes: AuctionChange[] = [];
-    for (const [auctionId, steps] of changed) {
-      const { state, revision } = auctions.get(auctionId)!;
-      const fullView = toAuctionView(state, revision, now);
-      const view = viewFor(fullView, undefined);
-      const viewJson = JSON.stringify(view);
-      keysOf.push(keys.auction(auctionId));
-      const hash: Record<(typeof HASH_FIELDS)[number], string> = {
-        state: storedStateJson(state),
-        revision: String(revision),
-        view: viewJson,
-        status: view.status,
-        startsAt: String(state.startsAt),
-        sellerId: state.sellerId,
-        reserve: state.reservePrice === null ? '' : String(state.reservePrice),
-        leader: state.leader?.bidderId ?? '',
-        ceiling: state.leader ? String(state.leader.ceiling) : '',
-      };
-      args.push(
-        auctionId,
-        ...HASH_FIELDS.map((field) => hash[field]),
-        state.status === 'active' ? String(state.endsAt) : '',
-      );
-      changes.push({
-        auctionId,
-        events: steps.map((step) => step.event),
-        view: fullView,
-        viewJson,
-        // The view after each public event for live updates that show every step; the last
-        // event's is `view` itself, and a private event shows nobody anything.
-        steps: steps.map(({ event, state: after }, i) =>
-          i === steps.length - 1 || isPrivateEvent(event.type)
-            ? { event }
-            : { event, view: toAuctionView(after, Number(event.revision), now) },
-        ),
-      });
-    }
-    const ok = await applyBatchScript(redis, keysOf, args);
-    if (ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
-    cache.remember(new Map([...changed.keys()].map((id) => [id, auctions.get(id)!])));
-    return changes;
-  }
 }

@@ -66,6 +66,87 @@ const writeBatch = preparedStatement<{ ok: number; inserted: Array<[string, stri
   writeBatchSql,
 );
 
+type Held = { facts: AuctionFacts | undefined; watchers: Set<string> };
+type Plan = ReturnType<typeof planNotifications>;
+
+/** The stored facts and watchers of auctions this run does not hold. */
+async function readStored(
+  db: Knex,
+  ids: string[],
+  facts: Map<string, AuctionFacts>,
+  watchers: Map<string, Set<string>>,
+) {
+  const [auctions, watching] = await Promise.all([
+    db('notify_auctions')
+      .whereIn('auction_id', ids)
+      .select('auction_id', 'revision', 'state', 'bidders', 'answered'),
+    db('notify_watchers').whereIn('auction_id', ids).select('auction_id', 'user_id'),
+  ]);
+  for (const r of auctions)
+    facts.set(r.auction_id as string, {
+      state: fromStoredState(r.state),
+      revision: Number(r.revision),
+      bidders: r.bidders as string[],
+      answered: (r.answered as string | null) ?? null,
+    });
+  for (const r of watching) {
+    const users = watchers.get(r.auction_id as string) ?? new Set<string>();
+    users.add(r.user_id as string);
+    watchers.set(r.auction_id as string, users);
+  }
+}
+
+/** What the batch starts from: held by this run, else read back. */
+async function load(db: Knex, cache: ReturnType<typeof getStateCache<Held>>, ids: string[]) {
+  const facts = new Map<string, AuctionFacts>();
+  const watchers = new Map<string, Set<string>>();
+  const { found, missing } = cache.lookup(ids);
+  for (const [id, held] of found) {
+    if (held.facts) facts.set(id, held.facts);
+    watchers.set(id, new Set(held.watchers));
+  }
+  if (missing.length > 0) await readStored(db, missing, facts, watchers);
+  return { facts, watchers };
+}
+
+/** The batch statement's JSON parameters: the facts, watch changes and notifications a plan made. */
+function batchRows(plan: Plan) {
+  const watchStates = finalWatchStates(plan.watchChanges);
+  return {
+    auctions: jsonRowsWith(
+      [...plan.auctions].map(([auctionId, f]) => ({
+        auction_id: auctionId,
+        revision: f.revision,
+        state: f.state,
+        bidders: f.bidders,
+        answered: f.answered,
+      })),
+      'state',
+      (row) => storedStateJson(row.state),
+    ),
+    watching: JSON.stringify(
+      watchStates
+        .filter((c) => c.watching)
+        .map((c) => ({ auction_id: c.auctionId, user_id: c.userId, watched_at: c.at })),
+    ),
+    unwatching: JSON.stringify(
+      watchStates.filter((c) => !c.watching).map((c) => ({ auction_id: c.auctionId, user_id: c.userId })),
+    ),
+    notifications: JSON.stringify(
+      plan.notifications.map((n, ord) => ({
+        ord,
+        notification_id: n.notificationId,
+        user_id: n.userId,
+        kind: n.kind,
+        auction_id: n.auctionId,
+        auction: n.auction,
+        at: n.at,
+        position: n.position,
+      })),
+    ),
+  };
+}
+
 /**
  * The notifications projection's store: each batch's notifications, the facts they were planned
  * from and the checkpoint in one statement, so a cause is planned exactly once; a notification's
@@ -79,85 +160,17 @@ export function notificationStore(
 ): ProjectionStore {
   const name = NOTIFICATIONS_PROJECTION;
   // What this run committed last, per auction: its facts and its watchers (see getStateCache).
-  const cache = getStateCache<{ facts: AuctionFacts | undefined; watchers: Set<string> }>();
+  const cache = getStateCache<Held>();
   const checkpoint = storedCheckpoint(db, name);
-
-  /** What the batch starts from: held by this run, else read back. */
-  const load = async (ids: string[]) => {
-    const facts = new Map<string, AuctionFacts>();
-    const watchers = new Map<string, Set<string>>();
-    const { found, missing } = cache.lookup(ids);
-    for (const [id, held] of found) {
-      if (held.facts) facts.set(id, held.facts);
-      watchers.set(id, new Set(held.watchers));
-    }
-    if (missing.length === 0) return { facts, watchers };
-    const [auctions, watching] = await Promise.all([
-      db('notify_auctions')
-        .whereIn('auction_id', missing)
-        .select('auction_id', 'revision', 'state', 'bidders', 'answered'),
-      db('notify_watchers').whereIn('auction_id', missing).select('auction_id', 'user_id'),
-    ]);
-    for (const r of auctions)
-      facts.set(r.auction_id as string, {
-        state: fromStoredState(r.state),
-        revision: Number(r.revision),
-        bidders: r.bidders as string[],
-        answered: (r.answered as string | null) ?? null,
-      });
-    for (const r of watching) {
-      const users = watchers.get(r.auction_id as string) ?? new Set<string>();
-      users.add(r.user_id as string);
-      watchers.set(r.auction_id as string, users);
-    }
-    return { facts, watchers };
-  };
-
   return {
     name,
     readCheckpoint: checkpoint.read,
     async applyBatch(events, expected, next) {
       await checkpoint.ensure();
       const ids = auctionIdsOf(events);
-      const { facts, watchers } = await load(ids);
+      const { facts, watchers } = await load(db, cache, ids);
       const plan = planNotifications(facts, watchers, events);
-      const watchStates = finalWatchStates(plan.watchChanges);
-      const { rows } = await writeBatch(db, {
-        name,
-        next,
-        expected: expected ?? '',
-        auctions: jsonRowsWith(
-          [...plan.auctions].map(([auctionId, f]) => ({
-            auction_id: auctionId,
-            revision: f.revision,
-            state: f.state,
-            bidders: f.bidders,
-            answered: f.answered,
-          })),
-          'state',
-          (row) => storedStateJson(row.state),
-        ),
-        watching: JSON.stringify(
-          watchStates
-            .filter((c) => c.watching)
-            .map((c) => ({ auction_id: c.auctionId, user_id: c.userId, watched_at: c.at })),
-        ),
-        unwatching: JSON.stringify(
-          watchStates.filter((c) => !c.watching).map((c) => ({ auction_id: c.auctionId, user_id: c.userId })),
-        ),
-        notifications: JSON.stringify(
-          plan.notifications.map((n, ord) => ({
-            ord,
-            notification_id: n.notificationId,
-            user_id: n.userId,
-            kind: n.kind,
-            auction_id: n.auctionId,
-            auction: n.auction,
-            at: n.at,
-            position: n.position,
-          })),
-        ),
-      });
+      const { rows } = await writeBatch(db, { name, next, expected: expected ?? '', ...batchRows(plan) });
       if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       const seqOf = new Map(rows[0].inserted);
       cache.remember(

@@ -145,12 +145,33 @@ const me =
     res.json({ userId, email, displayName, roles });
   };
 
-/** POST /auth/register, POST /auth/login, GET /me. */
+const renewSpec = {
+  tag: 'Accounts',
+  method: 'post',
+  path: '/auth/token',
+  operationId: 'renewToken',
+  query: noQuerySchema,
+  summary: 'A fresh token for the signed-in user',
+  description:
+    "Exchanges a valid token for a fresh one, with the account's roles as they are now: a role granted (or taken away) since the token was issued takes effect without logging in again, and a page that stays open renews its session before it expires. No body.",
+  responses: { 200: { description: 'A fresh token', schema: sessionSchema } },
+} satisfies RouteSpec;
+
+const renew =
+  ({ accounts, tokens }: Deps): RequestHandler =>
+  async (req, res) => {
+    const account = await accounts.findById(req.auth!.userId);
+    if (!account) throw new ProblemError(401, 'UNAUTHORIZED', 'Unauthorized', 'The account no longer exists');
+    res.json({ userId: account.userId, token: tokens.issue({ sub: account.userId, roles: account.roles }) });
+  };
+
+/** POST /auth/register, POST /auth/login, POST /auth/token, GET /me. */
 export function accountsRoutes(deps: Deps): DocumentedRouter {
   const { router, route } = apiRouter();
   const limited = deps.authRateLimit ? [deps.authRateLimit] : [];
   route({ ...registerSpec, guards: limited }, register(deps));
   route({ ...loginSpec, guards: limited }, login(deps));
+  route({ ...renewSpec, guards: [deps.requireAuth] }, renew(deps));
   route({ ...meSpec, guards: [deps.requireAuth] }, me(deps));
   return router;
 }

@@ -27,6 +27,8 @@ export interface ResponseDoc {
   schema?: SchemaObject;
   /** Defaults to application/json. */
   contentType?: string;
+  /** Several types the same answer may have (a file, say), instead of contentType. */
+  contentTypes?: string[];
   /** For a stream of JSON values (NDJSON): the schema of each one. */
   itemSchema?: SchemaObject;
   headers?: Record<string, string>;

@@ -123,21 +123,15 @@ export function operation(spec: RouteSpec) {
       ),
       ...(limited ? RATE_LIMIT_HEADERS : {}),
     };
-    const media = response.contentType ?? 'application/json';
+    const media = response.contentTypes ?? [response.contentType ?? 'application/json'];
+    const body = response.itemSchema
+      ? { schema: { type: 'string', description: response.description }, 'x-itemSchema': response.itemSchema }
+      : { schema: response.schema ?? {} };
     responses[status] = {
       description: response.description,
       headers,
-      ...(response.schema || response.contentType
-        ? {
-            content: {
-              [media]: response.itemSchema
-                ? {
-                    schema: { type: 'string', description: response.description },
-                    'x-itemSchema': response.itemSchema,
-                  }
-                : { schema: response.schema ?? {} },
-            },
-          }
+      ...(response.schema || response.contentType || response.contentTypes
+        ? { content: Object.fromEntries(media.map((type) => [type, body])) }
         : {}),
     };
   }

@@ -3,7 +3,9 @@
  * registers is documented and every documented route is registered; and a real call to every
  * documented operation answers with a body its documented schema accepts.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import { getTokenIssuer } from '../../src/auth';
@@ -102,6 +104,19 @@ describe('the OpenAPI document', () => {
       expect(registered).toContain(route);
   });
 
+  it('is the document the web app is typed against (web/src/generated, written by npm run web:api)', async () => {
+    // A change of the contract shows here first; once the files are written again, the web
+    // app's typecheck tells whether a page still fits the contract.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'openapi-')), 'openapi.json');
+    writeFileSync(file, JSON.stringify(doc));
+    const cli = path.join(__dirname, '../../src/cli/writeWebApi.ts');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, '--from', file, '--check'], {
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('serves the Swagger UI at /docs', async () => {
     const res = await fetch(`${server.url}/docs/`);
     expect(res.status).toBe(200);
@@ -150,7 +165,9 @@ describe('the OpenAPI document', () => {
       return text;
     };
 
-    await check('GET', '/', '/');
+    const page = await check('GET', '/', '/');
+    for (const file of page.match(/\/assets\/[A-Za-z0-9._-]+/g) ?? [])
+      await check('GET', file, '/assets/{name}');
     await check('GET', '/openapi.json', '/openapi.json');
     await check('GET', '/asyncapi.json', '/asyncapi.json');
     await check('GET', '/metrics', '/metrics');
@@ -164,6 +181,7 @@ describe('the OpenAPI document', () => {
       body: { email, password: 'correct horse battery' },
     });
     await check('GET', '/me', '/me', { token: seller.token });
+    await check('POST', '/auth/token', '/auth/token', { token: seller.token });
     await check('POST', '/auctions', '/auctions', {
       token: seller.token,
       body: {

@@ -3,6 +3,7 @@
  * when they answer, otherwise containers when a Docker engine exists. Workers inherit the env.
  */
 import { startPostgresContainer, startRedisContainer } from '../../src/platform';
+import { buildWeb } from '../../web/build';
 import { LOCAL_POSTGRES, LOCAL_REDIS, dockerAvailable, postgresReachable, redisReachable } from './services';
 
 declare global {
@@ -10,6 +11,8 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // The page the browser tests open, built from web/ as `npm start` builds it.
+  await buildWeb();
   const containers: Array<{ stop(): Promise<unknown> }> = [];
   globalThis.__testContainers = containers;
   const docker = dockerAvailable();

@@ -42,11 +42,12 @@ export function replyChecker(doc: OpenApiDocument) {
     const documented = doc.paths[documentedPath]?.[method.toLowerCase()]?.responses[String(status)];
     if (!documented)
       throw new Error(`${method} ${documentedPath} answered ${status}, which is not documented`);
-    const [contentType, media] = Object.entries(documented.content ?? {})[0] ?? [];
-    if (!contentType || !media) return;
-    if (!contentTypeHeader?.includes(contentType))
+    const types = Object.entries(documented.content ?? {});
+    if (types.length === 0) return;
+    const [contentType, media] = types.find(([type]) => contentTypeHeader?.includes(type)) ?? [];
+    if (!contentType || !media)
       throw new Error(
-        `${method} ${documentedPath}: content type ${contentTypeHeader}, documented ${contentType}`,
+        `${method} ${documentedPath}: content type ${contentTypeHeader}, documented ${types.map(([t]) => t).join(' or ')}`,
       );
     if (!contentType.includes('json')) return;
     const schema = media['x-itemSchema'] ?? media.schema ?? {};

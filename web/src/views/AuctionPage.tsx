@@ -1,0 +1,208 @@
+/** One auction, live: its figures, the bid box, the bids, and what its end means for the viewer. */
+import { useEffect, useState } from 'preact/hooks';
+import { api, ok, type AuctionView, type Bid } from '../api';
+import { Ends } from '../components/Countdown';
+import { WatchStar } from '../components/WatchStar';
+import { money, reserveText } from '../format';
+import { onLive, watch, type LiveMessage } from '../live';
+import { isAnalyst, session } from '../session';
+import { BidForm } from './BidForm';
+import { bidIncrement, resultLine, type BidResult } from './bidding';
+import { withPatience } from './patience';
+
+/** What a closed auction means for whoever is looking at it. */
+function outcomeFor(view: AuctionView, me: string | undefined) {
+  if (view.status === 'cancelled') return 'This auction was cancelled.';
+  if (view.status !== 'closed') return undefined;
+  const price = money(view.finalPrice, view.currency);
+  if (view.outcome === 'sold') {
+    if (view.winnerId === me) return `You won this auction for ${price}.`;
+    if (view.sellerId === me) return `Sold for ${price}.`;
+    return `Sold to another bidder for ${price}.`;
+  }
+  if (view.outcome === 'reserve_not_met') return 'Closed: the reserve was not met, so nothing was sold.';
+  return 'Closed with no bids.';
+}
+
+const leaderText = (view: AuctionView, me: string | undefined) =>
+  !view.leadingBidderId ? '—' : view.leadingBidderId === me ? 'you' : 'another bidder';
+
+/**
+ * A pushed view is public: the seller keeps the reserve, and the leader their own maximum, that
+ * their own read showed them (a maximum only while they still lead).
+ */
+function merged(mine: AuctionView, pushed: AuctionView, me: string | undefined): AuctionView {
+  const stillLeads = pushed.leadingBidderId === me;
+  return {
+    ...pushed,
+    ...(mine.reservePrice !== undefined ? { reservePrice: mine.reservePrice } : {}),
+    myMaxAmount: stillLeads ? mine.myMaxAmount : null,
+  };
+}
+
+function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
+  const [view, setView] = useState<AuctionView>();
+  const [bids, setBids] = useState<Bid[]>([]);
+  useEffect(() => {
+    let live = true;
+    setView(undefined);
+    setBids([]);
+    // One after the other: the bids are read at least as far along the log as the view.
+    void withPatience(async () => {
+      const auction = await ok(api.GET('/auctions/{id}', { params: { path: { id: auctionId } } }));
+      const page = await ok(
+        api.GET('/auctions/{id}/bids', { params: { path: { id: auctionId }, query: { limit: 100 } } }),
+      );
+      return [auction, page.items] as const;
+    }).then(
+      ([auction, items]) => {
+        if (!live) return;
+        setView(auction);
+        setBids(items);
+        watch([auctionId]);
+      },
+      (error: unknown) => live && onError(error),
+    );
+    const off = onLive((message: LiveMessage) => {
+      if (message.type !== 'auction.event' && message.type !== 'subscribed') return;
+      const pushed = (message as { auction?: AuctionView }).auction;
+      if (!pushed || pushed.auctionId !== auctionId) return;
+      const event = (message as { event?: { type: string; data: Bid } }).event;
+      setView((mine) =>
+        mine && pushed.revision >= mine.revision ? merged(mine, pushed, session.userId) : mine,
+      );
+      if (event?.type === 'BidPlaced')
+        setBids((held) => (held.some((b) => b.bidId === event.data.bidId) ? held : [event.data, ...held]));
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [auctionId]);
+  return { view, setView, bids };
+}
+
+export function AuctionPage({ auctionId, onError }: { auctionId: string; onError(error: unknown): void }) {
+  const { view, setView, bids } = useLiveAuction(auctionId, onError);
+  const [result, setResult] = useState<BidResult>();
+  useEffect(() => setResult(undefined), [auctionId]);
+  if (!view) return <p aria-busy="true">Loading…</p>;
+  const me = session.userId;
+  const isSeller = me !== undefined && me === view.sellerId;
+  const open = view.status === 'open';
+  const line = resultLine(result, view, me);
+  const outcome = outcomeFor(view, me);
+  return (
+    <section aria-labelledby="auction-title">
+      <p>
+        <a href="#/">← All auctions</a>
+      </p>
+      <h1 id="auction-title">
+        {view.title} <WatchStar auctionId={view.auctionId} title={view.title} />
+      </h1>
+      {view.description && <p class="muted">{view.description}</p>}
+      <AuctionFacts view={view} me={me} isSeller={isSeller} />
+      {isAnalyst() && (
+        <p>
+          <a href={`#/analyst/${view.auctionId}`}>Analyst view: price over time, state at any instant</a>
+        </p>
+      )}
+      {outcome && (
+        <p class="note" role="status">
+          {outcome}
+        </p>
+      )}
+      {isSeller && open && <p class="note">You are the seller of this auction, so you cannot bid on it.</p>}
+      {!me && open && (
+        <p class="note">
+          <a href="#/login">Log in</a> to bid.
+        </p>
+      )}
+      {me && !isSeller && open && (
+        <BidForm
+          view={view}
+          onResult={(next, patch) => {
+            setResult(next);
+            if (patch) setView((v) => v && { ...v, ...patch });
+          }}
+        />
+      )}
+      <p role="status" class={line?.error ? 'error' : undefined} aria-live="polite">
+        {line?.text ?? ''}
+      </p>
+      <BidList bids={bids} currency={view.currency} me={me} />
+    </section>
+  );
+}
+
+function AuctionFacts({
+  view,
+  me,
+  isSeller,
+}: {
+  view: AuctionView;
+  me: string | undefined;
+  isSeller: boolean;
+}) {
+  const open = view.status === 'open' || view.status === 'scheduled';
+  return (
+    <dl class="facts" aria-label="Auction figures">
+      <dt>Current price</dt>
+      <dd>{money(view.currentPrice, view.currency)}</dd>
+      {open && (
+        <>
+          <dt>Minimum bid</dt>
+          <dd>{money(view.minimumBid, view.currency)}</dd>
+          <dt>Bid increment</dt>
+          <dd>{money(bidIncrement(view), view.currency)}</dd>
+        </>
+      )}
+      <dt>Leader</dt>
+      <dd>{leaderText(view, me)}</dd>
+      <dt>Bids</dt>
+      <dd>{view.bidCount}</dd>
+      <dt>Reserve</dt>
+      <dd>
+        {reserveText(view)}
+        {isSeller &&
+          typeof view.reservePrice === 'number' &&
+          ` (yours: ${money(view.reservePrice, view.currency)})`}
+      </dd>
+      <dt>Status</dt>
+      <dd>{view.status}</dd>
+      <dt>Ends</dt>
+      <dd>
+        <Ends view={view} />
+      </dd>
+      {typeof view.myMaxAmount === 'number' && (
+        <>
+          <dt>Your maximum</dt>
+          <dd title="Only you see this: automatic bids defend your lead up to it">
+            {money(view.myMaxAmount, view.currency)} (only you see this)
+          </dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function BidList({ bids, currency, me }: { bids: Bid[]; currency: string; me: string | undefined }) {
+  return (
+    <>
+      <h2 id="bids-heading">Bids</h2>
+      {bids.length === 0 ? (
+        <p class="muted">No bids yet.</p>
+      ) : (
+        <ol class="bids" aria-labelledby="bids-heading">
+          {bids.map((bid) => (
+            <li key={bid.bidId}>
+              {money(bid.amount, currency)} by{' '}
+              {bid.bidderId === me ? 'you' : `bidder ${bid.bidderId.slice(-4)}`}
+              {bid.auto ? ' (automatic)' : ''} at {new Date(bid.placedAt).toLocaleTimeString()}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,68 @@
+/** Selling: a title, a price, an optional reserve, and how long it runs. */
+import { useState } from 'preact/hooks';
+import { ApiError, api, idempotencyKey, ok } from '../api';
+import { problemText, toMinor } from '../format';
+import { serverNow } from '../live';
+import { go } from '../router';
+
+const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF'];
+
+export function CreateAuction() {
+  const [error, setError] = useState('');
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? '');
+    const body = {
+      title: text('title'),
+      ...(text('description') ? { description: text('description') } : {}),
+      currency: text('currency'),
+      startingPrice: toMinor(text('startingPrice')),
+      endsAt: new Date(serverNow() + Number(text('minutes')) * 60_000).toISOString(),
+      ...(text('reservePrice') ? { reservePrice: toMinor(text('reservePrice')) } : {}),
+    };
+    try {
+      const created = await ok(api.POST('/auctions', { params: { header: idempotencyKey() }, body }));
+      form.reset();
+      setError('');
+      go(`#/auction/${created.auctionId}`);
+    } catch (e) {
+      setError(problemText(e instanceof ApiError ? e.problem : undefined, undefined, (e as Error).message));
+    }
+  };
+  return (
+    <section aria-labelledby="create-title">
+      <h1 id="create-title">Sell something</h1>
+      <form onSubmit={submit} aria-labelledby="create-title">
+        <label>
+          Title <input name="title" maxLength={200} required />
+        </label>
+        <label>
+          Description <textarea name="description" maxLength={5000} rows={3} />
+        </label>
+        <label>
+          Currency
+          <select name="currency">
+            {CURRENCIES.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Starting price <input name="startingPrice" type="number" min="0" step="0.01" value="1" required />
+        </label>
+        <label>
+          Reserve price (optional) <input name="reservePrice" type="number" min="0" step="0.01" />
+        </label>
+        <label>
+          Runs for (minutes) <input name="minutes" type="number" min="1" max="129600" value="60" required />
+        </label>
+        <button type="submit">Create auction</button>
+      </form>
+      <p role="status" class={error ? 'error' : undefined}>
+        {error}
+      </p>
+    </section>
+  );
+}

@@ -6,7 +6,7 @@
  * element is found by its role and label, as a person or a screen reader finds it.
  */
 import type { Page } from 'playwright-core';
-import { browserSkipReason, fact, launchBrowser, pageProblems } from '../support/browser';
+import { axeViolations, browserSkipReason, fact, launchBrowser, pageProblems } from '../support/browser';
 import { expectText, pagePeople, signUp, tokenOf } from '../support/pagePeople';
 import { mkdirSync } from 'node:fs';
 import { getAccountsStore } from '../../src/auth';
@@ -232,12 +232,14 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     await page.screenshot({ path: 'reports/analyst-chart.png', fullPage: true });
 
     // The market: the summary and a what-if.
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'Market' }).click();
     await page.getByRole('button', { name: 'Summarise' }).click();
     await page.getByRole('rowheader', { name: 'Sell-through' }).waitFor();
     await page.getByRole('form', { name: 'What if' }).getByLabel('no proxy bidding').check();
     await page.getByRole('button', { name: 'Replay' }).click();
     await resultLine(page, 'replayed').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     expect(people.problems()).toEqual([]);
   }, 60_000);
 

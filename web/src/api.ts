@@ -5,22 +5,10 @@
  * from one route or read model to the next.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { components, paths } from './generated/api';
+import type { Problem, paths } from './types';
 import { session } from './session';
 
-export type Schemas = components['schemas'];
-export type AuctionView = Schemas['AuctionView'];
-export type Bid = Schemas['Bid'];
-export type Notification = Schemas['Notification'];
-export type { paths };
-/** The JSON a route answers with 200. */
-export type Reply<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
-  responses: { 200: { content: { 'application/json': infer T } } };
-}
-  ? T
-  : never;
-/** A refused request as the API describes it (application/problem+json). */
-export type Problem = Schemas['Problem'] & { minimumBid?: number };
+export type { AuctionView, Bid, Notification, Problem, Reply, Schemas, paths } from './types';
 
 let lastPosition: string | undefined;
 

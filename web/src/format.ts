@@ -3,7 +3,7 @@
  * in the viewer's own zone, outcomes, plurals, and a problem as one sentence. No DOM here: the
  * unit tests run it as it is.
  */
-import type { AuctionView, Problem } from './api';
+import type { AuctionView, Problem } from './types';
 
 export const money = (minor: number | null | undefined, currency: string) =>
   minor === null || minor === undefined

@@ -37,9 +37,12 @@ function View({ route, visit, onError }: { route: Route; visit: number; onError(
       if (!signedIn) return <Login reason="Log in as an analyst to see this." />;
       if (!isAnalyst())
         return (
-          <p class="note" role="alert">
-            {ANALYSTS_ONLY}
-          </p>
+          <section aria-labelledby="analysts-only">
+            <h1 id="analysts-only">For analysts</h1>
+            <p class="note" role="alert">
+              {ANALYSTS_ONLY}
+            </p>
+          </section>
         );
       return (
         <Suspense fallback={<p aria-busy="true">Loading…</p>}>

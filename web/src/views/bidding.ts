@@ -2,7 +2,7 @@
  * The bid box's rules, pure: what it suggests as the price moves, the quick bids, and what the
  * result line says as the auction goes on after a bid.
  */
-import type { AuctionView } from '../api';
+import type { AuctionView } from '../types';
 import { money, toMajorText, toMinor } from '../format';
 import { incrementAt } from '../../../src/auction/increments';
 

@@ -1,0 +1,16 @@
+/** The API's types, generated from /openapi.json (no code: the unit tests import it as it is). */
+import type { components, paths } from './generated/api';
+
+export type { paths };
+export type Schemas = components['schemas'];
+export type AuctionView = Schemas['AuctionView'];
+export type Bid = Schemas['Bid'];
+export type Notification = Schemas['Notification'];
+/** A refused request as the API describes it (application/problem+json). */
+export type Problem = Schemas['Problem'] & { minimumBid?: number };
+/** The JSON a route answers with 200. */
+export type Reply<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
+  responses: { 200: { content: { 'application/json': infer T } } };
+}
+  ? T
+  : never;

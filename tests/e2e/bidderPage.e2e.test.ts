@@ -62,7 +62,7 @@ describeBrowser(`the bidder's page in Chromium${skipReason ? ` (skipped: ${skipR
       return doc.querySelector('input[name="amount"]')?.value === '11.50';
     });
     await expectText(resultLine(page), 'You have been outbid: the price is now €11.00.');
-    await expectText(fact(page, 'Leader'), 'another bidder');
+    await expectText(fact(page, 'Leader'), /^Bidder 2$/);
 
     // While the person types, the box is theirs.
     await amountBox(page).fill('20');

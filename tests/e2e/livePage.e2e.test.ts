@@ -86,10 +86,10 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     // The seller sees it arrive without reloading: the page was never navigated again.
     const navigations: string[] = [];
     seller.on('framenavigated', (frame) => navigations.push(frame.url()));
-    await expectText(seller.getByRole('list', { name: 'Bids' }), 'by bidder');
+    await expectText(seller.getByRole('list', { name: 'Bids' }), '€55.00 by Bidder 1');
     await expectText(fact(seller, 'Bids'), /^1$/);
     await expectText(fact(seller, 'Current price'), '55.00');
-    await expectText(fact(seller, 'Leader'), 'another bidder');
+    await expectText(fact(seller, 'Leader'), /^Bidder 1$/);
     expect(navigations).toEqual([]);
 
     // A second bid, live again.

@@ -5,6 +5,7 @@
  */
 import { countdown, endsAtText, plural, problemText, reserveText, toMinor } from '../../web/src/format';
 import { bidIncrement, quickBids, resultLine, suggestedAmount } from '../../web/src/views/bidding';
+import { aliasesOf, bidderName } from '../../web/src/views/aliases';
 import type { AuctionView } from '../../web/src/types';
 
 const view = (overrides: Partial<AuctionView> = {}): AuctionView => ({
@@ -122,5 +123,26 @@ describe('formatting', () => {
   it('reads amounts in major units', () => {
     expect(toMinor('11.5')).toBe(1150);
     expect(toMinor('')).toBeNaN();
+  });
+});
+
+describe('bidders by alias', () => {
+  it('numbers bidders by their first bid, whatever order the bids come in, and names the viewer "you"', () => {
+    const bids = [
+      { bidderId: 'c', revision: 5 },
+      { bidderId: 'a', revision: 1 },
+      { bidderId: 'b', revision: 2 },
+      { bidderId: 'a', revision: 3 },
+    ];
+    const aliases = aliasesOf(bids);
+    expect([...aliases]).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    expect(bidderName(aliases, 'b', 'a')).toBe('Bidder 2');
+    expect(bidderName(aliases, 'a', 'a')).toBe('you');
+    expect(bidderName(aliases, null, 'a')).toBe('—');
+    expect(bidderName(aliases, 'z', 'a')).toBe('another bidder');
   });
 });

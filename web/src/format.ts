@@ -79,7 +79,3 @@ export function problemText(
   if (fields?.length) return fields.join('; ');
   return problem.detail ?? problem.title ?? fallback;
 }
-
-/** Who is meant by a bidder id, for the person looking: "you", or their alias in this auction. */
-export const bidderName = (bidderId: string, me: string | undefined, aliasOf: (id: string) => string) =>
-  bidderId === me ? 'you' : aliasOf(bidderId);

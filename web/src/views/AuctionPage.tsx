@@ -1,5 +1,5 @@
 /** One auction, live: its figures, the bid box, the bids, and what its end means for the viewer. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ok, type AuctionView, type Bid } from '../api';
 import { Ends } from '../components/Countdown';
 import { WatchStar } from '../components/WatchStar';
@@ -9,6 +9,7 @@ import { isAnalyst, session } from '../session';
 import { BidForm } from './BidForm';
 import { bidIncrement, resultLine, type BidResult } from './bidding';
 import { withPatience } from './patience';
+import { aliasesOf, bidderName } from './aliases';
 
 /** What a closed auction means for whoever is looking at it. */
 function outcomeFor(view: AuctionView, me: string | undefined) {
@@ -24,8 +25,21 @@ function outcomeFor(view: AuctionView, me: string | undefined) {
   return 'Closed with no bids.';
 }
 
-const leaderText = (view: AuctionView, me: string | undefined) =>
-  !view.leadingBidderId ? '—' : view.leadingBidderId === me ? 'you' : 'another bidder';
+/** Every bid of an auction (their aliases need the first ones), newest first. */
+async function allBids(auctionId: string) {
+  const bids: Bid[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const query = { limit: 100, ...(cursor ? { cursor } : {}) };
+    const { items, nextCursor } = await ok(
+      api.GET('/auctions/{id}/bids', { params: { path: { id: auctionId }, query } }),
+    );
+    bids.push(...items);
+    if (!nextCursor) break;
+    cursor = nextCursor;
+  }
+  return bids;
+}
 
 /**
  * A pushed view is public: the seller keeps the reserve, and the leader their own maximum, that
@@ -50,10 +64,7 @@ function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
     // One after the other: the bids are read at least as far along the log as the view.
     void withPatience(async () => {
       const auction = await ok(api.GET('/auctions/{id}', { params: { path: { id: auctionId } } }));
-      const page = await ok(
-        api.GET('/auctions/{id}/bids', { params: { path: { id: auctionId }, query: { limit: 100 } } }),
-      );
-      return [auction, page.items] as const;
+      return [auction, await allBids(auctionId)] as const;
     }).then(
       ([auction, items]) => {
         if (!live) return;
@@ -67,12 +78,16 @@ function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
       if (message.type !== 'auction.event' && message.type !== 'subscribed') return;
       const pushed = (message as { auction?: AuctionView }).auction;
       if (!pushed || pushed.auctionId !== auctionId) return;
-      const event = (message as { event?: { type: string; data: Bid } }).event;
+      const event = (message as { event?: { type: string; revision: number; data: Bid } }).event;
       setView((mine) =>
         mine && pushed.revision >= mine.revision ? merged(mine, pushed, session.userId) : mine,
       );
       if (event?.type === 'BidPlaced')
-        setBids((held) => (held.some((b) => b.bidId === event.data.bidId) ? held : [event.data, ...held]));
+        setBids((held) =>
+          held.some((b) => b.bidId === event.data.bidId)
+            ? held
+            : [{ ...event.data, revision: event.revision }, ...held],
+        );
     });
     return () => {
       live = false;
@@ -84,6 +99,7 @@ function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
 
 export function AuctionPage({ auctionId, onError }: { auctionId: string; onError(error: unknown): void }) {
   const { view, setView, bids } = useLiveAuction(auctionId, onError);
+  const aliases = useMemo(() => aliasesOf(bids), [bids]);
   const [result, setResult] = useState<BidResult>();
   useEffect(() => setResult(undefined), [auctionId]);
   if (!view) return <p aria-busy="true">Loading…</p>;
@@ -101,7 +117,7 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
         {view.title} <WatchStar auctionId={view.auctionId} title={view.title} />
       </h1>
       {view.description && <p class="muted">{view.description}</p>}
-      <AuctionFacts view={view} me={me} isSeller={isSeller} />
+      <AuctionFacts view={view} leader={bidderName(aliases, view.leadingBidderId, me)} isSeller={isSeller} />
       {isAnalyst() && (
         <p>
           <a href={`#/analyst/${view.auctionId}`}>Analyst view: price over time, state at any instant</a>
@@ -130,20 +146,12 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
       <p role="status" class={line?.error ? 'error' : undefined} aria-live="polite">
         {line?.text ?? ''}
       </p>
-      <BidList bids={bids} currency={view.currency} me={me} />
+      <BidList bids={bids} currency={view.currency} name={(id) => bidderName(aliases, id, me)} />
     </section>
   );
 }
 
-function AuctionFacts({
-  view,
-  me,
-  isSeller,
-}: {
-  view: AuctionView;
-  me: string | undefined;
-  isSeller: boolean;
-}) {
+function AuctionFacts({ view, leader, isSeller }: { view: AuctionView; leader: string; isSeller: boolean }) {
   const open = view.status === 'open' || view.status === 'scheduled';
   return (
     <dl class="facts" aria-label="Auction figures">
@@ -158,7 +166,7 @@ function AuctionFacts({
         </>
       )}
       <dt>Leader</dt>
-      <dd>{leaderText(view, me)}</dd>
+      <dd>{leader}</dd>
       <dt>Bids</dt>
       <dd>{view.bidCount}</dd>
       <dt>Reserve</dt>
@@ -186,7 +194,16 @@ function AuctionFacts({
   );
 }
 
-function BidList({ bids, currency, me }: { bids: Bid[]; currency: string; me: string | undefined }) {
+/** The latest hundred bids, newest first. */
+function BidList({
+  bids,
+  currency,
+  name,
+}: {
+  bids: Bid[];
+  currency: string;
+  name(bidderId: string): string;
+}) {
   return (
     <>
       <h2 id="bids-heading">Bids</h2>
@@ -194,10 +211,9 @@ function BidList({ bids, currency, me }: { bids: Bid[]; currency: string; me: st
         <p class="muted">No bids yet.</p>
       ) : (
         <ol class="bids" aria-labelledby="bids-heading">
-          {bids.map((bid) => (
+          {bids.slice(0, 100).map((bid) => (
             <li key={bid.bidId}>
-              {money(bid.amount, currency)} by{' '}
-              {bid.bidderId === me ? 'you' : `bidder ${bid.bidderId.slice(-4)}`}
+              {money(bid.amount, currency)} by {name(bid.bidderId)}
               {bid.auto ? ' (automatic)' : ''} at {new Date(bid.placedAt).toLocaleTimeString()}
             </li>
           ))}

@@ -9,6 +9,7 @@ import { ApiError, api, ok, type AuctionView, type Schemas } from '../../api';
 import { money } from '../../format';
 import { drawChart, type ChartData } from './chart';
 import { eventText } from './eventText';
+import { aliasesOf, bidderName } from '../aliases';
 
 type HistoryEvent = Schemas['AuctionEvents']['items'][number];
 const secondsOf = (e: HistoryEvent) => Date.parse(e.recordedAt) / 1000;
@@ -60,6 +61,12 @@ export function Analyst({ auctionId, onError }: { auctionId: string; onError(err
   }, [at]);
   if (!history || at === undefined) return <p aria-busy="true">Loading…</p>;
   const { events, view, data } = history;
+  const aliases = aliasesOf(
+    events.flatMap((e) =>
+      e.type === 'BidPlaced' ? [{ bidderId: e.data.bidderId, revision: e.revision }] : [],
+    ),
+  );
+  const name = (id: string | null) => bidderName(aliases, id, undefined);
   return (
     <section aria-labelledby="analyst-title">
       <p>
@@ -72,12 +79,12 @@ export function Analyst({ auctionId, onError }: { auctionId: string; onError(err
         soft-close extensions · dashed horizontal: the reserve (shown only to whoever may see it) · solid
         vertical: the instant shown below.
       </p>
-      <StateAt auctionId={auctionId} from={data.from} to={data.to} at={at} onMove={setAt} />
+      <StateAt auctionId={auctionId} from={data.from} to={data.to} at={at} onMove={setAt} name={name} />
       <h2>Events</h2>
       <ol class="events">
         {events.map((e) => (
           <li key={e.revision} class={secondsOf(e) > at ? 'future' : undefined}>
-            {new Date(e.recordedAt).toLocaleString()} · #{e.revision} {eventText(e, view.currency)}
+            {new Date(e.recordedAt).toLocaleString()} · #{e.revision} {eventText(e, view.currency, name)}
           </li>
         ))}
       </ol>
@@ -87,28 +94,17 @@ export function Analyst({ auctionId, onError }: { auctionId: string; onError(err
 
 type State = Schemas['AuctionView'];
 
-/** The slider and the auction as it stood at its instant. */
-function StateAt(props: {
-  auctionId: string;
-  from: number;
-  to: number;
-  at: number;
-  onMove(at: number): void;
-}) {
-  const { auctionId, from, to, at, onMove } = props;
+/** The auction as the state route says it stood at `iso`, asked once the slider rests (120 ms). */
+function useStateAt(auctionId: string, iso: string) {
   const [shown, setShown] = useState<{ at: string; state?: State; missing?: string }>();
-  const iso = new Date(Math.round(at * 1000)).toISOString();
   useEffect(() => {
     let current = true;
+    const missing = (error: unknown) =>
+      error instanceof ApiError && error.status === 404 ? 'did not exist yet' : String(error);
     const timer = setTimeout(() => {
       ok(api.GET('/auctions/{id}/state', { params: { path: { id: auctionId }, query: { at: iso } } })).then(
         (state) => current && setShown({ at: iso, state }),
-        (error: unknown) =>
-          current &&
-          setShown({
-            at: iso,
-            missing: error instanceof ApiError && error.status === 404 ? 'did not exist yet' : String(error),
-          }),
+        (error: unknown) => current && setShown({ at: iso, missing: missing(error) }),
       );
     }, 120);
     return () => {
@@ -116,6 +112,21 @@ function StateAt(props: {
       clearTimeout(timer);
     };
   }, [iso]);
+  return shown;
+}
+
+/** The slider and the auction as it stood at its instant. */
+function StateAt(props: {
+  auctionId: string;
+  from: number;
+  to: number;
+  at: number;
+  onMove(at: number): void;
+  name(bidderId: string | null): string;
+}) {
+  const { auctionId, from, to, at, onMove, name } = props;
+  const iso = new Date(Math.round(at * 1000)).toISOString();
+  const shown = useStateAt(auctionId, iso);
   const value = Math.round(((at - from) / (to - from)) * 1000);
   const s = shown?.state;
   return (
@@ -137,7 +148,7 @@ function StateAt(props: {
         <dt>Price</dt>
         <dd>{s ? money(s.currentPrice, s.currency) : '—'}</dd>
         <dt>Leader</dt>
-        <dd>{s?.leadingBidderId ? `bidder ${s.leadingBidderId.slice(-4)}` : '—'}</dd>
+        <dd>{s ? name(s.leadingBidderId) : '—'}</dd>
         <dt>Bids</dt>
         <dd>{s ? s.bidCount : '—'}</dd>
         <dt>Ends</dt>

@@ -29,6 +29,7 @@ import {
   getAnalyticsQueries,
   getNotificationQueries,
   notificationRoutes,
+  photoRoutes,
 } from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
@@ -83,7 +84,14 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
       authRateLimit: limits.auth ?? unlimited('auth'),
     }),
-    commandRoutes({ handler, placeBid, requireAuth, bidRateLimit: bidRateLimit ?? unlimited('bids') }),
+    commandRoutes({
+      handler,
+      placeBid,
+      requireAuth,
+      bidRateLimit: bidRateLimit ?? unlimited('bids'),
+      photos: { eventStore, blobs: infra.blobs },
+    }),
+    photoRoutes({ blobs: infra.blobs }),
     ...readRoutes({
       queries,
       redis: views,

@@ -3,6 +3,8 @@ import { accountMigrations } from '../auth';
 import { eventStoreMigrations } from '../events';
 import { projectionMigrations, analyticsMigrations, notificationMigrations } from '../projections';
 import {
+  blobMigrations,
+  openBlobStore,
   createKnex,
   createMetrics,
   createPool,
@@ -33,6 +35,7 @@ export const MIGRATIONS = [
   ...projectionMigrations,
   ...notificationMigrations,
   ...analyticsMigrations,
+  ...blobMigrations,
 ];
 
 /**
@@ -59,7 +62,9 @@ export async function openInfrastructure(
   await waitForRedis(redis, 10_000);
   const eventStore = getEventStore(config, pool);
   closers.add('event store', () => eventStore.close());
-  return { config, logger, knex, pool, redis, eventStore, metrics: createMetrics({ processMetrics }) };
+  // Photos: PostgreSQL by default, an S3-compatible store by configuration.
+  const blobs = openBlobStore(config.photoStore, knex);
+  return { config, logger, knex, pool, redis, eventStore, blobs, metrics: createMetrics({ processMetrics }) };
 }
 
 export type Infrastructure = Awaited<ReturnType<typeof openInfrastructure>>;

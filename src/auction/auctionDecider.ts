@@ -3,6 +3,7 @@ import { AuctionRuleError } from './auctionRuleError';
 import type { Decider } from '../events';
 import { evolve, initialState, isOpenAt, minimumBid, type Auction, type AuctionState } from './auctionState';
 import { incrementAt } from './increments';
+import { addPhoto, removePhoto, type AddPhotoData } from './photoRules';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
 
@@ -20,7 +21,9 @@ export type AuctionCommand =
   | { type: 'PlaceBid'; data: PlaceBidData; now: Date }
   | { type: 'CancelAuction'; data: { userId: string; reason?: string }; now: Date }
   | { type: 'CloseAuction'; now: Date }
-  | { type: 'MarkEndingSoon'; data: { withinSeconds: number }; now: Date };
+  | { type: 'MarkEndingSoon'; data: { withinSeconds: number }; now: Date }
+  | { type: 'AddPhoto'; data: AddPhotoData; now: Date }
+  | { type: 'RemovePhoto'; data: { userId: string; photoId: string }; now: Date };
 
 /** How far ahead an auction may end: a rule of the decider, and only of it. */
 export const MAX_DURATION_MS = 90 * 24 * 3600 * 1000;
@@ -38,6 +41,10 @@ export function decide(command: AuctionCommand, state: AuctionState): AuctionEve
       return closeAuction(command.now, existing(state));
     case 'MarkEndingSoon':
       return markEndingSoon(command.data.withinSeconds, command.now, existing(state));
+    case 'AddPhoto':
+      return addPhoto(command.data, command.now, existing(state));
+    case 'RemovePhoto':
+      return removePhoto(command.data, command.now, existing(state));
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${JSON.stringify(unknown)}`);

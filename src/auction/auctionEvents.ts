@@ -123,6 +123,31 @@ const auctionClosed = {
 export type AuctionClosed = Exact<FromSchema<typeof auctionClosed>>;
 export type AuctionOutcome = AuctionClosed['outcome'];
 
+/**
+ * A photo of the lot, added by its seller. The image itself is kept outside the log (a blob
+ * store, under `photoId`), decoded, checked and stripped of its metadata before this is written.
+ */
+const photoAdded = {
+  type: 'object',
+  properties: {
+    photoId: id,
+    contentType: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/webp'] },
+    width: { type: 'integer', minimum: 1 },
+    height: { type: 'integer', minimum: 1 },
+    bytes: { type: 'integer', minimum: 1 },
+    addedAt: time,
+  },
+  required: ['photoId', 'contentType', 'width', 'height', 'bytes', 'addedAt'],
+} as const;
+export type PhotoAdded = Exact<FromSchema<typeof photoAdded>>;
+
+const photoRemoved = {
+  type: 'object',
+  properties: { photoId: id, removedAt: time },
+  required: ['photoId', 'removedAt'],
+} as const;
+export type PhotoRemoved = Exact<FromSchema<typeof photoRemoved>>;
+
 export type AuctionEvent =
   | { type: 'AuctionCreated'; data: AuctionCreated }
   | { type: 'BidPlaced'; data: BidPlaced }
@@ -130,7 +155,9 @@ export type AuctionEvent =
   | { type: 'AuctionExtended'; data: AuctionExtended }
   | { type: 'AuctionCancelled'; data: AuctionCancelled }
   | { type: 'AuctionEndingSoon'; data: AuctionEndingSoon }
-  | { type: 'AuctionClosed'; data: AuctionClosed };
+  | { type: 'AuctionClosed'; data: AuctionClosed }
+  | { type: 'PhotoAdded'; data: PhotoAdded }
+  | { type: 'PhotoRemoved'; data: PhotoRemoved };
 
 export type AuctionEventType = AuctionEvent['type'];
 
@@ -143,4 +170,6 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
   AuctionCancelled: auctionCancelled,
   AuctionEndingSoon: auctionEndingSoon,
   AuctionClosed: auctionClosed,
+  PhotoAdded: photoAdded,
+  PhotoRemoved: photoRemoved,
 };

@@ -8,7 +8,10 @@ export type AuctionRuleCode =
   | 'SELLER_CANNOT_BID'
   | 'AUCTION_HAS_BIDS'
   | 'NOT_SELLER'
-  | 'INVALID_SCHEDULE';
+  | 'INVALID_SCHEDULE'
+  | 'TOO_MANY_PHOTOS'
+  | 'PHOTO_EXISTS'
+  | 'PHOTO_NOT_FOUND';
 
 /** A command refused by the rules of an auction: an expected outcome with a stable code. */
 export class AuctionRuleError extends Error {

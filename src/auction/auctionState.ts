@@ -14,6 +14,14 @@ export interface Auction extends Omit<AuctionCreated, 'startsAt' | 'endsAt' | 'c
   outcome: AuctionOutcome | null;
   winnerId: string | null;
   finalPrice: number | null;
+  /** The lot's photos, in the order they were added. */
+  photos: AuctionPhoto[];
+}
+
+export interface AuctionPhoto {
+  photoId: string;
+  width: number;
+  height: number;
 }
 
 /** null: the stream has no events yet. */
@@ -44,6 +52,12 @@ export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
       return { ...state, status: 'cancelled' };
     case 'AuctionEndingSoon':
       return state; // a notice: the auction itself is as it was
+    case 'PhotoAdded': {
+      const { photoId, width, height } = event.data;
+      return { ...state, photos: [...state.photos, { photoId, width, height }] };
+    }
+    case 'PhotoRemoved':
+      return { ...state, photos: state.photos.filter((p) => p.photoId !== event.data.photoId) };
     case 'AuctionClosed':
       return {
         ...state,
@@ -80,6 +94,7 @@ function created(data: AuctionCreated): Auction {
     outcome: null,
     winnerId: null,
     finalPrice: null,
+    photos: [],
   };
 }
 

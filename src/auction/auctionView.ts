@@ -47,6 +47,13 @@ export function toAuctionView(auction: Auction, revision: number, now: number): 
     outcome: auction.outcome,
     winnerId: auction.winnerId,
     finalPrice: auction.finalPrice,
+    photos: auction.photos.map(({ photoId, width, height }) => ({
+      photoId,
+      url: `/photos/${photoId}`,
+      thumbnailUrl: `/photos/${photoId}/thumbnail`,
+      width,
+      height,
+    })),
     revision,
   };
 }
@@ -99,6 +106,23 @@ export const auctionViewSchema = {
     outcome: { type: ['string', 'null'], enum: ['sold', 'reserve_not_met', 'no_bids', null] },
     winnerId: uuidOrNull,
     finalPrice: moneyOrNull,
+    photos: {
+      type: 'array',
+      description: 'The photos, in the order the seller added them',
+      maxItems: 12,
+      items: {
+        type: 'object',
+        properties: {
+          photoId: uuidSchema,
+          url: { type: 'string', description: 'The image as uploaded, its metadata stripped' },
+          thumbnailUrl: { type: 'string', description: 'At most 400 px wide' },
+          width: { type: 'integer', minimum: 1 },
+          height: { type: 'integer', minimum: 1 },
+        },
+        required: ['photoId', 'url', 'thumbnailUrl', 'width', 'height'],
+        additionalProperties: false,
+      },
+    },
     revision: { type: 'integer', minimum: 0 },
   },
   required: [
@@ -121,6 +145,7 @@ export const auctionViewSchema = {
     'outcome',
     'winnerId',
     'finalPrice',
+    'photos',
     'revision',
   ],
   additionalProperties: false,

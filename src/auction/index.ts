@@ -4,7 +4,14 @@
  * the view of an auction (what each viewer sees of it).
  * No I/O: commands, projections, read-api and realtime all build on it.
  */
-export { type AuctionCommand, type CreateAuctionData, decide, type PlaceBidData } from './auctionDecider';
+export {
+  type AuctionCommand,
+  auctionDecider,
+  type CreateAuctionData,
+  decide,
+  type PlaceBidData,
+} from './auctionDecider';
+export { MAX_PHOTOS } from './photoRules';
 export {
   type AuctionClosed,
   type AuctionCreated,

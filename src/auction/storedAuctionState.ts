@@ -6,7 +6,7 @@ import type { Auction } from './auctionState';
  * model holding another version refuses to read it (rebuild it from the log:
  * `npm run projections:rebuild`) rather than fold events onto a state of another shape.
  */
-export const AUCTION_STATE_VERSION = 1;
+export const AUCTION_STATE_VERSION = 2;
 
 export interface StoredAuctionState extends Auction {
   stateVersion: typeof AUCTION_STATE_VERSION;
@@ -27,9 +27,13 @@ export const toStoredState = (auction: Auction): StoredAuctionState => ({
   stateVersion: AUCTION_STATE_VERSION,
 });
 
-/** The state a read model stored; states written before the version was named are version 1. */
+/**
+ * The state a read model stored; states written before the version was named are version 1.
+ * Version 1 (before photos) is upcast here, in this one place: it had no photos.
+ */
 export function fromStoredState(stored: unknown): Auction {
   const version = (stored as { stateVersion?: unknown }).stateVersion ?? 1;
+  if (version === 1) return { ...(stored as Omit<Auction, 'photos'>), photos: [] };
   if (version !== AUCTION_STATE_VERSION) throw new StoredStateVersionError(version);
   return stored as Auction;
 }

@@ -53,6 +53,8 @@ export interface RouteSpec {
   guards?: RequestHandler[];
   /** The body's schema: validated here (400 VALIDATION_FAILED) and published as is. */
   body?: SchemaObject;
+  /** A body that is a file, not JSON (the handler reads it): its types and largest size, for the document. */
+  rawBody?: { contentTypes: string[]; maxBytes: number };
   /** The query's schema, with the same treatment. */
   query?: SchemaObject;
   /** Path parameters; `:id` defaults to a UUID. */

@@ -34,7 +34,22 @@ export interface Config {
   trustProxy: number;
   /** When set, GET /metrics needs `Authorization: Bearer <it>`; else it is open (reach it from the private network only). */
   metricsToken: string | undefined;
+  /** Where photos are kept: PostgreSQL (the default), or an S3-compatible object store. */
+  photoStore: PhotoStoreConfig;
 }
+
+export type PhotoStoreConfig =
+  | { kind: 'postgres' }
+  | {
+      kind: 's3';
+      bucket: string;
+      region: string;
+      /** An S3-compatible service's URL (MinIO, R2, Ceph...); AWS S3 itself when unset. */
+      endpoint: string | undefined;
+      /** The credentials; else the AWS SDK's own chain (environment, instance role). */
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+      forcePathStyle: boolean;
+    };
 
 export interface RateLimitConfig {
   points: number;
@@ -64,6 +79,13 @@ interface RawEnv {
   CORS_ORIGINS: string;
   TRUST_PROXY: number;
   METRICS_TOKEN?: string;
+  PHOTO_STORE: 'postgres' | 's3';
+  S3_BUCKET?: string;
+  S3_REGION: string;
+  S3_ENDPOINT?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  S3_FORCE_PATH_STYLE?: boolean;
 }
 
 const RATE_LIMIT = '^(off|[1-9][0-9]{0,6}/[1-9][0-9]{0,5})$';
@@ -112,6 +134,13 @@ const envSchema: JSONSchemaType<RawEnv> = {
       pattern: '^[\\x21-\\x7e]+$',
       nullable: true,
     },
+    PHOTO_STORE: { type: 'string', enum: ['postgres', 's3'], default: 'postgres' },
+    S3_BUCKET: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', nullable: true },
+    S3_REGION: { type: 'string', pattern: '^[a-z0-9-]{1,32}$', default: 'us-east-1' },
+    S3_ENDPOINT: { type: 'string', pattern: '^https?://', nullable: true },
+    S3_ACCESS_KEY_ID: { type: 'string', minLength: 1, maxLength: 256, nullable: true },
+    S3_SECRET_ACCESS_KEY: { type: 'string', minLength: 1, maxLength: 256, nullable: true },
+    S3_FORCE_PATH_STYLE: { type: 'boolean', nullable: true },
   },
   required: [],
   additionalProperties: true,
@@ -162,6 +191,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       values.CORS_ORIGINS === '*' ? '*' : values.CORS_ORIGINS.split(',').filter((o) => o.length > 0),
     trustProxy: values.TRUST_PROXY,
     metricsToken: values.METRICS_TOKEN || undefined,
+    photoStore: photoStoreOf(values),
+  };
+}
+
+function photoStoreOf(values: RawEnv): PhotoStoreConfig {
+  if (values.PHOTO_STORE === 'postgres') return { kind: 'postgres' };
+  if (!values.S3_BUCKET) throw new ConfigError('Invalid configuration: PHOTO_STORE=s3 needs S3_BUCKET');
+  const keyId = values.S3_ACCESS_KEY_ID;
+  const secret = values.S3_SECRET_ACCESS_KEY;
+  if (Boolean(keyId) !== Boolean(secret))
+    throw new ConfigError(
+      'Invalid configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither',
+    );
+  return {
+    kind: 's3',
+    bucket: values.S3_BUCKET,
+    region: values.S3_REGION,
+    endpoint: values.S3_ENDPOINT,
+    credentials: keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined,
+    // S3-compatible services mostly want the bucket in the path; AWS itself, in the host name.
+    forcePathStyle: values.S3_FORCE_PATH_STYLE ?? Boolean(values.S3_ENDPOINT),
   };
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** A strong entity tag of a body: the same bytes, the same tag. */
-export const etagOf = (body: string) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+export const etagOf = (body: string | Buffer) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
 /** Whether `If-None-Match` names this tag (weak comparison, as RFC 9110 wants for it), or is `*`. */
 export function notModified(headers: IncomingHttpHeaders, etag: string): boolean {

@@ -10,7 +10,15 @@ export {
   isDocumentedRouter,
   type RouteSpec,
 } from './apiRouter';
-export { type Config, loadConfig, type RateLimitConfig, type Role } from './config';
+export {
+  blobMigrations,
+  type BlobStore,
+  memoryBlobStore,
+  openBlobStore,
+  postgresBlobStore,
+  s3BlobStore,
+} from './blobStore';
+export { type Config, loadConfig, type PhotoStoreConfig, type RateLimitConfig, type Role } from './config';
 export { etagOf, notModified } from './etag';
 export { hasPlainJsonBody, readJsonBody } from './fastBody';
 export { CheckFailedError, type HealthCheck, healthRoutes } from './health';
@@ -18,6 +26,7 @@ export { createHttpApp } from './httpApp';
 export { documentHeaders, httpShell } from './httpShell';
 export type { FastAnswer, FastLane } from './requestBasics';
 export { jsonShapeError, storableJson, unstorableFields } from './jsonInput';
+export { IMAGE_TYPES, type ImageType, InvalidImageError, processImage } from './images';
 export { createLogger } from './logger';
 export { createMetrics, type Metrics, metricsRoutes, type MetricsSnapshot } from './metrics';
 export { nameUuids } from './nameUuid';

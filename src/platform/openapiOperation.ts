@@ -148,6 +148,19 @@ export function operation(spec: RouteSpec) {
     ...(spec.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
       : {}),
+    ...(spec.rawBody ? { requestBody: rawBodyDoc(spec.rawBody) } : {}),
     responses,
   };
 }
+
+/** A file as the body: each type it may have, as bytes of at most `maxBytes`. */
+const rawBodyDoc = ({ contentTypes, maxBytes }: NonNullable<RouteSpec['rawBody']>) => ({
+  required: true,
+  description: `The file itself, at most ${maxBytes} bytes`,
+  content: Object.fromEntries(
+    contentTypes.map((type) => [
+      type,
+      { schema: { type: 'string', contentMediaType: type, maxLength: maxBytes } },
+    ]),
+  ),
+});

@@ -14,6 +14,7 @@ export { historyRoutes, streamEventsSchema } from './auction/historyRoutes';
 export { hotAuctionLane } from './auction/hotAuctionRoute';
 export { getHotViews } from './auction/hotViews';
 export { getBidPosition, getLogUpcaster } from './auction/logUpcaster';
+export { photoRoutes } from './auction/photoRoutes';
 export { queryRoutes } from './auction/queryRoutes';
 export { auctionListSchema, bidListSchema, bidSchema, myBidsSchema } from './auction/querySchemas';
 export { getNotificationQueries } from './notifications/notificationQueries';

@@ -12,7 +12,20 @@ export const PROBLEM_PAGES: Record<string, { meaning: string; action: string }> 
     meaning: 'The body was sent with another Content-Type than JSON.',
     action: 'Send the body with `Content-Type: application/json`.',
   },
-  PAYLOAD_TOO_LARGE: { meaning: 'The body is over 64 KiB.', action: 'Send a smaller body.' },
+  PAYLOAD_TOO_LARGE: {
+    meaning: 'The body is too large: over 64 KiB for JSON, over 10 MiB for a photo.',
+    action: 'Send a smaller body (a photo: scale it down or compress it more).',
+  },
+  INVALID_IMAGE: {
+    meaning: 'The photo could not be decoded as the image its Content-Type says (JPEG, PNG or WebP).',
+    action: 'Send the image file itself, with its own type; nothing was stored.',
+  },
+  TOO_MANY_PHOTOS: {
+    meaning: 'The auction has 12 photos, the most it may have.',
+    action: 'Remove one (`DELETE /auctions/{id}/photos/{photoId}`) before adding another.',
+  },
+  PHOTO_EXISTS: { meaning: 'This photo was added already.', action: 'Do not retry.' },
+  PHOTO_NOT_FOUND: { meaning: 'No photo has this id (of this auction).', action: 'Check the id.' },
   HEADERS_TOO_LARGE: {
     meaning: 'The request headers are too large.',
     action: 'Send fewer or smaller headers.',

@@ -6,6 +6,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import sharp from 'sharp';
 import path from 'node:path';
 import type { Express } from 'express';
 import { getTokenIssuer } from '../../src/auth';
@@ -148,7 +149,7 @@ describe('the OpenAPI document', () => {
       method: string,
       path: string,
       documentedPath: string,
-      options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+      options: { token?: string; body?: unknown; headers?: Record<string, string>; file?: Buffer } = {},
     ) => {
       const res = await fetch(`${url}${path}`, {
         method,
@@ -157,7 +158,7 @@ describe('the OpenAPI document', () => {
           ...(options.body ? { 'content-type': 'application/json' } : {}),
           ...options.headers,
         },
-        body: options.body ? JSON.stringify(options.body) : undefined,
+        body: options.file ?? (options.body ? JSON.stringify(options.body) : undefined),
       });
       const text = await res.text();
       checkReply(method, documentedPath, res.status, res.headers.get('content-type'), text);
@@ -195,10 +196,38 @@ describe('the OpenAPI document', () => {
       token: bidder.token,
       body: { amount: 1500 },
     });
+    const sparePhoto = JSON.parse(
+      await check('POST', `/auctions/${spare}/photos`, '/auctions/{id}/photos', {
+        token: seller.token,
+        file: await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } })
+          .webp()
+          .toBuffer(),
+        headers: { 'content-type': 'image/webp' },
+      }),
+    ) as { photoId: string };
+    await check(
+      'DELETE',
+      `/auctions/${spare}/photos/${sparePhoto.photoId}`,
+      '/auctions/{id}/photos/{photoId}',
+      {
+        token: seller.token,
+      },
+    );
     await check('POST', `/auctions/${spare}/cancel`, '/auctions/{id}/cancel', {
       token: seller.token,
       body: { reason: 'changed my mind' },
     });
+    const photo = JSON.parse(
+      await check('POST', `/auctions/${auctionId}/photos`, '/auctions/{id}/photos', {
+        token: seller.token,
+        file: await sharp({ create: { width: 60, height: 40, channels: 3, background: 'blue' } })
+          .png()
+          .toBuffer(),
+        headers: { 'content-type': 'image/png' },
+      }),
+    ) as { photoId: string };
+    await check('GET', `/photos/${photo.photoId}`, '/photos/{id}');
+    await check('GET', `/photos/${photo.photoId}/thumbnail`, '/photos/{id}/thumbnail');
     await check('GET', '/auctions?status=open', '/auctions', { headers: sync });
     await check('GET', `/auctions/${auctionId}`, '/auctions/{id}', { headers: sync });
     const asSeller = JSON.parse(

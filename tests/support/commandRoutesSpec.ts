@@ -14,18 +14,25 @@ import {
   watchlistCommandRoutes,
 } from '../../src/commands';
 import { getInMemoryEventStore, type NewEvent, type RecordedEvent } from '../../src/events';
-import { createHttpApp, createLogger } from '../../src/platform';
+import { createHttpApp, createLogger, memoryBlobStore } from '../../src/platform';
 
 export function commandRoutesSpec(options: { now: Date }) {
   const eventStore = getInMemoryEventStore();
   const handler = getCommandHandler({ eventStore });
+  const blobs = memoryBlobStore();
   const tokens = getTokenIssuer('spec-secret-0123456789abcdef0123456789', 600);
   const { requireAuth } = getJwtAuth(tokens.key);
   const clock = () => options.now;
   const app = createHttpApp({
     logger: createLogger('silent'),
     routers: [
-      commandRoutes({ handler, placeBid: getPlaceBid({ handler, clock }), requireAuth, clock }),
+      commandRoutes({
+        handler,
+        placeBid: getPlaceBid({ handler, clock }),
+        requireAuth,
+        clock,
+        photos: { eventStore, blobs },
+      }),
       watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth, clock }),
     ],
   });
@@ -38,6 +45,8 @@ export function commandRoutesSpec(options: { now: Date }) {
   };
 
   return {
+    /** Where the routes keep files (photos). */
+    blobs,
     /** The log before the request: each stream's events, appended as recorded. */
     async given(streams: Record<string, Array<Pick<NewEvent, 'type' | 'data'>>>) {
       for (const [streamId, events] of Object.entries(streams))

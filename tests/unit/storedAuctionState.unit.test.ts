@@ -38,8 +38,14 @@ describe('the stored auction state', () => {
     expect(fromStoredState(JSON.parse(JSON.stringify(auction)))).toMatchObject(auction);
   });
 
+  it('upcasts a version 1 state (before photos): it had none', () => {
+    const { photos: _none, ...v1 } = auction;
+    expect(fromStoredState({ ...v1, stateVersion: 1 })).toMatchObject({ ...auction, photos: [] });
+    expect(fromStoredState(JSON.parse(JSON.stringify(v1)))).toMatchObject({ ...auction, photos: [] });
+  });
+
   it('refuses a state of another version, saying to rebuild', () => {
-    expect(() => fromStoredState({ ...auction, stateVersion: 2 })).toThrow(StoredStateVersionError);
-    expect(() => fromStoredState({ ...auction, stateVersion: 2 })).toThrow(/projections:rebuild/);
+    expect(() => fromStoredState({ ...auction, stateVersion: 3 })).toThrow(StoredStateVersionError);
+    expect(() => fromStoredState({ ...auction, stateVersion: 3 })).toThrow(/projections:rebuild/);
   });
 });

@@ -28,6 +28,7 @@ const view = (overrides: Partial<AuctionView> = {}): AuctionView => ({
   outcome: null,
   winnerId: null,
   finalPrice: null,
+  photos: [],
   revision: 1,
   ...overrides,
 });

@@ -117,7 +117,7 @@ export async function rebuildRedisReadModel(
 async function deleteGeneration(redis: Redis, prefix: string, generation: string) {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}rm:${generation}:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', redisKeys(prefix, generation).all, 'COUNT', 1000);
     if (keys.length) await redis.del(...keys);
     cursor = next;
   } while (cursor !== '0');

@@ -10,19 +10,32 @@ import { getStateCache } from '../stateCache';
 export const REDIS_PROJECTION = 'redis-read-model';
 
 /**
- * Keys, under an optional prefix and a generation (a rebuild fills the next generation, then
- * switches `rm:generation`):
- *   rm:<g>:checkpoint:<name>   the projection's position: in Redis itself, so a Redis that lost
- *                              its data has lost the checkpoint too and simply rebuilds
- *   rm:<g>:auction:<id>        hash: state, revision, view (public JSON), status, startsAt, sellerId, reserve
- *   rm:<g>:ending              sorted set of active auctions by end time
+ * The shape of what this model stores. A new shape (2: views with photos) keeps its keys apart
+ * from the old one's: on upgrade the model starts empty and is rebuilt from the log, as after a
+ * Redis that lost its data, while the old keys stay untouched for a rollback (delete `rm:*` once
+ * the upgrade stands).
  */
-export const redisKeys = (prefix: string, generation: string) => ({
-  generation: `${prefix}rm:generation`,
-  checkpoint: (name: string) => `${prefix}rm:${generation}:checkpoint:${name}`,
-  auction: (id: string) => `${prefix}rm:${generation}:auction:${id}`,
-  ending: `${prefix}rm:${generation}:ending`,
-});
+export const REDIS_MODEL_VERSION = 2;
+
+/**
+ * Keys, under an optional prefix, the model's version and a generation (a rebuild fills the next
+ * generation, then switches `rm2:generation`):
+ *   rm2:<g>:checkpoint:<name>  the projection's position: in Redis itself, so a Redis that lost
+ *                              its data has lost the checkpoint too and simply rebuilds
+ *   rm2:<g>:auction:<id>       hash: state, revision, view (public JSON), status, startsAt, sellerId, reserve
+ *   rm2:<g>:ending             sorted set of active auctions by end time
+ */
+export const redisKeys = (prefix: string, generation: string) => {
+  const ns = `${prefix}rm${REDIS_MODEL_VERSION}`;
+  return {
+    generation: `${ns}:generation`,
+    checkpoint: (name: string) => `${ns}:${generation}:checkpoint:${name}`,
+    auction: (id: string) => `${ns}:${generation}:auction:${id}`,
+    ending: `${ns}:${generation}:ending`,
+    /** Every key of this generation, for SCAN MATCH. */
+    all: `${ns}:${generation}:*`,
+  };
+};
 
 // Compare-and-set of the checkpoint with the batch's writes, atomically; refused as well when a
 // rebuild switched the generation (the runner then restarts on the new one).

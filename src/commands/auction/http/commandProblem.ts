@@ -14,6 +14,9 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   AUCTION_HAS_BIDS: { status: 422, title: 'Auction has bids' },
   NOT_SELLER: { status: 403, title: 'Not the seller' },
   INVALID_SCHEDULE: { status: 400, title: 'Validation failed' },
+  TOO_MANY_PHOTOS: { status: 422, title: 'Too many photos' },
+  PHOTO_EXISTS: { status: 409, title: 'Photo exists' },
+  PHOTO_NOT_FOUND: { status: 404, title: 'Photo not found' },
 };
 
 /** The members the command side's problems add beyond RFC 9457's, for the API document. */

@@ -1,11 +1,13 @@
 import type { RequestHandler } from 'express';
-import { apiRouter, type DocumentedRouter } from '../../../platform';
+import type { EventStore } from '../../../events';
+import { apiRouter, type BlobStore, type DocumentedRouter } from '../../../platform';
 import type { CommandHandler } from '../commandHandler';
 import { cancelAuction, cancelAuctionSpec } from './cancelAuctionRoute';
 import { createAuction, createAuctionSpec } from './createAuctionRoute';
 import { idempotencyKeyHeader } from './idempotency';
 import type { PlaceBid } from './placeBid';
 import { placeBidRoute, placeBidSpec } from './placeBidRoute';
+import { addPhoto, addPhotoSpec, removePhoto, removePhotoSpec } from './photoRoutes';
 
 export { commandProblem, commandProblemMembers } from './commandProblem';
 export * from './commandSchemas';
@@ -18,15 +20,18 @@ interface Deps {
   requireAuth: RequestHandler;
   /** Per-user limit on bids (429 with Retry-After). */
   bidRateLimit?: RequestHandler;
+  /** Where photos are read from (their auction's stream) and kept (the blob store). */
+  photos: { eventStore: EventStore; blobs: BlobStore };
   clock?: () => Date;
 }
 
-/** POST /auctions, POST /auctions/:id/bids, POST /auctions/:id/cancel: one file each beside this one. */
+/** POST /auctions, its bids, its cancel and its photos: one file each beside this one. */
 export function commandRoutes({
   handler,
   placeBid,
   requireAuth,
   bidRateLimit,
+  photos,
   clock = () => new Date(),
 }: Deps): DocumentedRouter {
   const { router, route } = apiRouter();
@@ -37,5 +42,7 @@ export function commandRoutes({
     placeBidRoute(placeBid),
   );
   route({ ...common, ...cancelAuctionSpec }, cancelAuction(handler, clock));
+  route({ ...common, ...addPhotoSpec }, addPhoto({ handler, ...photos, clock }));
+  route({ ...common, ...removePhotoSpec }, removePhoto({ handler, ...photos, clock }));
   return router;
 }

@@ -61,6 +61,15 @@ const readRoutes = (deps: Parameters<typeof queryRoutes>[0] & Parameters<typeof 
   bidQueryRoutes(deps),
 ];
 
+/** The current view of an auction for a new subscriber: Redis, else PostgreSQL. */
+const currentViewOf =
+  (views: ReturnType<typeof getRedisAuctionViews>, queries: ReturnType<typeof getAuctionQueries>) =>
+  async (auctionId: string) => {
+    const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
+    if (view) return JSON.parse(view.viewJson) as AuctionView;
+    return queries.get(auctionId, undefined, new Date());
+  };
+
 /** The api role's HTTP routes: accounts, commands, queries, history and the live page. */
 export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
   const { config, knex, redis, eventStore } = infra;
@@ -102,20 +111,12 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
     }),
     watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth }),
-    notificationRoutes({
-      queries: notifications,
-      requireAuth,
-    }),
+    notificationRoutes({ queries: notifications, requireAuth }),
     historyRoutes({ eventStore, requireAuth, requireRole }),
     analyticsRoutes({ queries: getAnalyticsQueries(knex), eventStore, requireAuth, requireRole }),
     pageRoutes(),
   ];
-  // The current view of an auction for a new subscriber: Redis, else PostgreSQL.
-  const currentView = async (auctionId: string) => {
-    const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
-    if (view) return JSON.parse(view.viewJson) as AuctionView;
-    return queries.get(auctionId, undefined, new Date());
-  };
+  const currentView = currentViewOf(views, queries);
   // The two hottest requests, answered in front of express: an anonymous watcher's GET from
   // memory, and a bid.
   const fastLanes: FastLane[] = [

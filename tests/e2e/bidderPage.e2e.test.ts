@@ -5,6 +5,8 @@
  * analysts load the chart library, and axe-core finds no violation on any view.
  */
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { mkdirSync } from 'node:fs';
 import { axeViolations, browserSkipReason, fact } from '../support/browser';
 import { expectText, pagePeople, signUp } from '../support/pagePeople';
 import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
@@ -127,6 +129,53 @@ describeBrowser(`the bidder's page in Chromium${skipReason ? ` (skipped: ${skipR
     expect(await bell.locator('svg').count()).toBe(1);
     expect(await page.content()).not.toContain('🔔');
     expect(requests.filter((url) => /Analyst-|Market-/.test(url))).toEqual([]);
+  }, 60_000);
+
+  it('a gallery: the seller uploads photos through the page, everyone sees them live, the seller removes one', async () => {
+    const seller = await people.person();
+    const bidder = await people.person();
+    const account = await signUp(seller, 'Pia');
+    const created = await call(server.url, 'POST', '/auctions', {
+      token: account.token,
+      body: { title: 'Oak chair', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(1800) },
+    });
+    const auctionId = created.body.auctionId as string;
+    await seller.goto(`/#/auction/${auctionId}`);
+    await bidder.goto(`/#/auction/${auctionId}`);
+    await bidder.getByRole('heading', { level: 1, name: /Oak chair/ }).waitFor();
+    const image = (width: number, height: number, color: string) =>
+      sharp({ create: { width, height, channels: 3, background: color } })
+        .jpeg()
+        .toBuffer();
+    await seller.getByLabel(/^Add photos/).setInputFiles([
+      { name: 'front.jpg', mimeType: 'image/jpeg', buffer: await image(800, 600, 'brown') },
+      { name: 'back.jpg', mimeType: 'image/jpeg', buffer: await image(600, 800, 'tan') },
+    ]);
+    await expectText(seller, 'Uploading: done.');
+    // The other person's page shows them without a reload, decoded by the browser.
+    const photo = bidder.getByRole('img', { name: 'Oak chair: photo 1 of 2' });
+    await photo.waitFor();
+    await bidder.waitForFunction(() => {
+      const doc = (
+        globalThis as unknown as { document: { querySelector(s: string): { naturalWidth: number } | null } }
+      ).document;
+      return (doc.querySelector('figure img')?.naturalWidth ?? 0) === 800;
+    });
+    await bidder.getByRole('button', { name: 'Show photo 2' }).click();
+    await bidder.getByRole('img', { name: 'Oak chair: photo 2 of 2' }).waitFor();
+    expect(await axeViolations(bidder)).toEqual([]);
+    mkdirSync('reports', { recursive: true });
+    await bidder.screenshot({ path: 'reports/auction-gallery.png', fullPage: true });
+    await bidder.goto('/#/');
+    const card = bidder
+      .getByRole('list', { name: 'Open auctions' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Oak chair' });
+    await card.locator('img').waitFor();
+    // The seller removes the first: it is gone from everyone's page.
+    await seller.getByRole('button', { name: 'Remove this photo' }).click();
+    await seller.getByRole('img', { name: 'Oak chair: photo 1 of 1' }).waitFor();
+    expect(people.problems()).toEqual([]);
   }, 60_000);
 
   it('has no accessibility violation on any view (axe-core)', async () => {

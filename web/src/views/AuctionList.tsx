@@ -9,6 +9,9 @@ import { onLive, watch } from '../live';
 export function AuctionCard({ view, children }: { view: AuctionView; children?: preact.ComponentChildren }) {
   return (
     <li>
+      {view.photos[0] && (
+        <img class="thumb" src={view.photos[0].thumbnailUrl} alt="" loading="lazy" decoding="async" />
+      )}
       <a href={`#/auction/${view.auctionId}`}>{view.title}</a>
       <WatchStar auctionId={view.auctionId} title={view.title} />
       <div class="meta">

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ok, type AuctionView, type Bid } from '../api';
 import { Ends } from '../components/Countdown';
+import { Gallery } from '../components/Gallery';
 import { WatchStar } from '../components/WatchStar';
 import { money, reserveText } from '../format';
 import { onLive, watch, type LiveMessage } from '../live';
@@ -117,6 +118,7 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
         {view.title} <WatchStar auctionId={view.auctionId} title={view.title} />
       </h1>
       {view.description && <p class="muted">{view.description}</p>}
+      <Gallery view={view} isSeller={isSeller} />
       <AuctionFacts view={view} leader={bidderName(aliases, view.leadingBidderId, me)} isSeller={isSeller} />
       {isAnalyst() && (
         <p>

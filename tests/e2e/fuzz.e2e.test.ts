@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { Pool } from 'pg';
+import sharp from 'sharp';
 import WebSocket from 'ws';
 import { getTokenIssuer } from '../../src/auth';
 import { serverMessageSchemas } from '../../src/realtime';
@@ -54,6 +55,9 @@ describe('the fuzzer', () => {
   let tokens: Record<string, string | undefined>;
   let auctions: string[];
   let bidIds: string[];
+  let photoIds: string[];
+  let assets: string[];
+  let photo: Buffer;
   let bidderEmail: string;
 
   beforeAll(async () => {
@@ -81,6 +85,19 @@ describe('the fuzzer', () => {
       body: JSON.stringify({ amount: 1000 }),
     });
     bidIds = [((await firstBid.json()) as { bidId: string }).bidId];
+    // A photo to read (GET /photos/{id}) and remove, and the page's files (GET /assets/{name}).
+    photo = await sharp({ create: { width: 32, height: 24, channels: 3, background: 'green' } })
+      .png()
+      .toBuffer();
+    const added = await fetch(`${server.url}/auctions/${auctions[0]}/photos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${seller.token}`, 'content-type': 'image/png' },
+      body: photo,
+    });
+    photoIds = [((await added.json()) as { photoId: string }).photoId];
+    assets = ((await (await fetch(`${server.url}/`)).text()).match(/\/assets\/[A-Za-z0-9._-]+/g) ?? []).map(
+      (a) => a.slice('/assets/'.length),
+    );
     const issuer = getTokenIssuer(SECRET, 600);
     tokens = {
       none: undefined,
@@ -141,7 +158,11 @@ describe('the fuzzer', () => {
     // random.
     let nextAmount = 2_000_000;
     const json = (value: unknown) => () => JSON.stringify(value);
-    const knownGood: Record<string, Array<{ auth: string; body: () => string }>> = {
+    const knownGood: Record<
+      string,
+      Array<{ auth: string; body: () => string | Buffer; contentType?: string }>
+    > = {
+      'POST /auctions/{id}/photos': [{ auth: 'seller', body: () => photo, contentType: 'image/png' }],
       'POST /auth/login': [
         { auth: 'none', body: json({ email: bidderEmail, password: 'correct horse battery' }) },
       ],
@@ -184,6 +205,15 @@ describe('the fuzzer', () => {
         bidId: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...bidIds) },
           { weight: 1, arbitrary: fc.uuid() },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
+        ),
+        photoId: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...photoIds) },
+          { weight: 1, arbitrary: fc.uuid() },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
+        ),
+        asset: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...assets) },
           { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
         code: fc.oneof(
@@ -277,9 +307,17 @@ describe('the fuzzer', () => {
 
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
-        // Every path parameter by its name: a bid, a problem code, or else an auction.
+        // Every path parameter by its name: a bid, a photo, a file, a problem code, or else an auction.
         const path = r.op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
-          name === 'bidId' ? r.bidId : name === 'code' ? r.code : r.id,
+          name === 'bidId'
+            ? r.bidId
+            : name === 'photoId' || (name === 'id' && r.op.path.startsWith('/photos/'))
+              ? r.photoId
+              : name === 'name'
+                ? r.asset
+                : name === 'code'
+                  ? r.code
+                  : r.id,
         );
         const search = r.query
           .map(
@@ -291,7 +329,8 @@ describe('the fuzzer', () => {
         const headers: Record<string, string> = {};
         const auth = r.known?.auth ?? r.auth;
         if (tokens[auth]) headers.authorization = `Bearer ${tokens[auth]}`;
-        if (r.contentType) headers['content-type'] = r.contentType;
+        const contentType = r.known?.contentType ?? r.contentType;
+        if (contentType) headers['content-type'] = contentType;
         if (r.idempotencyKey !== undefined) headers['idempotency-key'] = r.idempotencyKey;
         if (r.minPosition !== undefined) headers['x-min-position'] = r.minPosition;
         const body = r.op.method === 'GET' ? undefined : (r.known?.body() ?? r.body);

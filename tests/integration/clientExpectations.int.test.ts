@@ -51,7 +51,9 @@ describe('what a client of a well-known API expects', () => {
     const list = await raw(t, '/auctions?limit=100', { 'accept-encoding': 'gzip, br' });
     expect(list.headers['content-encoding']).toBe('br');
     expect(String(list.headers.vary)).toMatch(/Accept-Encoding/i);
-    const page = await raw(t, '/app.js', { 'accept-encoding': 'gzip' });
+    const index = await fetch(`${t.url}/`);
+    const script = (await index.text()).match(/\/assets\/app-[A-Z0-9]+\.js/)![0];
+    const page = await raw(t, script, { 'accept-encoding': 'gzip' });
     expect(page.headers['content-encoding']).toBe('gzip');
     // A small reply is not worth it.
     const small = await raw(t, '/health/live', { 'accept-encoding': 'gzip' });

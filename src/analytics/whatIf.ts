@@ -10,6 +10,7 @@ import {
   type AuctionOutcome,
   type AuctionState,
   type BidPlaced,
+  type IncrementBand,
   type MaxBidRaised,
 } from '../auction';
 import type { RecordedEvent } from '../events';
@@ -20,6 +21,8 @@ export interface WhatIfRules {
   softClose?: { windowSeconds: number; extensionSeconds: number } | null;
   /** A fixed increment, or the ladder of the platform. */
   minIncrement?: number | 'ladder';
+  /** An increment table instead (as on an auction: from 0 up, ascending). */
+  increments?: IncrementBand[];
   /** false: every bid stands at its amount; nobody's ceiling answers for them. */
   proxyBidding?: boolean;
 }
@@ -97,8 +100,9 @@ const createdUnder = (created: AuctionCreated, rules: WhatIfRules): AuctionState
       ...created,
       ...(rules.softClose !== undefined ? { softClose: rules.softClose } : {}),
       ...(rules.minIncrement !== undefined
-        ? { minIncrement: rules.minIncrement === 'ladder' ? null : rules.minIncrement }
+        ? { minIncrement: rules.minIncrement === 'ladder' ? null : rules.minIncrement, increments: null }
         : {}),
+      ...(rules.increments ? { minIncrement: null, increments: rules.increments } : {}),
     },
   });
 

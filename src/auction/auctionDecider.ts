@@ -2,7 +2,7 @@ import type { AuctionClosed, AuctionCreated, AuctionEvent } from './auctionEvent
 import { AuctionRuleError } from './auctionRuleError';
 import type { Decider } from '../events';
 import { evolve, initialState, isOpenAt, minimumBid, type Auction, type AuctionState } from './auctionState';
-import { incrementAt } from './increments';
+import { incrementAt, incrementTableError } from './increments';
 import { addPhoto, removePhoto, type AddPhotoData } from './photoRules';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
@@ -72,6 +72,11 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   if (data.reservePrice !== null && data.reservePrice < data.startingPrice) {
     throw refuse('reservePrice', 'must be at least startingPrice');
   }
+  if (data.increments) {
+    if (data.minIncrement !== null) throw refuse('increments', 'give increments or minIncrement, not both');
+    const wrong = incrementTableError(data.increments);
+    if (wrong) throw refuse('increments', wrong);
+  }
   return [{ type: 'AuctionCreated', data: { ...data, createdAt: now.toISOString() } }];
 }
 
@@ -124,12 +129,18 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
   } else if (ceiling > leader.ceiling) {
     const price = Math.max(
       bid.amount,
-      Math.min(ceiling, leader.ceiling + incrementAt(leader.ceiling, auction.minIncrement)),
+      Math.min(
+        ceiling,
+        leader.ceiling + incrementAt(leader.ceiling, auction.minIncrement, auction.increments),
+      ),
     );
     events.push(placed(bid.bidderId, liftToReserve(price, ceiling), false, bid.bidId, ceiling));
   } else {
     events.push(placed(bid.bidderId, bid.amount, false, bid.bidId, ceiling));
-    const answer = Math.min(leader.ceiling, ceiling + incrementAt(ceiling, auction.minIncrement));
+    const answer = Math.min(
+      leader.ceiling,
+      ceiling + incrementAt(ceiling, auction.minIncrement, auction.increments),
+    );
     events.push(
       placed(leader.bidderId, liftToReserve(answer, leader.ceiling), true, bid.autoBidId, leader.ceiling),
     );

@@ -32,6 +32,17 @@ const auctionCreated = {
     startingPrice: money,
     reservePrice: moneyOrNull,
     minIncrement: moneyOrNull,
+    increments: {
+      type: ['array', 'null'],
+      description:
+        "The auction's own increment table: from each price up, its increment (absent before tables)",
+      items: {
+        type: 'object',
+        properties: { from: money, increment: money },
+        required: ['from', 'increment'],
+        additionalProperties: false,
+      },
+    },
     startsAt: time,
     endsAt: time,
     softClose: {

@@ -31,7 +31,7 @@ export const initialState = (): AuctionState => null;
 export function minimumBid(auction: Auction): number {
   return auction.currentPrice === null
     ? auction.startingPrice
-    : auction.currentPrice + incrementAt(auction.currentPrice, auction.minIncrement);
+    : auction.currentPrice + incrementAt(auction.currentPrice, auction.minIncrement, auction.increments);
 }
 
 export const isOpenAt = (auction: Auction, now: number) =>
@@ -84,6 +84,7 @@ function created(data: AuctionCreated): Auction {
     startingPrice: data.startingPrice,
     reservePrice: data.reservePrice,
     minIncrement: data.minIncrement,
+    increments: data.increments ?? null,
     startsAt: Date.parse(data.startsAt),
     endsAt: Date.parse(data.endsAt),
     softClose: data.softClose,

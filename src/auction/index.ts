@@ -41,7 +41,14 @@ export {
   toAuctionEvent,
 } from './auctionStream';
 export { type AuctionView, auctionViewSchema, toAuctionView, viewFor } from './auctionView';
-export { ladderIncrement } from './increments';
+export {
+  incrementAt,
+  type IncrementBand,
+  incrementTableError,
+  incrementTableSchema,
+  ladderIncrement,
+  MAX_INCREMENT_BANDS,
+} from './increments';
 export {
   AUCTION_STATE_VERSION,
   fromStoredState,

@@ -284,6 +284,13 @@ describe('analytics', () => {
         rules: { minIncrement: 'ladder', proxyBidding: true },
       });
       expect(ladder.status).toBe(200);
+      // A table whose one band is the auctions' own increment: nothing changes either.
+      const table = await whatIf({
+        auctionIds: [ids.a1],
+        rules: { increments: [{ from: 0, increment: 100 }] },
+      });
+      expect(table.status).toBe(200);
+      expect(table.body.summary).toMatchObject({ auctions: 1, changed: 0 });
     });
 
     it('bad input: unknown rules, impossible windows, from after to, ids and a range, too many, a bidder', async () => {
@@ -299,6 +306,12 @@ describe('analytics', () => {
       );
       expect(await refused({ rules: { softClose: { windowSeconds: 60 } } })).toBe('VALIDATION_FAILED');
       expect(await refused({ rules: { minIncrement: 'steep' } })).toBe('VALIDATION_FAILED');
+      expect(await refused({ rules: { increments: [{ from: 5, increment: 10 }] } })).toBe(
+        'VALIDATION_FAILED',
+      );
+      expect(await refused({ rules: { increments: [{ from: 0, increment: 10 }], minIncrement: 5 } })).toBe(
+        'VALIDATION_FAILED',
+      );
       expect(await refused({ rules: {}, from: at(10).toISOString(), to: at(0).toISOString() })).toBe(
         'VALIDATION_FAILED',
       );

@@ -67,6 +67,20 @@ describe('command routes over HTTP', () => {
       [{ startingPrice: 2 ** 60 }, ['body.startingPrice']],
       [{ reservePrice: 999 }, ['body.reservePrice']],
       [{ minIncrement: 0 }, ['body.minIncrement']],
+      [{ increments: [] }, ['body.increments']],
+      [{ increments: [{ from: 100, increment: 10 }] }, ['body.increments']],
+      [
+        {
+          increments: [
+            { from: 0, increment: 10 },
+            { from: 0, increment: 20 },
+          ],
+        },
+        ['body.increments'],
+      ],
+      [{ increments: [{ from: 0, increment: 0 }] }, ['body.increments.0.increment']],
+      [{ increments: [{ from: 0, increment: 10, extra: 1 }] }, ['body.increments.0.extra']],
+      [{ increments: [{ from: 0, increment: 10 }], minIncrement: 5 }, ['body.increments']],
       [{ endsAt: 'tomorrow' }, ['body.endsAt']],
       [{ endsAt: inSeconds(-10) }, ['body.endsAt']],
       [{ endsAt: inSeconds(91 * 86400) }, ['body.endsAt']],
@@ -172,6 +186,28 @@ describe('command routes over HTTP', () => {
       expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
       expect(res.body).toMatchObject({ code: 'BID_TOO_LOW', minimumBid: 1000, status: 422 });
       expect(await streamOf(auctionId)).toHaveLength(1);
+    });
+
+    it("follows the auction's increment table: the minimum by the band the price is in, shown in the view", async () => {
+      const increments = [
+        { from: 0, increment: 50 },
+        { from: 2000, increment: 500 },
+      ];
+      const auctionId = await createAuction(t.url, seller.token, {
+        startingPrice: 1900,
+        minIncrement: undefined,
+        increments,
+      });
+      expect((await bidOn(auctionId, alice.token, { amount: 1950 })).status).toBe(201);
+      expect((await bidOn(auctionId, bob.token, { amount: 2000 })).status).toBe(201);
+      const low = await bidOn(auctionId, alice.token, { amount: 2450 });
+      expect(low.status).toBe(422);
+      expect(low.body).toMatchObject({ code: 'BID_TOO_LOW', minimumBid: 2500 });
+      const last = await bidOn(auctionId, alice.token, { amount: 2500 });
+      expect(last.status).toBe(201);
+      const sync = { 'X-Min-Position': last.body.position as string };
+      const view = await call(t.url, 'GET', `/auctions/${auctionId}`, { headers: sync });
+      expect(view.body).toMatchObject({ increments, minIncrement: null, minimumBid: 3000 });
     });
 
     it('refuses the seller', async () => {

@@ -16,6 +16,7 @@ const view = (overrides: Partial<AuctionView> = {}): AuctionView => ({
   currency: 'EUR',
   startingPrice: 1000,
   minIncrement: null,
+  increments: null,
   currentPrice: 1000,
   minimumBid: 1050,
   leadingBidderId: 'me',
@@ -92,6 +93,15 @@ describe('quick bids and the increment', () => {
     expect(quickBids(view({ minimumBid: 2500 }))).toEqual([2500, 2600]);
     expect(quickBids(view({ minimumBid: 1050, minIncrement: 200 }))).toEqual([1050, 1250]);
     expect(quickBids(view({ status: 'closed', minimumBid: null }))).toEqual([]);
+  });
+  it("follows the auction's increment table, band by band", () => {
+    const increments = [
+      { from: 0, increment: 50 },
+      { from: 2000, increment: 200 },
+    ];
+    expect(quickBids(view({ minimumBid: 1950, increments }))).toEqual([1950, 2000]);
+    expect(quickBids(view({ minimumBid: 2000, increments }))).toEqual([2000, 2200]);
+    expect(bidIncrement(view({ currentPrice: 2400, increments }))).toBe(200);
   });
   it('shows the increment at the current price', () => {
     expect(bidIncrement(view({ currentPrice: 1000 }))).toBe(50);

@@ -53,7 +53,7 @@ export interface paths {
         put?: never;
         /**
          * Replay closed auctions under other rules
-         * @description Re-decides the bidders' recorded intents (every bid that was not automatic, every raise of a ceiling) with the same decider under other rules (soft close off or another window, a fixed increment or the ladder, proxy bidding off), in their order and at their times, and reports actual against what-if per auction and in sum. Writes nothing. The auctions are `auctionIds` (at most 1000), or every closed auction that ended in `from`..`to` (at most 10000: a wider range is refused with TOO_MANY_AUCTIONS).
+         * @description Re-decides the bidders' recorded intents (every bid that was not automatic, every raise of a ceiling) with the same decider under other rules (soft close off or another window, a fixed increment, the ladder or an increment table, proxy bidding off), in their order and at their times, and reports actual against what-if per auction and in sum. Writes nothing. The auctions are `auctionIds` (at most 1000), or every closed auction that ended in `from`..`to` (at most 10000: a wider range is refused with TOO_MANY_AUCTIONS).
          *
          *     Needs the role analyst or admin.
          */
@@ -676,6 +676,13 @@ export interface components {
                 description: string;
                 /** Format: date-time */
                 endsAt: string;
+                /** @description The auction's own increment table: from each price up, its increment (absent before tables) */
+                increments?: {
+                    /** Format: int64 */
+                    from: number;
+                    /** Format: int64 */
+                    increment: number;
+                }[] | null;
                 /** Format: int64 */
                 minIncrement: number | null;
                 sellerId: string;
@@ -763,6 +770,13 @@ export interface components {
             endsAt: string;
             /** Format: int64 */
             finalPrice: number | null;
+            /** @description The auction's increment table (null: minIncrement, else the default ladder) */
+            increments: {
+                /** Format: int64 */
+                from: number;
+                /** Format: int64 */
+                increment: number;
+            }[] | null;
             /** Format: uuid */
             leadingBidderId: string | null;
             /** Format: int64 */
@@ -1253,6 +1267,13 @@ export interface operations {
                     /** Format: date-time */
                     from?: string;
                     rules: {
+                        /** @description Bands `{from, increment}` from 0 up, ascending: a bid must be at least the current price plus the increment of the band the price is in. Instead of minIncrement; neither: the default ladder. */
+                        increments?: {
+                            /** Format: int64 */
+                            from: number;
+                            /** Format: int64 */
+                            increment: number;
+                        }[];
                         minIncrement?: number | "ladder";
                         proxyBidding?: boolean;
                         softClose?: {
@@ -1698,6 +1719,13 @@ export interface operations {
                     description?: string;
                     /** Format: date-time */
                     endsAt: string;
+                    /** @description Bands `{from, increment}` from 0 up, ascending: a bid must be at least the current price plus the increment of the band the price is in. Instead of minIncrement; neither: the default ladder. */
+                    increments?: {
+                        /** Format: int64 */
+                        from: number;
+                        /** Format: int64 */
+                        increment: number;
+                    }[];
                     /** Format: int64 */
                     minIncrement?: number;
                     /** Format: int64 */

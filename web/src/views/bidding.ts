@@ -7,14 +7,20 @@ import { money, toMajorText, toMinor } from '../format';
 import { incrementAt } from '../../../src/auction/increments';
 
 /** The next bids the increments allow: the minimum, and one increment above it. */
-export function quickBids(view: Pick<AuctionView, 'minimumBid' | 'minIncrement' | 'status'>): number[] {
+export function quickBids(
+  view: Pick<AuctionView, 'minimumBid' | 'minIncrement' | 'increments' | 'status'>,
+): number[] {
   if (view.status !== 'open' || view.minimumBid === null) return [];
-  return [view.minimumBid, view.minimumBid + incrementAt(view.minimumBid, view.minIncrement)];
+  return [
+    view.minimumBid,
+    view.minimumBid + incrementAt(view.minimumBid, view.minIncrement, view.increments),
+  ];
 }
 
-/** The increment the next bid goes up by (the auction's fixed one, or the ladder's at this price). */
-export const bidIncrement = (view: Pick<AuctionView, 'currentPrice' | 'startingPrice' | 'minIncrement'>) =>
-  incrementAt(view.currentPrice ?? view.startingPrice, view.minIncrement);
+/** The increment the next bid goes up by (the auction's table's, its fixed one, or the ladder's at this price). */
+export const bidIncrement = (
+  view: Pick<AuctionView, 'currentPrice' | 'startingPrice' | 'minIncrement' | 'increments'>,
+) => incrementAt(view.currentPrice ?? view.startingPrice, view.minIncrement, view.increments);
 
 /**
  * What the box shows when the minimum moves: the new minimum, unless the person is typing, or

@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { uuidSchema } from '../../../platform';
+import { incrementTableSchema } from '../../../auction';
 
 /** Request and reply schemas of the command routes; the request types are derived from them. */
 const MAX_MONEY = Number.MAX_SAFE_INTEGER;
@@ -13,6 +14,7 @@ export const createAuctionSchema = {
     startingPrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
     reservePrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
     minIncrement: { type: 'integer', minimum: 1, maximum: MAX_MONEY },
+    increments: incrementTableSchema,
     startsAt: { type: 'string', format: 'date-time' },
     endsAt: { type: 'string', format: 'date-time' },
     softClose: {

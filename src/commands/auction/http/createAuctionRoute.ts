@@ -68,6 +68,7 @@ export const createAuction =
         startingPrice: body.startingPrice,
         reservePrice: body.reservePrice ?? null,
         minIncrement: body.minIncrement ?? null,
+        ...(body.increments ? { increments: body.increments } : {}),
         startsAt: new Date(body.startsAt ? Date.parse(body.startsAt) : now.getTime()).toISOString(),
         endsAt: new Date(Date.parse(body.endsAt)).toISOString(),
         softClose: body.softClose ?? null,

@@ -127,20 +127,11 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
     const lifted = liftToReserve(price, raised);
     if (lifted > price) events.push(placed(bid.bidderId, lifted, true, bid.autoBidId, raised));
   } else if (ceiling > leader.ceiling) {
-    const price = Math.max(
-      bid.amount,
-      Math.min(
-        ceiling,
-        leader.ceiling + incrementAt(leader.ceiling, auction.minIncrement, auction.increments),
-      ),
-    );
+    const price = Math.max(bid.amount, Math.min(ceiling, stepAbove(auction, leader.ceiling)));
     events.push(placed(bid.bidderId, liftToReserve(price, ceiling), false, bid.bidId, ceiling));
   } else {
     events.push(placed(bid.bidderId, bid.amount, false, bid.bidId, ceiling));
-    const answer = Math.min(
-      leader.ceiling,
-      ceiling + incrementAt(ceiling, auction.minIncrement, auction.increments),
-    );
+    const answer = Math.min(leader.ceiling, stepAbove(auction, ceiling));
     events.push(
       placed(leader.bidderId, liftToReserve(answer, leader.ceiling), true, bid.autoBidId, leader.ceiling),
     );
@@ -151,6 +142,10 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
   if (extended) events.push(extended);
   return events;
 }
+
+/** One increment above `price`, by the auction's table, its fixed increment or the ladder. */
+const stepAbove = (auction: Auction, price: number) =>
+  price + incrementAt(price, auction.minIncrement, auction.increments);
 
 function softCloseExtension(auction: Auction, now: number): AuctionEvent | undefined {
   if (!auction.softClose) return undefined;

@@ -16,14 +16,15 @@ const LAYERS = {
   watching: ['events'],
   notifications: ['auction', 'events', 'platform', 'watching'],
   analytics: ['auction', 'events'],
+  sales: ['auction', 'events'],
   auth: ['platform'],
   web: ['platform'],
   // The technical folders: each capability's I/O slice in a subfolder named after it.
-  commands: ['auction', 'events', 'platform', 'watching'],
-  projections: ['analytics', 'auction', 'events', 'notifications', 'platform', 'watching'],
-  'read-api': ['analytics', 'auction', 'events', 'notifications', 'platform', 'projections', 'watching'],
+  commands: ['auction', 'events', 'platform', 'sales', 'watching'],
+  projections: ['analytics', 'auction', 'events', 'notifications', 'platform', 'sales', 'watching'],
+  'read-api': ['analytics', 'auction', 'events', 'notifications', 'platform', 'projections', 'sales', 'watching'],
   realtime: ['auction', 'events', 'notifications', 'platform', 'projections', 'read-api'],
-  scheduler: ['auction', 'commands', 'events', 'platform', 'projections'],
+  scheduler: ['auction', 'commands', 'events', 'platform', 'projections', 'sales'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];
 const anyOf = (names) => `(${names.join('|')})`;

@@ -1,18 +1,22 @@
 import { type AuctionView } from '../auction';
 import type { Server } from 'node:http';
-import type { Request, Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
 import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
 import {
   commandRoutes,
   getPlaceBid,
+  getSaleCommands,
   getWatchlistCommands,
   placeBidFastLane,
+  saleCommandRoutes,
   watchlistCommandRoutes,
   type CommandHandler,
 } from '../commands';
 import { rateLimit, unlimited, type FastLane, type RateLimitConfig } from '../platform';
 import {
   postgresReadModel,
+  readStoredCheckpoint,
+  SALES_PROJECTION,
   getRedisAuctionViews,
   subscribeChanges,
   subscribeNotifications,
@@ -30,6 +34,8 @@ import {
   getNotificationQueries,
   notificationRoutes,
   photoRoutes,
+  getSaleQueries,
+  saleQueryRoutes,
 } from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
@@ -61,6 +67,23 @@ const readRoutes = (deps: Parameters<typeof queryRoutes>[0] & Parameters<typeof 
   bidQueryRoutes(deps),
 ];
 
+/** The sales' routes: commands (through the sale's stream and the auctions' handler) and reads. */
+const saleRoutes = (
+  { eventStore, knex }: Infrastructure,
+  handler: CommandHandler,
+  auth: { optionalAuth: RequestHandler; requireAuth: RequestHandler },
+  auctions: { queries: ReturnType<typeof getAuctionQueries>; position: () => Promise<string | undefined> },
+) => [
+  saleCommandRoutes({ commands: getSaleCommands(eventStore, handler), requireAuth: auth.requireAuth }),
+  saleQueryRoutes({
+    queries: getSaleQueries(knex),
+    salesPosition: () => readStoredCheckpoint(knex, SALES_PROJECTION),
+    auctions: auctions.queries,
+    auctionsPosition: auctions.position,
+    optionalAuth: auth.optionalAuth,
+  }),
+];
+
 /** The current view of an auction for a new subscriber: Redis, else PostgreSQL. */
 const currentViewOf =
   (views: ReturnType<typeof getRedisAuctionViews>, queries: ReturnType<typeof getAuctionQueries>) =>
@@ -85,6 +108,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
   const views = getRedisAuctionViews(redis, prefix);
   const hot = getHotViews();
   const postgresCheckpoint = postgresReadModel(knex);
+  const postgresPosition = () => postgresCheckpoint.readCheckpoint();
   const notifications = getNotificationQueries(knex);
   const routers: Router[] = [
     accountsRoutes({
@@ -105,7 +129,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       queries,
       redis: views,
       hot,
-      postgresPosition: () => postgresCheckpoint.readCheckpoint(),
+      postgresPosition,
       bidPosition: getBidPosition(eventStore),
       optionalAuth,
       requireAuth,
@@ -114,6 +138,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
     notificationRoutes({ queries: notifications, requireAuth }),
     historyRoutes({ eventStore, requireAuth, requireRole }),
     analyticsRoutes({ queries: getAnalyticsQueries(knex), eventStore, requireAuth, requireRole }),
+    ...saleRoutes(infra, handler, { optionalAuth, requireAuth }, { queries, position: postgresPosition }),
     pageRoutes(),
   ];
   const currentView = currentViewOf(views, queries);

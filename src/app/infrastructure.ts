@@ -1,7 +1,12 @@
 import type Redis from 'ioredis';
 import { accountMigrations } from '../auth';
 import { eventStoreMigrations } from '../events';
-import { projectionMigrations, analyticsMigrations, notificationMigrations } from '../projections';
+import {
+  projectionMigrations,
+  analyticsMigrations,
+  notificationMigrations,
+  saleMigrations,
+} from '../projections';
 import {
   blobMigrations,
   openBlobStore,
@@ -36,6 +41,7 @@ export const MIGRATIONS = [
   ...notificationMigrations,
   ...analyticsMigrations,
   ...blobMigrations,
+  ...saleMigrations,
 ];
 
 /**

@@ -12,6 +12,8 @@ import {
   type ProjectionRunner,
   ANALYTICS_PROJECTION,
   analyticsStore,
+  SALES_PROJECTION,
+  saleStore,
   NOTIFICATIONS_PROJECTION,
   notificationStore,
   publishNotifications,
@@ -123,6 +125,12 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
       name: ANALYTICS_PROJECTION,
       onApplied: onApplied(ANALYTICS_PROJECTION),
       store: async () => analyticsStore(readModelDb),
+    }),
+    runProjection({
+      ...common,
+      name: SALES_PROJECTION,
+      onApplied: onApplied(SALES_PROJECTION),
+      store: async () => saleStore(readModelDb),
     }),
   ];
   closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));

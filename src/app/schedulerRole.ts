@@ -1,6 +1,7 @@
 import { getDueAuctions } from '../read-api';
 import { Queue } from 'bullmq';
-import type { CommandHandler } from '../commands';
+import type { Knex } from 'knex';
+import { getSaleCommands, type CommandHandler } from '../commands';
 import { createKnex, type HealthCheck } from '../platform';
 import {
   SCHEDULER_PROJECTION,
@@ -9,6 +10,9 @@ import {
   closeDelayMetric,
   startCloseWorker,
   closingReactor,
+  closeInTurn,
+  SALE_PROCESS,
+  saleProcess,
   type CloseJobData,
 } from '../scheduler';
 import { runProjection } from '../projections';
@@ -16,6 +20,33 @@ import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 import { leaseSettings, projectionCheck } from './projectorRole';
 import type { StartOptions } from './startOptions';
+
+/** The sales' process manager, under its lease, checkpointed beside the closing reactor's. */
+function startSaleProcess(
+  infra: Infrastructure,
+  handler: CommandHandler,
+  options: StartOptions,
+  closers: Closers,
+  checkpointDb: Knex,
+) {
+  const { eventStore, logger } = infra;
+  const runner = runProjection({
+    name: SALE_PROCESS,
+    eventStore,
+    logger,
+    ...leaseSettings(infra, options),
+    store: async () =>
+      saleProcess({
+        knex: checkpointDb,
+        eventStore,
+        handler,
+        sales: getSaleCommands(eventStore, handler),
+        logger,
+      }),
+  });
+  closers.add('sale process', () => runner.stop());
+  return runner;
+}
 
 /**
  * The scheduler role: the closing reactor (a projection that plans a delayed close job per
@@ -48,6 +79,7 @@ export function startSchedulerRole(
     store: async () => closingReactor(checkpointDb, queue, eventStore, config.notifyEndingSoonSeconds),
   });
   closers.add('closing reactor', () => reactor.stop());
+  const sales = startSaleProcess(infra, handler, options, closers, checkpointDb);
   const closeDelay = closeDelayMetric(metrics.registry);
   const worker = startCloseWorker({
     queue,
@@ -59,12 +91,14 @@ export function startSchedulerRole(
     sweepEverySeconds: config.schedulerSweepSeconds,
     endingSoonSeconds: config.notifyEndingSoonSeconds,
     onClosed: (delayMs) => closeDelay.observe(Math.max(0, delayMs) / 1000),
+    mayClose: closeInTurn(eventStore),
   });
   closers.add('close workers', () => worker.close());
   const checks: HealthCheck[] = [
     projectionCheck(reactor),
+    projectionCheck(sales),
     // The close queue answers, and says how much is waiting and failing in it.
     { name: 'schedulerQueue', check: () => queue.getJobCounts('delayed', 'waiting', 'active', 'failed') },
   ];
-  return { reactor, worker, checks };
+  return { reactor, sales, worker, checks };
 }

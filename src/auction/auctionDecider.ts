@@ -4,6 +4,7 @@ import type { Decider } from '../events';
 import { evolve, initialState, isOpenAt, minimumBid, type Auction, type AuctionState } from './auctionState';
 import { incrementAt, incrementTableError } from './increments';
 import { addPhoto, removePhoto, type AddPhotoData } from './photoRules';
+import { pushLot } from './lotRules';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
 
@@ -23,7 +24,8 @@ export type AuctionCommand =
   | { type: 'CloseAuction'; now: Date }
   | { type: 'MarkEndingSoon'; data: { withinSeconds: number }; now: Date }
   | { type: 'AddPhoto'; data: AddPhotoData; now: Date }
-  | { type: 'RemovePhoto'; data: { userId: string; photoId: string }; now: Date };
+  | { type: 'RemovePhoto'; data: { userId: string; photoId: string }; now: Date }
+  | { type: 'PushLot'; data: { endsAt: number }; now: Date };
 
 /** How far ahead an auction may end: a rule of the decider, and only of it. */
 export const MAX_DURATION_MS = 90 * 24 * 3600 * 1000;
@@ -45,6 +47,8 @@ export function decide(command: AuctionCommand, state: AuctionState): AuctionEve
       return addPhoto(command.data, command.now, existing(state));
     case 'RemovePhoto':
       return removePhoto(command.data, command.now, existing(state));
+    case 'PushLot':
+      return pushLot(command.data.endsAt, existing(state));
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
@@ -64,8 +68,12 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   const refuse = (field: string, message: string) =>
     new AuctionRuleError('INVALID_SCHEDULE', `${field} ${message}`, { field, message });
   if (!(endsAt > startsAt)) throw refuse('endsAt', 'must be after startsAt');
-  if (endsAt <= now.getTime()) throw refuse('endsAt', 'must be in the future');
-  if (endsAt > now.getTime() + MAX_DURATION_MS) throw refuse('endsAt', 'must be at most 90 days ahead');
+  // A lot's end was planned by its sale when the lot was added; its auction may be created later
+  // (by the sale's process manager, after a crash) and then closes at once.
+  if (data.saleId === undefined) {
+    if (endsAt <= now.getTime()) throw refuse('endsAt', 'must be in the future');
+    if (endsAt > now.getTime() + MAX_DURATION_MS) throw refuse('endsAt', 'must be at most 90 days ahead');
+  }
   // An auction lasts at most as long as it may run ahead: this also keeps startsAt within what
   // every store of time can hold (year 0000 is valid RFC 3339, and PostgreSQL refuses it).
   if (endsAt - startsAt > MAX_DURATION_MS) throw refuse('startsAt', 'must be at most 90 days before endsAt');

@@ -11,10 +11,14 @@ type Exact<T> = T extends readonly unknown[]
     ? { [K in keyof T as string extends K ? never : K]: Exact<T[K]> }
     : T;
 
-const money = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const moneyOrNull = { type: ['integer', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
-const time = { type: 'string', format: 'date-time' } as const;
-const id = { type: 'string', minLength: 1, maxLength: 64 } as const;
+/** The parts every event schema is made of (the sales' events use them too). */
+export const eventSchemaParts = {
+  money: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  moneyOrNull: { type: ['integer', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  time: { type: 'string', format: 'date-time' },
+  id: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+const { money, moneyOrNull, time, id } = eventSchemaParts;
 
 /**
  * The events of an auction stream (`auction-<auctionId>`), each a JSON schema (2020-12) and the
@@ -50,6 +54,8 @@ const auctionCreated = {
       properties: { windowSeconds: { type: 'integer' }, extensionSeconds: { type: 'integer' } },
       required: ['windowSeconds', 'extensionSeconds'],
     },
+    saleId: { ...id, description: 'The sale this auction is a lot of (absent: a standalone auction)' },
+    lotNumber: { type: 'integer', minimum: 1, description: "The lot's number in its sale, from 1" },
     createdAt: time,
   },
   required: [
@@ -101,7 +107,16 @@ export type MaxBidRaised = Exact<FromSchema<typeof maxBidRaised>>;
 
 const auctionExtended = {
   type: 'object',
-  properties: { endsAt: time, previousEndsAt: time },
+  properties: {
+    endsAt: time,
+    previousEndsAt: time,
+    reason: {
+      type: 'string',
+      enum: ['soft_close', 'previous_lot_extended'],
+      description:
+        'soft_close (also when absent): a late bid; previous_lot_extended: the lot before it in its sale ends later, and this lot keeps the gap',
+    },
+  },
   required: ['endsAt', 'previousEndsAt'],
 } as const;
 export type AuctionExtended = Exact<FromSchema<typeof auctionExtended>>;

@@ -88,6 +88,7 @@ function created(data: AuctionCreated): Auction {
     startsAt: Date.parse(data.startsAt),
     endsAt: Date.parse(data.endsAt),
     softClose: data.softClose,
+    ...(data.saleId !== undefined ? { saleId: data.saleId, lotNumber: data.lotNumber } : {}),
     createdAt: Date.parse(data.createdAt),
     currentPrice: null,
     leader: null,

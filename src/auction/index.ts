@@ -9,6 +9,7 @@ export {
   auctionDecider,
   type CreateAuctionData,
   decide,
+  MAX_DURATION_MS,
   type PlaceBidData,
 } from './auctionDecider';
 export { MAX_PHOTOS } from './photoRules';
@@ -17,6 +18,7 @@ export {
   type AuctionCreated,
   type AuctionEvent,
   auctionEventSchemas,
+  eventSchemaParts,
   type AuctionEventType,
   type AuctionOutcome,
   type BidPlaced,

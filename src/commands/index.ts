@@ -2,7 +2,7 @@
  * The write side: the one command handling (streamCommands.ts: fold, decide, append with the
  * expected revision, retry on conflict) and each capability's commands in a folder named after
  * it: auction (its performance layer of lanes, batches and a state cache; the HTTP command
- * routes and the bid fast lane), watching. The rules themselves are in the pure domain folders.
+ * routes and the bid fast lane), watching, sales. The rules themselves are in the pure domain folders.
  */
 export { type LoadedAuction } from './auction/auctionStreamFold';
 export { type CommandHandler, getCommandHandler } from './auction/commandHandler';
@@ -14,6 +14,8 @@ export { getPlaceBid } from './auction/http/placeBid';
 export { placeBidFastLane } from './auction/http/placeBidFastLane';
 export { IdempotencyKeyReusedError } from './commandErrors';
 export { getCommandObserver } from './commandMetrics';
+export { ensureLotAuction, getSaleCommands, lotAuction, type SaleCommands } from './sales/saleCommands';
+export { saleCommandRoutes } from './sales/saleRoutes';
 export { getStreamCommands } from './streamCommands';
 export { getWatchlistCommands } from './watching/watchlistCommands';
 export { watchlistCommandRoutes } from './watching/watchlistRoutes';

@@ -18,3 +18,35 @@ export async function readStoredCheckpoint(db: Knex, name: string): Promise<stri
   const row = await db('projection_checkpoints').where({ name }).first('position');
   return (row?.position as string) || undefined;
 }
+
+/** A checkpoint that had nothing to do is written at most this often (a replay redoes nothing). */
+const IDLE_CHECKPOINT_MS = 5_000;
+
+/**
+ * The checkpoint of a store that most batches do not concern (a sale's events among the bids):
+ * it is moved with every batch that wrote something, and otherwise at most every 5 s, so the
+ * busy log costs it no write per batch. A crash replays from the last one written: the store's
+ * writes must be idempotent (by revision, or by the decider's state). The compare-and-set
+ * expects what this run wrote last.
+ */
+export function lazyCheckpoint(db: Knex, name: string) {
+  const stored = storedCheckpoint(db, name);
+  let written: { position: string | undefined; at: number } | undefined;
+  return {
+    async read() {
+      const position = await stored.read();
+      written = { position, at: Date.now() };
+      return position;
+    },
+    /** Whether this batch must write the checkpoint: it wrote something, or it is time. */
+    due: (acted: boolean) => acted || !written || Date.now() - written.at >= IDLE_CHECKPOINT_MS,
+    /** The position a compare-and-set expects (after `ensure`). */
+    async expected() {
+      await stored.ensure();
+      return written?.position ?? '';
+    },
+    moved(next: string) {
+      written = { position: next, at: Date.now() };
+    },
+  };
+}

@@ -24,3 +24,5 @@ export {
   notificationSchema,
   watchlistPageSchema,
 } from './notifications/notificationRoutes';
+export { getSaleQueries, type SaleQueries } from './sales/saleQueries';
+export { saleQueryRoutes } from './sales/saleRoutes';

@@ -1,6 +1,7 @@
 /**
  * Closing on time: a reactor on the log plans a delayed BullMQ job at each auction's end, a
  * worker sends CloseAuction through the command handler, and a sweep closes whatever was missed.
+ * The sales' process manager keeps each sale's lots in turn (created, pushed, recorded, closed in order).
  */
 export { bullConnection, SCHEDULER_QUEUE, startCloseWorker } from './auction/closeWorker';
 export {
@@ -10,3 +11,4 @@ export {
   SCHEDULER_PROJECTION,
 } from './auction/closingReactor';
 export { closeDelayMetric } from './closeDelayMetric';
+export { closeInTurn, SALE_PROCESS, saleProcess } from './sales/saleProcess';

@@ -12,7 +12,14 @@ import type { Express } from 'express';
 import { getTokenIssuer } from '../../src/auth';
 import { openApiPath } from '../../src/platform';
 import { replyChecker, type OpenApiDocument } from '../support/openApiReplies';
-import { TEST_JWT_SECRET, call, createAuction, registerUser, startTestApp } from '../support/testApp';
+import {
+  TEST_JWT_SECRET,
+  call,
+  createAuction,
+  inSeconds,
+  registerUser,
+  startTestApp,
+} from '../support/testApp';
 
 type Document = OpenApiDocument;
 
@@ -264,6 +271,26 @@ describe('the OpenAPI document', () => {
       token: analyst,
       body: { rules: { minIncrement: 'ladder' }, from: '2020-01-01T00:00:00Z' },
     });
+
+    const sale = await check('POST', '/sales', '/sales', {
+      token: seller.token,
+      body: { title: 'Sale', currency: 'EUR', startsAt: inSeconds(600), firstLotEndsAt: inSeconds(3600) },
+    });
+    const saleId = (JSON.parse(sale) as { saleId: string }).saleId;
+    const lot = await check('POST', `/sales/${saleId}/lots`, '/sales/{id}/lots', {
+      token: seller.token,
+      body: { title: 'Lot 1', startingPrice: 100, reservePrice: 200 },
+    });
+    const saleSync = { 'X-Min-Position': (JSON.parse(lot) as { position: string }).position };
+    await check('GET', '/sales?limit=1', '/sales', { headers: saleSync });
+    await check('GET', `/sales/${saleId}`, '/sales/{id}', { headers: saleSync });
+    await check('GET', `/sales/${saleId}/lots`, '/sales/{id}/lots', { headers: saleSync });
+    await check('POST', `/sales/${saleId}/cancel`, '/sales/{id}/cancel', { token: seller.token, body: {} });
+    await check('POST', `/sales/${saleId}/lots`, '/sales/{id}/lots', {
+      token: seller.token,
+      body: { title: 'Too late', startingPrice: 100 },
+    });
+    await check('GET', '/sales/00000000-0000-4000-8000-000000000000', '/sales/{id}');
 
     // Documented problems answer as documented too.
     await check('GET', '/auctions/00000000-0000-4000-8000-000000000000', '/auctions/{id}');

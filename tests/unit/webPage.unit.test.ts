@@ -17,6 +17,8 @@ const view = (overrides: Partial<AuctionView> = {}): AuctionView => ({
   startingPrice: 1000,
   minIncrement: null,
   increments: null,
+  saleId: null,
+  lotNumber: null,
   currentPrice: 1000,
   minimumBid: 1050,
   leadingBidderId: 'me',

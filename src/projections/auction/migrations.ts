@@ -3,6 +3,10 @@ import { REWRITTEN_ROWS_FILLFACTOR, rewrittenRowsMigration, type Migration } fro
 
 export const READ_MODEL_SCHEMA = 'read_model';
 
+/** A sale's lots in order: the auctions whose state names the sale. */
+const lotIndex = (schema: string) =>
+  `CREATE INDEX IF NOT EXISTS auctions_lots ON "${schema}".auctions (((state->>'saleId')::uuid), ((state->>'lotNumber')::int)) WHERE state->>'saleId' IS NOT NULL;`;
+
 /**
  * The PostgreSQL read model's tables, in a schema of their own so that a rebuild can fill a
  * second schema beside it and swap the two by renaming. Keep this the latest shape: a later
@@ -24,6 +28,7 @@ export async function createReadModelTables(knex: Knex, schema: string): Promise
     CREATE INDEX ON "${schema}".auctions (ends_at, auction_id);
     CREATE INDEX ON "${schema}".auctions (created_at DESC, auction_id DESC);
     CREATE INDEX ON "${schema}".auctions (seller_id);
+    ${lotIndex(schema)}
     CREATE TABLE "${schema}".bids (
       bid_id uuid PRIMARY KEY,
       auction_id uuid NOT NULL,
@@ -62,4 +67,13 @@ export const projectionMigrations: Migration[] = [
   },
   // Pages written from now on keep room for HOT updates (createReadModelTables has it too).
   rewrittenRowsMigration('0201_read_model_fillfactor', `"${READ_MODEL_SCHEMA}".auctions`),
+  {
+    name: '0202_read_model_lots',
+    async up(knex: Knex) {
+      await knex.raw(lotIndex(READ_MODEL_SCHEMA));
+    },
+    async down(knex: Knex) {
+      await knex.raw(`DROP INDEX "${READ_MODEL_SCHEMA}".auctions_lots`);
+    },
+  },
 ];

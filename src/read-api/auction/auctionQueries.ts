@@ -95,6 +95,32 @@ async function bidsOf(knex: Knex, t: Table, auctionId: string, limit: number, be
   };
 }
 
+/** A sale's lots in catalogue order, as each viewer sees an auction, a page at a time. */
+async function lotsOf(
+  knex: Knex,
+  t: Table,
+  saleId: string,
+  page: { limit: number; afterLot?: number },
+  viewerId: string | undefined,
+  now: Date,
+) {
+  const q = knex(t('auctions'))
+    .whereRaw(`state->>'saleId' IS NOT NULL AND (state->>'saleId')::uuid = ?`, [saleId])
+    .select('revision', 'state', knex.raw(`(state->>'lotNumber')::int AS lot_number`))
+    .orderByRaw(`(state->>'lotNumber')::int`)
+    .limit(page.limit + 1);
+  if (page.afterLot !== undefined) q.andWhereRaw(`(state->>'lotNumber')::int > ?`, [page.afterLot]);
+  const rows = (await q) as Array<{ revision: string; state: Auction; lot_number: number }>;
+  return {
+    items: rows
+      .slice(0, page.limit)
+      .map((r) =>
+        viewFor(toAuctionView(fromStoredState(r.state), Number(r.revision), now.getTime()), viewerId),
+      ),
+    nextCursor: rows.length > page.limit ? String(rows[page.limit - 1]!.lot_number) : null,
+  };
+}
+
 /** Where a user stands in an auction they bid in. */
 function myStateIn(state: Auction, userId: string) {
   if (state.status === 'closed') return state.winnerId === userId ? 'won' : 'lost';
@@ -168,6 +194,14 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
     async exists(auctionId: string): Promise<boolean> {
       return Boolean(await knex(t('auctions')).where({ auction_id: auctionId }).first('auction_id'));
     },
+
+    /** A sale's lots (auctions of the sale) in lot order. */
+    lots: (
+      saleId: string,
+      page: { limit: number; afterLot?: number },
+      viewerId: string | undefined,
+      now: Date,
+    ) => lotsOf(knex, t, saleId, page, viewerId, now),
 
     bids: (auctionId: string, limit: number, beforeRevision?: number) =>
       bidsOf(knex, t, auctionId, limit, beforeRevision),

@@ -38,6 +38,13 @@ interface Deps {
   sweepEverySeconds: number;
   endingSoonSeconds: number;
   onClosed?(delayMs: number): void;
+  /** Whether the auction may close now: a lot of a sale waits for the lot before it. */
+  mayClose?(auctionId: string): Promise<boolean>;
+}
+
+/** A lot whose previous lot is still open: its close is tried again shortly (the job's retry, the sweep). */
+export class PreviousLotOpenError extends Error {
+  readonly code = 'PREVIOUS_LOT_OPEN';
 }
 
 const isRuleError = (error: unknown, ...codes: string[]) =>
@@ -50,8 +57,10 @@ const waitUntil = async (at: number) => {
 };
 
 /** The scheduler's two commands, each a no-op (false) when the auction is already over. */
-function closingCommands({ handler, logger, endingSoonSeconds }: Deps) {
+function closingCommands({ handler, logger, endingSoonSeconds, mayClose }: Deps) {
   const close = async (auctionId: string, plannedEnd?: number) => {
+    if (mayClose && !(await mayClose(auctionId)))
+      throw new PreviousLotOpenError(`${auctionId} waits for the lot before it to close`);
     try {
       const reply = await handler.handle({
         auctionId,
@@ -128,7 +137,7 @@ function closingJobs(deps: Deps) {
         deps.onClosed?.(delayMs);
         logger.warn({ auctionId, delayMs }, 'sweep closed an auction its job did not');
       } catch (error) {
-        if (!isRuleError(error, 'AUCTION_NOT_ENDED'))
+        if (!isRuleError(error, 'AUCTION_NOT_ENDED') && !(error instanceof PreviousLotOpenError))
           logger.warn({ err: error, auctionId }, 'sweep could not close');
       }
     }

@@ -622,6 +622,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sales
+         * @description Sales newest first, filtered by status and seller, a page at a time (`nextCursor`).
+         */
+        get: operations["listSales"];
+        put?: never;
+        /**
+         * Create a sale: a catalogue of lots that close in turn
+         * @description Creates a timed sale with the caller as seller. Lot n ends at `firstLotEndsAt + (n - 1) * lotGapSeconds`; a lot extended by a late bid pushes the lots after it to keep the gap. `increments` apply to every lot. With an Idempotency-Key, the sale id is derived from (user, key): a retry lands on the same sale.
+         */
+        post: operations["createSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One sale, with its running figures
+         * @description The sale's terms, status, lot count, lots sold and hammer total; `If-None-Match` with its ETag answers 304.
+         */
+        get: operations["getSale"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sales/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a sale (its seller, until it starts)
+         * @description Cancels the sale and, with it, every lot. Cancelling a cancelled sale answers the same and records nothing.
+         */
+        post: operations["cancelSale"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sales/{id}/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sale's lots, in catalogue order
+         * @description The lots (each an auction, as GET /auctions/:id shows it to the caller) in lot order, a page at a time (`nextCursor`).
+         */
+        get: operations["listLots"];
+        put?: never;
+        /**
+         * Add a lot to a sale (its seller, until it starts)
+         * @description Adds the next lot: it is numbered after the others and is an auction of its own (`auctionId`: every auction route works on it) with the sale's currency, start, soft close and increments, ending at its place in the catalogue. With an Idempotency-Key, a retry adds nothing and answers the lot it added.
+         */
+        post: operations["addLot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -683,8 +771,15 @@ export interface components {
                     /** Format: int64 */
                     increment: number;
                 }[] | null;
+                /**
+                 * Format: int64
+                 * @description The lot's number in its sale, from 1
+                 */
+                lotNumber?: number;
                 /** Format: int64 */
                 minIncrement: number | null;
+                /** @description The sale this auction is a lot of (absent: a standalone auction) */
+                saleId?: string;
                 sellerId: string;
                 softClose: {
                     /** Format: int64 */
@@ -740,6 +835,11 @@ export interface components {
                 endsAt: string;
                 /** Format: date-time */
                 previousEndsAt: string;
+                /**
+                 * @description soft_close (also when absent): a late bid; previous_lot_extended: the lot before it in its sale ends later, and this lot keeps the gap
+                 * @enum {string}
+                 */
+                reason?: "soft_close" | "previous_lot_extended";
             };
             position: string;
             /** Format: date-time */
@@ -779,6 +879,11 @@ export interface components {
             }[] | null;
             /** Format: uuid */
             leadingBidderId: string | null;
+            /**
+             * Format: int64
+             * @description The lot's number in its sale; null: standalone
+             */
+            lotNumber: number | null;
             /** Format: int64 */
             minimumBid: number | null;
             /** Format: int64 */
@@ -812,6 +917,11 @@ export interface components {
             reservePrice?: number | null;
             /** Format: int64 */
             revision: number;
+            /**
+             * Format: uuid
+             * @description The sale this auction is a lot of; null: standalone
+             */
+            saleId: string | null;
             /** Format: uuid */
             sellerId: string;
             /** Format: int64 */
@@ -4609,6 +4719,974 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listSales: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                sellerId?: string;
+                status?: "scheduled" | "open" | "closed" | "cancelled";
+            };
+            header?: {
+                /** @description Answer only once the read model has processed this position (at most 5 s in all, else 503). Send the highest position seen so far (a command reply's `position` or any `X-Projection-Position`) and reads never go back in time from one route to the next. */
+                "X-Min-Position"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sales */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Changes with what the answer says */
+                    ETag?: string;
+                    /** @description The log position this answer reflects */
+                    "X-Projection-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            buyersPremiumPercent: number;
+                            currency: string;
+                            description: string;
+                            /** Format: date-time */
+                            firstLotEndsAt: string;
+                            /**
+                             * Format: int64
+                             * @description The final prices of the lots sold, in minor units
+                             */
+                            hammerTotal: number;
+                            increments: {
+                                /** Format: int64 */
+                                from: number;
+                                /** Format: int64 */
+                                increment: number;
+                            }[] | null;
+                            /** Format: int64 */
+                            lotCount: number;
+                            /** Format: int64 */
+                            lotGapSeconds: number;
+                            /**
+                             * Format: int64
+                             * @description Lots that have ended (closed or cancelled)
+                             */
+                            lotsClosed: number;
+                            /** Format: int64 */
+                            lotsSold: number;
+                            /** @enum {string} */
+                            mode: "timed";
+                            requiresApproval: boolean;
+                            /** Format: int64 */
+                            revision: number;
+                            /** Format: uuid */
+                            saleId: string;
+                            /** Format: uuid */
+                            sellerId: string;
+                            softClose: {
+                                /** Format: int64 */
+                                extensionSeconds: number;
+                                /** Format: int64 */
+                                windowSeconds: number;
+                            } | null;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** @enum {string} */
+                            status: "scheduled" | "open" | "closed" | "cancelled";
+                            title: string;
+                        }[];
+                        /** @description Pass as cursor for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match tag is still current */
+            304: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: PROJECTION_LAGGING, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    createSale: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body returns the first reply and records nothing new */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Default 0 */
+                    buyersPremiumPercent?: number;
+                    currency: string;
+                    description?: string;
+                    /** Format: date-time */
+                    firstLotEndsAt: string;
+                    /** @description Bands `{from, increment}` from 0 up, ascending: a bid must be at least the current price plus the increment of the band the price is in. Instead of minIncrement; neither: the default ladder. */
+                    increments?: {
+                        /** Format: int64 */
+                        from: number;
+                        /** Format: int64 */
+                        increment: number;
+                    }[];
+                    /**
+                     * Format: int64
+                     * @description Between two lots' ends; default 60
+                     */
+                    lotGapSeconds?: number;
+                    /**
+                     * @description Default timed (live sales arrive with the live sale)
+                     * @enum {string}
+                     */
+                    mode?: "timed";
+                    /** @description Default false */
+                    requiresApproval?: boolean;
+                    softClose?: {
+                        /** Format: int64 */
+                        extensionSeconds: number;
+                        /** Format: int64 */
+                        windowSeconds: number;
+                    };
+                    /**
+                     * Format: date-time
+                     * @description Default: now
+                     */
+                    startsAt?: string;
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `true` when this reply repeats the first reply to the same Idempotency-Key and body */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The sale: /sales/{saleId} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The log position of the last event written */
+                        position: string;
+                        /** Format: int64 */
+                        revision: number;
+                        /** Format: uuid */
+                        saleId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Conflict: SALE_ALREADY_EXISTS */
+            409: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_ALREADY_EXISTS";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getSale: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of an answer you hold: 304 while it is still current */
+                "If-None-Match"?: string;
+                /** @description Answer only once the read model has processed this position (at most 5 s in all, else 503). Send the highest position seen so far (a command reply's `position` or any `X-Projection-Position`) and reads never go back in time from one route to the next. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sale */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Changes with what the answer says */
+                    ETag?: string;
+                    /** @description The log position this answer reflects */
+                    "X-Projection-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        buyersPremiumPercent: number;
+                        currency: string;
+                        description: string;
+                        /** Format: date-time */
+                        firstLotEndsAt: string;
+                        /**
+                         * Format: int64
+                         * @description The final prices of the lots sold, in minor units
+                         */
+                        hammerTotal: number;
+                        increments: {
+                            /** Format: int64 */
+                            from: number;
+                            /** Format: int64 */
+                            increment: number;
+                        }[] | null;
+                        /** Format: int64 */
+                        lotCount: number;
+                        /** Format: int64 */
+                        lotGapSeconds: number;
+                        /**
+                         * Format: int64
+                         * @description Lots that have ended (closed or cancelled)
+                         */
+                        lotsClosed: number;
+                        /** Format: int64 */
+                        lotsSold: number;
+                        /** @enum {string} */
+                        mode: "timed";
+                        requiresApproval: boolean;
+                        /** Format: int64 */
+                        revision: number;
+                        /** Format: uuid */
+                        saleId: string;
+                        /** Format: uuid */
+                        sellerId: string;
+                        softClose: {
+                            /** Format: int64 */
+                            extensionSeconds: number;
+                            /** Format: int64 */
+                            windowSeconds: number;
+                        } | null;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "open" | "closed" | "cancelled";
+                        title: string;
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match tag is still current */
+            304: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: PROJECTION_LAGGING, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    cancelSale: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The log position of the last event written */
+                        position: string;
+                        /** Format: int64 */
+                        revision: number;
+                        /** Format: uuid */
+                        saleId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: NOT_SELLER */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_SELLER";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: SALE_STARTED, SALE_CLOSED */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_STARTED" | "SALE_CLOSED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listLots: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description The ETag of an answer you hold: 304 while it is still current */
+                "If-None-Match"?: string;
+                /** @description Answer only once the read model has processed this position (at most 5 s in all, else 503). Send the highest position seen so far (a command reply's `position` or any `X-Projection-Position`) and reads never go back in time from one route to the next. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of lots */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Changes with what the answer says */
+                    ETag?: string;
+                    /** @description The log position this answer reflects */
+                    "X-Projection-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuctionView"][];
+                        /** @description Pass as cursor for the next page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Not modified: the If-None-Match tag is still current */
+            304: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: PROJECTION_LAGGING, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    addLot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body returns the first reply and records nothing new */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** Format: int64 */
+                    reservePrice?: number;
+                    /** Format: int64 */
+                    startingPrice: number;
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `true` when this reply repeats the first reply to the same Idempotency-Key and body */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The lot's auction: /auctions/{auctionId} */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The lot's auction: every auction route works on it
+                         */
+                        auctionId: string;
+                        /**
+                         * Format: date-time
+                         * @description Its planned end
+                         */
+                        endsAt: string;
+                        /** Format: int64 */
+                        lotNumber: number;
+                        /** @description The log position of the last event written */
+                        position: string;
+                        /** Format: int64 */
+                        revision: number;
+                        /** Format: uuid */
+                        saleId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: NOT_SELLER */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_SELLER";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: SALE_STARTED, SALE_CANCELLED, SALE_CLOSED, TOO_MANY_LOTS */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_STARTED" | "SALE_CANCELLED" | "SALE_CLOSED" | "TOO_MANY_LOTS";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };

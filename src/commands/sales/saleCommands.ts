@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { AuctionRuleError, type CreateAuctionData } from '../../auction';
+import type { EventStore } from '../../events';
+import {
+  type AddLotData,
+  type CreateSaleData,
+  type LotAdded,
+  type Sale,
+  type SaleCommand,
+  SaleRuleError,
+  saleStreamId,
+  saleStreamType,
+} from '../../sales';
+import type { CommandHandler } from '../auction/commandHandler';
+import { getStreamCommands } from '../streamCommands';
+
+/** Where a sale's stream stands after a command (for the reply and X-Min-Position). */
+export interface SaleReply {
+  saleId: string;
+  revision: number;
+  position: string;
+}
+
+export interface LotReply extends SaleReply {
+  lotNumber: number;
+  auctionId: string;
+  endsAt: string;
+}
+
+const revisionOf = (revision: bigint | 'no_stream') => (revision === 'no_stream' ? -1 : Number(revision));
+
+/** The auction a lot is: the sale's terms, the lot's own, its number and its planned end. */
+export const lotAuction = (sale: Sale, lot: LotAdded): CreateAuctionData => ({
+  auctionId: lot.auctionId,
+  sellerId: sale.sellerId,
+  title: lot.title,
+  description: lot.description,
+  currency: sale.currency,
+  startingPrice: lot.startingPrice,
+  reservePrice: lot.reservePrice,
+  minIncrement: null,
+  ...(sale.increments ? { increments: sale.increments } : {}),
+  startsAt: new Date(sale.startsAt).toISOString(),
+  endsAt: lot.endsAt,
+  softClose: sale.softClose,
+  saleId: sale.saleId,
+  lotNumber: lot.lotNumber,
+});
+
+/** Creates the lot's auction; one that exists already (a retry, the process manager) is fine. */
+export async function ensureLotAuction(handler: CommandHandler, data: CreateAuctionData) {
+  try {
+    return await handler.handle({
+      auctionId: data.auctionId,
+      userId: data.sellerId,
+      correlationId: randomUUID(),
+      command: { type: 'CreateAuction', data, now: new Date() },
+    });
+  } catch (error) {
+    if (error instanceof AuctionRuleError && error.code === 'AUCTION_ALREADY_EXISTS') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The commands of sales, through the one command handling (streamCommands): the sale's stream
+ * records what the catalogue is; each lot's auction is created from its LotAdded, here at once and
+ * by the sale's process manager after a crash, idempotently (AUCTION_ALREADY_EXISTS is success).
+ */
+export function getSaleCommands(eventStore: EventStore, handler: CommandHandler) {
+  const commands = getStreamCommands(eventStore);
+  const run = (saleId: string, command: SaleCommand, userId: string | null) =>
+    commands.handle(saleStreamType, saleStreamId(saleId), command, {
+      commandType: command.type,
+      userId,
+      correlationId: randomUUID(),
+    });
+
+  return {
+    async create(data: CreateSaleData, now: Date): Promise<SaleReply> {
+      const outcome = await run(data.saleId, { type: 'CreateSale', data, now }, data.sellerId);
+      return { saleId: data.saleId, revision: revisionOf(outcome.revision), position: outcome.position! };
+    },
+
+    /**
+     * A create with an Idempotency-Key (the sale id comes from the key): a retry finds the sale
+     * and answers the first reply, from the stream's first event.
+     */
+    async createOnce(data: CreateSaleData, now: Date): Promise<SaleReply & { replayed?: true }> {
+      try {
+        return await this.create(data, now);
+      } catch (error) {
+        if (!(error instanceof SaleRuleError && error.code === 'SALE_ALREADY_EXISTS')) throw error;
+        const [first] = await eventStore.readStream(saleStreamId(data.saleId), { maxCount: 1 });
+        return { saleId: data.saleId, revision: 0, position: first!.position, replayed: true };
+      }
+    },
+
+    async addLot(saleId: string, data: Omit<AddLotData, 'auctionId'>, now: Date): Promise<LotReply> {
+      const outcome = await run(
+        saleId,
+        { type: 'AddLot', data: { ...data, auctionId: randomUUID() }, now },
+        data.userId,
+      );
+      const sale = outcome.state!;
+      const [added] = outcome.events;
+      // A retry of a request that added the lot already: its auction was created then (or is, by
+      // the process manager, if that request died in between).
+      const lot = added
+        ? sale.lots[sale.lots.length - 1]!
+        : sale.lots.find((l) => l.idempotencyKey === data.idempotencyKey)!;
+      const created =
+        added?.type === 'LotAdded'
+          ? await ensureLotAuction(handler, lotAuction(sale, added.data))
+          : undefined;
+      return {
+        saleId,
+        lotNumber: lot.lotNumber,
+        auctionId: lot.auctionId,
+        endsAt: new Date(lot.endsAt).toISOString(),
+        revision: revisionOf(outcome.revision),
+        // The later of the two appends: reading with it sees the sale and the lot's auction.
+        position: created?.position ?? outcome.position!,
+      };
+    },
+
+    async cancel(saleId: string, userId: string, reason: string | undefined, now: Date): Promise<SaleReply> {
+      const outcome = await run(
+        saleId,
+        { type: 'CancelSale', data: { userId, ...(reason ? { reason } : {}) }, now },
+        userId,
+      );
+      return { saleId, revision: revisionOf(outcome.revision), position: outcome.position! };
+    },
+
+    /** For the process manager: a lot ended; the last to end closes the sale. */
+    recordLotClosed: (saleId: string, data: Extract<SaleCommand, { type: 'RecordLotClosed' }>['data']) =>
+      run(saleId, { type: 'RecordLotClosed', data, now: new Date() }, null),
+  };
+}
+
+export type SaleCommands = ReturnType<typeof getSaleCommands>;

@@ -1,9 +1,9 @@
 /**
- * `npm run projections:rebuild -- [postgres-read-model|redis-read-model|notifications|analytics]`:
+ * `npm run projections:rebuild -- [postgres-read-model|redis-read-model|notifications|analytics|sales]`:
  * rebuilds read models from the log. The two auction read models are built beside the live
- * ones, then swapped in; notifications and analytics are folded again in place (notifications
+ * ones, then swapped in; notifications, analytics and sales are folded again in place (notifications
  * keep their rows: the same ones are derived again, and nobody is told twice). Without a name,
- * rebuilds all four.
+ * rebuilds all five.
  */
 import { once } from 'node:events';
 import {
@@ -16,10 +16,24 @@ import {
   analyticsStore,
   NOTIFICATIONS_PROJECTION,
   notificationStore,
+  SALES_PROJECTION,
+  saleStore,
 } from '../projections';
 import { cliArgs, fail, openStores, runCli } from './context';
 
-const PROJECTION_NAMES = [...AUCTION_READ_MODELS, NOTIFICATIONS_PROJECTION, ANALYTICS_PROJECTION];
+const PROJECTION_NAMES = [
+  ...AUCTION_READ_MODELS,
+  NOTIFICATIONS_PROJECTION,
+  ANALYTICS_PROJECTION,
+  SALES_PROJECTION,
+];
+
+/** The projections folded again in place, and the tables each empties first. */
+const IN_PLACE = {
+  [NOTIFICATIONS_PROJECTION]: { store: notificationStore, tables: ['notify_auctions', 'notify_watchers'] },
+  [ANALYTICS_PROJECTION]: { store: analyticsStore, tables: ['analytics_auctions'] },
+  [SALES_PROJECTION]: { store: saleStore, tables: ['sales'] },
+} as const;
 
 async function main() {
   const usage = `npm run projections:rebuild -- [${PROJECTION_NAMES.join('|')}]`;
@@ -28,7 +42,7 @@ async function main() {
     help: [
       'Rebuilds read models from the whole log, while the service runs: a new copy is built beside the',
       'live one and swapped in (PostgreSQL, Redis), or the running projector carries it on (notifications,',
-      'analytics). With no name, every projection.',
+      'analytics, sales). With no name, every projection.',
     ].join('\n'),
     positionals: { min: 0, max: 1 },
   });
@@ -38,16 +52,11 @@ async function main() {
   try {
     for (const projection of name ? [name] : PROJECTION_NAMES) {
       let result;
-      if (projection === NOTIFICATIONS_PROJECTION || projection === ANALYTICS_PROJECTION) {
-        const inPlace =
-          projection === NOTIFICATIONS_PROJECTION
-            ? await refoldInPlace(stores.knex, stores.eventStore, notificationStore(stores.knex), [
-                'notify_auctions',
-                'notify_watchers',
-              ])
-            : await refoldInPlace(stores.knex, stores.eventStore, analyticsStore(stores.knex), [
-                'analytics_auctions',
-              ]);
+      const inPlaceOf = IN_PLACE[projection as keyof typeof IN_PLACE];
+      if (inPlaceOf) {
+        const inPlace = await refoldInPlace(stores.knex, stores.eventStore, inPlaceOf.store(stores.knex), [
+          ...inPlaceOf.tables,
+        ]);
         if (inPlace.tookOver) console.log(`${projection}: the running projector carries the rebuild on`);
         result = inPlace;
       } else if (projection === POSTGRES_PROJECTION) {

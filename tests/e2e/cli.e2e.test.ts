@@ -87,6 +87,7 @@ describe('command-line tools', () => {
       expect(rebuild.stdout).toMatch(/redis-read-model: rebuilt from \d+ events/);
       expect(rebuild.stdout).toMatch(/notifications: (rebuilt from \d+ events|the running projector)/);
       expect(rebuild.stdout).toMatch(/analytics: (rebuilt from \d+ events|the running projector)/);
+      expect(rebuild.stdout).toMatch(/sales: (rebuilt from \d+ events|the running projector)/);
       // Derived again, not again told: the bidder's one outbid is still one.
       const notices = await call(t.url, 'GET', '/me/notifications', { token: bidder.token });
       expect((notices.body.items as Array<{ kind: string }>).map((n) => n.kind)).toEqual(['outbid']);

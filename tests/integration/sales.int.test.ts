@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { auctionStreamId } from '../../src/auction';
 import type { RecordedEvent } from '../../src/events';
-import { saleStreamId } from '../../src/sales';
+import { createKnex } from '../../src/platform';
+import { evolveSaleAll, saleStreamId, toSaleEvent } from '../../src/sales';
 import { waitUntil } from '../support/readModelSnapshot';
 import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
@@ -291,6 +292,14 @@ describe('sales: lots close in turn', () => {
         hammerTotal: 1500,
       });
       expect(view.status).toBe(200);
+      // The read model's row is what a fresh fold of the log gives.
+      const knex = createKnex(t.databaseUrl, 1);
+      const row = await knex('sales').where({ sale_id: saleId }).first('revision', 'state');
+      await knex.destroy();
+      expect(row.state).toEqual(
+        JSON.parse(JSON.stringify(evolveSaleAll(all.flatMap((e) => toSaleEvent(e) ?? [])))),
+      );
+      expect(Number(row.revision)).toBe(Number(all[all.length - 1]!.revision));
     } finally {
       await t.stop();
     }

@@ -23,7 +23,7 @@ const LAYERS = {
   commands: ['auction', 'events', 'platform', 'sales', 'watching'],
   projections: ['analytics', 'auction', 'events', 'notifications', 'platform', 'sales', 'watching'],
   'read-api': ['analytics', 'auction', 'events', 'notifications', 'platform', 'projections', 'sales', 'watching'],
-  realtime: ['auction', 'events', 'notifications', 'platform', 'projections', 'read-api'],
+  realtime: ['auction', 'events', 'notifications', 'platform', 'projections', 'read-api', 'sales'],
   scheduler: ['auction', 'commands', 'events', 'platform', 'projections', 'sales'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];

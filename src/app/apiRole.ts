@@ -170,11 +170,13 @@ export async function startLiveUpdates(
   closers: Closers,
 ) {
   const { config, eventStore, logger, metrics } = infra;
+  const saleQueries = getSaleQueries(infra.knex);
   const gateway = getRealtimeGateway({
     server,
     logger,
     verifyToken: api.verifyToken,
     currentView: getCurrentView(api.currentView, eventStore),
+    sale: (saleId) => saleQueries.withLots(saleId, new Date()),
     history: getAuctionHistory(eventStore),
     limits: options.websocketLimits,
     me: {

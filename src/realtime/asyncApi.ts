@@ -1,7 +1,8 @@
 import { clientMessageSchema } from './protocol';
 import { serverMessageSchemas } from './serverMessages';
 
-const [subscribe, unsubscribe, ping, subscribeMe, unsubscribeMe] = clientMessageSchema.oneOf;
+const [subscribe, unsubscribe, ping, subscribeMe, unsubscribeMe, subscribeSale, unsubscribeSale] =
+  clientMessageSchema.oneOf;
 
 const messages = {
   subscribe: {
@@ -15,6 +16,20 @@ const messages = {
     payload: subscribeMe,
   },
   unsubscribeMe: { summary: 'Stop following your notifications', payload: unsubscribeMe },
+  subscribeSale: {
+    summary:
+      'Watch every lot of a sale with one subscription; with afterRevisions, resume lots after those revisions',
+    payload: subscribeSale,
+  },
+  unsubscribeSale: { summary: 'Stop watching a sale', payload: unsubscribeSale },
+  saleSubscribed: {
+    summary: 'The sale as it stands, and the server clock',
+    payload: serverMessageSchemas.saleSubscribed,
+  },
+  saleUnsubscribed: {
+    summary: 'No longer watching the sale',
+    payload: serverMessageSchemas.saleUnsubscribed,
+  },
   subscribed: {
     summary: 'The auction as it stands, and the server clock',
     payload: serverMessageSchemas.subscribed,
@@ -42,6 +57,16 @@ const operations = {
     messages: [ref('unsubscribe')],
   },
   sendPing: { action: 'send', channel: { $ref: '#/channels/live' }, messages: [ref('ping')] },
+  sendSubscribeSale: {
+    action: 'send',
+    channel: { $ref: '#/channels/live' },
+    messages: [ref('subscribeSale'), ref('unsubscribeSale')],
+  },
+  receiveSaleUpdates: {
+    action: 'receive',
+    channel: { $ref: '#/channels/live' },
+    messages: [ref('saleSubscribed'), ref('auctionEvent'), ref('saleUnsubscribed'), ref('error')],
+  },
   sendSubscribeMe: {
     action: 'send',
     channel: { $ref: '#/channels/live' },

@@ -73,25 +73,21 @@ function join(rooms: Rooms, ws: WebSocket, conn: Connection, auctionId: string):
   return sub;
 }
 
-/** The view, then what the client missed after `afterRevision`, then what arrived meanwhile. */
-async function subscribe(
-  rooms: Rooms,
-  ws: WebSocket,
-  conn: Connection,
-  auctionId: string,
-  afterRevision: number | undefined,
-) {
+/**
+ * The view (sent as `subscribed` unless the subscription is a sale's lot), then what the client
+ * missed after `afterRevision`, then what arrived meanwhile.
+ */
+async function begin(rooms: Rooms, sub: Subscription, afterRevision: number | undefined, lot: boolean) {
   const { deps, send } = rooms;
-  const sub = join(rooms, ws, conn, auctionId);
-  if (!sub) return;
+  const { ws, auctionId } = sub;
   try {
     const view = await deps.currentView(auctionId);
     if (!view) {
-      leave(rooms, sub);
-      return send(ws, errorFrame('AUCTION_NOT_FOUND', 'No such auction', auctionId));
+      if (!lot) leave(rooms, sub);
+      return void send(ws, errorFrame('AUCTION_NOT_FOUND', 'No such auction', auctionId));
     }
-    if (conn.subscriptions.get(auctionId) !== sub) return; // unsubscribed meanwhile
-    send(ws, subscribedFrame(auctionId, JSON.stringify(view), new Date()));
+    if (!rooms.byAuction.get(auctionId)?.has(sub)) return; // unsubscribed meanwhile
+    if (!lot) send(ws, subscribedFrame(auctionId, JSON.stringify(view), new Date()));
     sub.seq.lastRevision = startingRevision(view.revision, afterRevision);
     if (afterRevision !== undefined && afterRevision < view.revision) {
       sub.seq.lastRevision = afterRevision;
@@ -99,10 +95,37 @@ async function subscribe(
     }
     apply(rooms, sub, release(sub.seq));
   } catch (error) {
-    leave(rooms, sub);
+    if (!lot) leave(rooms, sub);
     deps.logger.warn({ err: error, auctionId }, 'websocket subscribe failed');
     send(ws, errorFrame('UNAVAILABLE', 'Cannot subscribe right now; retry shortly', auctionId));
   }
+}
+
+async function subscribe(
+  rooms: Rooms,
+  ws: WebSocket,
+  conn: Connection,
+  auctionId: string,
+  afterRevision: number | undefined,
+) {
+  const sub = join(rooms, ws, conn, auctionId);
+  if (sub) await begin(rooms, sub, afterRevision, false);
+}
+
+/** A lot of a sale subscription: in the auction's room, but not one of the connection's own subscriptions. */
+function joinLot(rooms: Rooms, ws: WebSocket, auctionId: string, afterRevision: number | undefined) {
+  const sub: Subscription = { ws, auctionId, seq: newSequence() };
+  let room = rooms.byAuction.get(auctionId);
+  if (!room) rooms.byAuction.set(auctionId, (room = new Set()));
+  room.add(sub);
+  void begin(rooms, sub, afterRevision, true);
+  return sub;
+}
+
+function leaveLot(rooms: Rooms, sub: Subscription) {
+  const room = rooms.byAuction.get(sub.auctionId);
+  room?.delete(sub);
+  if (room?.size === 0) rooms.byAuction.delete(sub.auctionId);
 }
 
 /** An auction's part of a change batch as frames, serialised once for the whole room. */
@@ -133,6 +156,10 @@ export function getAuctionRooms(
     subscribe: (ws: WebSocket, conn: Connection, auctionId: string, afterRevision: number | undefined) =>
       subscribe(rooms, ws, conn, auctionId, afterRevision),
     leave: (sub: Subscription) => leave(rooms, sub),
+    /** A sale subscription's lot: from `afterRevision` (or the current view) on, without a `subscribed` frame. */
+    joinLot: (ws: WebSocket, auctionId: string, afterRevision?: number) =>
+      joinLot(rooms, ws, auctionId, afterRevision),
+    leaveLot: (sub: Subscription) => leaveLot(rooms, sub),
     /** A batch from the change feed: every event, with the view after it, to its room. */
     onChange(message: ChangeMessage) {
       for (const auction of message.auctions) {

@@ -14,7 +14,12 @@ import {
   unsubscribedFrame,
   upgradeToken,
 } from './protocol';
+import { getSaleRooms, type SaleRooms } from './saleRooms';
 import { fullBucket, take } from './tokenBucket';
+
+const lowerKeys = (revisions: Record<string, number> | undefined) =>
+  revisions &&
+  Object.fromEntries(Object.entries(revisions).map(([id, revision]) => [id.toLowerCase(), revision]));
 
 export type { Step } from './revisionSequence';
 
@@ -54,6 +59,7 @@ interface MessageContext {
   send: Send;
   me: MeChannel | undefined;
   rooms: AuctionRooms;
+  sales: SaleRooms;
 }
 
 /** A client's message: rate-limited, checked, then a ping, a `me` action or a room's. */
@@ -82,6 +88,11 @@ function onClientMessage(
   const message = parsed.message;
   if (message.type === 'ping') return send(ws, PONG_FRAME);
   if ('channel' in message) return void onMeMessage(ctx.me, ws, conn, message, send, deps.logger);
+  if ('saleId' in message) {
+    const saleId = message.saleId.toLowerCase();
+    if (message.type === 'unsubscribe') return ctx.sales.unsubscribe(ws, conn, saleId);
+    return void ctx.sales.subscribe(ws, conn, saleId, lowerKeys(message.afterRevisions));
+  }
   const auctionId = message.auctionId.toLowerCase();
   if (message.type === 'unsubscribe') {
     const sub = conn.subscriptions.get(auctionId);
@@ -98,6 +109,7 @@ function accept(ctx: MessageContext, wss: WebSocketServer, ws: WebSocket, socket
     userId,
     me: undefined,
     subscriptions: new Map(),
+    sales: new Map(),
     alive: true,
     bucket: fullBucket(ctx.limits.messageBurst, Date.now()),
     limitedAt: 0,
@@ -106,6 +118,7 @@ function accept(ctx: MessageContext, wss: WebSocketServer, ws: WebSocket, socket
   ws.on('message', (data, isBinary) => onClientMessage(ctx, ws, conn, data, isBinary));
   ws.on('close', () => {
     for (const sub of [...conn.subscriptions.values()]) ctx.rooms.leave(sub);
+    ctx.sales.leaveAll(conn);
     if (conn.me) ctx.me?.leave(conn.me);
     ctx.deps.onConnectionsChanged?.(wss.clients.size);
   });
@@ -156,7 +169,8 @@ export function getRealtimeGateway(deps: GatewayDeps) {
   const { send, slowClosed } = getSender(limits, deps.onMessagesSent);
   const me = deps.me && getMeChannel(deps.me, send);
   const rooms = getAuctionRooms(deps, limits, send, (ws) => connections.get(ws));
-  const ctx: MessageContext = { deps, limits, send, me, rooms };
+  const sales = getSaleRooms(deps, rooms, limits, send);
+  const ctx: MessageContext = { deps, limits, send, me, rooms, sales };
   let closing = false;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -173,7 +187,10 @@ export function getRealtimeGateway(deps: GatewayDeps) {
   const pinger = startPinger(wss, connections, limits.pingIntervalMs);
   return {
     /** A batch from the change feed: every event, with the view after it, to its room. */
-    onChange: (message: ChangeMessage) => rooms.onChange(message),
+    onChange: (message: ChangeMessage) => {
+      sales.onChange(message);
+      rooms.onChange(message);
+    },
     /** New notifications from the feed: each to its user's `me` subscriptions. */
     onNotifications: (message: NotificationMessage) => me?.onNotifications(message),
     /** The notification feed may have lost messages: `me` subscriptions read the table again. */

@@ -1,4 +1,5 @@
 import { type AuctionView } from '../auction';
+import type { SaleView } from '../sales';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -12,6 +13,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** The user of a token, or undefined when it is not valid. */
   verifyToken(token: string): { userId: string } | undefined;
+  /** A sale as the read model has it now, and its lots' auction ids in order (the sale channel). */
+  sale?(saleId: string): Promise<{ view: SaleView; lotIds: string[] } | undefined>;
   /** The auction's public view as the read model has it now. */
   currentView(auctionId: string): Promise<AuctionView | undefined>;
   /** Frames of the auction's events after `after` up to `upTo`, from the event store. */
@@ -39,6 +42,11 @@ export const DEFAULT_LIMITS = {
   messageBurst: 200,
 };
 
+export interface SaleSubscription {
+  saleId: string;
+  lots: Map<string, Subscription>;
+}
+
 export interface Subscription {
   ws: WebSocket;
   auctionId: string;
@@ -50,6 +58,8 @@ export interface Connection {
   /** The connection's socket, as the upgrade handed it over: corked while a batch is written. */
   socket: Duplex;
   subscriptions: Map<string, Subscription>;
+  /** The sales followed: each holds one subscription per lot (counted as one against the limit). */
+  sales: Map<string, SaleSubscription>;
   /** The user of the connection's token, if it had one. */
   userId: string | undefined;
   /** The `me` channel, while followed. */

@@ -8,7 +8,9 @@ export type ClientMessage =
   | { type: 'unsubscribe'; auctionId: string }
   | { type: 'ping' }
   | { type: 'subscribe'; channel: 'me'; after?: string }
-  | { type: 'unsubscribe'; channel: 'me' };
+  | { type: 'unsubscribe'; channel: 'me' }
+  | { type: 'subscribe'; saleId: string; afterRevisions?: Record<string, number> }
+  | { type: 'unsubscribe'; saleId: string };
 
 export const clientMessageSchema = {
   oneOf: [
@@ -50,6 +52,29 @@ export const clientMessageSchema = {
       required: ['type', 'channel'],
       additionalProperties: false,
     },
+    {
+      type: 'object',
+      properties: {
+        type: { const: 'subscribe' },
+        saleId: { type: 'string', format: 'uuid' },
+        afterRevisions: {
+          type: 'object',
+          description:
+            'To resume: per lot (its auctionId) the last revision the client has; other lots start at their current view',
+          propertyNames: { format: 'uuid' },
+          additionalProperties: { type: 'integer', minimum: -1, maximum: Number.MAX_SAFE_INTEGER },
+          maxProperties: 1000,
+        },
+      },
+      required: ['type', 'saleId'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { type: { const: 'unsubscribe' }, saleId: { type: 'string', format: 'uuid' } },
+      required: ['type', 'saleId'],
+      additionalProperties: false,
+    },
   ],
 } as const;
 
@@ -75,7 +100,7 @@ export function parseClientMessage(text: string): ParseResult {
       ok: false,
       code: known ? 'VALIDATION_FAILED' : 'UNKNOWN_MESSAGE_TYPE',
       message: known
-        ? `Invalid ${String(type)} message: auctionId must be a UUID, afterRevision an integer (or channel "me" with an optional after cursor), no other fields`
+        ? `Invalid ${String(type)} message: auctionId must be a UUID, afterRevision an integer (or saleId a UUID with optional afterRevisions, or channel "me" with an optional after cursor), no other fields`
         : 'type must be subscribe, unsubscribe or ping',
     };
   }
@@ -90,6 +115,14 @@ export const errorFrame = (code: string, message: string, auctionId?: string, ch
     ...(auctionId ? { auctionId } : {}),
     ...(channel ? { channel } : {}),
   });
+
+export const saleErrorFrame = (code: string, message: string, saleId: string) =>
+  JSON.stringify({ type: 'error', code, message, saleId });
+
+export const saleSubscribedFrame = (saleId: string, saleJson: string, serverTime: Date) =>
+  `{"type":"subscribed","saleId":${JSON.stringify(saleId)},"sale":${saleJson},"serverTime":"${serverTime.toISOString()}"}`;
+
+export const saleUnsubscribedFrame = (saleId: string) => JSON.stringify({ type: 'unsubscribed', saleId });
 
 export const meSubscribedFrame = (serverTime: Date) =>
   JSON.stringify({ type: 'subscribed', channel: 'me', serverTime: serverTime.toISOString() });

@@ -1,4 +1,5 @@
 import { auctionViewSchema } from '../auction';
+import { saleViewSchema } from '../sales';
 import { notificationSchema } from '../read-api';
 import { publicEventSchema } from '../projections';
 import { uuidSchema } from '../platform';
@@ -37,6 +38,25 @@ export const serverMessageSchemas = {
     required: ['type', 'auctionId'],
     additionalProperties: false,
   },
+  saleSubscribed: {
+    type: 'object',
+    description:
+      "The sale as it stands. Then every auction.event of every lot (lots added later included), in revision order per lot; with afterRevisions, a lot's events after that revision first.",
+    properties: {
+      type: { const: 'subscribed' },
+      saleId: uuidSchema,
+      sale: saleViewSchema,
+      serverTime: { type: 'string', format: 'date-time', description: 'Correct countdowns by this clock' },
+    },
+    required: ['type', 'saleId', 'sale', 'serverTime'],
+    additionalProperties: false,
+  },
+  saleUnsubscribed: {
+    type: 'object',
+    properties: { type: { const: 'unsubscribed' }, saleId: uuidSchema },
+    required: ['type', 'saleId'],
+    additionalProperties: false,
+  },
   error: {
     type: 'object',
     description: 'A message was refused; the connection stays open.',
@@ -53,6 +73,7 @@ export const serverMessageSchemas = {
           'ALREADY_SUBSCRIBED',
           'TOO_MANY_SUBSCRIPTIONS',
           'AUCTION_NOT_FOUND',
+          'SALE_NOT_FOUND',
           'UNAVAILABLE',
           'RATE_LIMITED',
           'UNAUTHORIZED',
@@ -60,6 +81,7 @@ export const serverMessageSchemas = {
       },
       message: { type: 'string' },
       auctionId: uuidSchema,
+      saleId: uuidSchema,
       channel: { const: 'me' },
     },
     required: ['type', 'code', 'message'],

@@ -11,6 +11,14 @@ import { createKnex } from '../../src/platform';
 import { evolveSaleAll, saleStreamId, toSaleEvent } from '../../src/sales';
 import { waitUntil } from '../support/readModelSnapshot';
 import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { connectWs } from '../support/wsClient';
+import { ajv } from '../../src/platform';
+import { serverMessageSchemas } from '../../src/realtime';
+
+const validateServer = (name: keyof typeof serverMessageSchemas, message: unknown) => {
+  const validate = ajv.compile(serverMessageSchemas[name]);
+  expect(validate(message) ? [] : validate.errors).toEqual([]);
+};
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
 type User = Awaited<ReturnType<typeof registerUser>>;
@@ -215,6 +223,51 @@ describe('sales: catalogues of lots', () => {
     );
     const view = await call(t.url, 'GET', `/sales/${saleId}`);
     expect(view.body).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('one WebSocket subscription follows every lot of a sale, lots added later too, in order per lot, with resume', async () => {
+    const saleId = await createSale(t, seller);
+    const first = (await addLot(t, seller.token, saleId)).body.auctionId as string;
+    const sync = { 'X-Min-Position': (await addLot(t, seller.token, saleId)).body.position as string };
+    await call(t.url, 'GET', `/sales/${saleId}`, { headers: sync }); // the sales model has both lots
+    const client = await connectWs(t.url);
+    client.send({ type: 'subscribe', saleId });
+    await client.until((m) => m.some((x) => x.type === 'subscribed' && x.saleId === saleId));
+    expect(client.messages[0]).toMatchObject({ type: 'subscribed', saleId, sale: { saleId, lotCount: 2 } });
+    validateServer('saleSubscribed', client.messages[0]);
+    // A lot added now joins the subscription: its creation arrives as a frame.
+    const third = (await addLot(t, seller.token, saleId, { title: 'Late lot' })).body.auctionId as string;
+    await client.until(() => client.events(third).length === 1);
+    expect(client.events(third)[0]).toMatchObject({
+      event: { type: 'AuctionCreated' },
+      auction: { lotNumber: 3 },
+    });
+    // Watchers see each lot's changes, in revision order per lot.
+    const photo = await call(t.url, 'POST', `/sales/${saleId}/cancel`, { token: seller.token, body: {} });
+    expect(photo.status).toBe(200);
+    await client.until(() =>
+      [first, third].every((id) => client.events(id).some((e) => e.event?.type === 'AuctionCancelled')),
+    );
+    for (const id of [first, third]) {
+      const revisions = client.events(id).map((e) => e.event!.revision);
+      expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    }
+    // Resume: what the client had of the first lot (its creation) and nothing of the others.
+    const again = await connectWs(t.url);
+    again.send({ type: 'subscribe', saleId, afterRevisions: { [first]: 0 } });
+    await again.until(() => again.events(first).length === 1);
+    expect(again.events(first)[0]).toMatchObject({ event: { type: 'AuctionCancelled', revision: 1 } });
+    again.send({ type: 'subscribe', saleId });
+    await again.until((m) => m.some((x) => x.code === 'ALREADY_SUBSCRIBED'));
+    again.send({ type: 'unsubscribe', saleId });
+    await again.until((m) => m.some((x) => x.type === 'unsubscribed' && x.saleId === saleId));
+    const unknown = randomUUID();
+    again.send({ type: 'subscribe', saleId: unknown });
+    await again.until((m) => m.some((x) => x.code === 'SALE_NOT_FOUND' && x.saleId === unknown));
+    again.send({ type: 'subscribe', saleId, afterRevisions: { nope: 1 } });
+    await again.until((m) => m.some((x) => x.code === 'VALIDATION_FAILED'));
+    client.close();
+    again.close();
   });
 
   it('answers 404 for unknown sales and a bad cursor with 400', async () => {

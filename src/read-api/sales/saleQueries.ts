@@ -63,6 +63,12 @@ export function getSaleQueries(knex: Knex) {
       };
     },
 
+    /** The sale and its lots' auction ids in lot order (for the sale channel). */
+    async withLots(saleId: string, now: Date): Promise<{ view: SaleView; lotIds: string[] } | undefined> {
+      const row = await knex('sales').where({ sale_id: saleId }).first('revision', 'state');
+      return row && { view: toView(row, now), lotIds: (row.state as Sale).lots.map((l) => l.auctionId) };
+    },
+
     async get(saleId: string, now: Date): Promise<SaleView | undefined> {
       const row = await knex('sales').where({ sale_id: saleId }).first('revision', 'state');
       return row ? toView(row, now) : undefined;

@@ -10,7 +10,9 @@ import {
   commandRoutes,
   getCommandHandler,
   getPlaceBid,
+  getSaleCommands,
   getWatchlistCommands,
+  saleCommandRoutes,
   watchlistCommandRoutes,
 } from '../../src/commands';
 import { getInMemoryEventStore, type NewEvent, type RecordedEvent } from '../../src/events';
@@ -34,6 +36,7 @@ export function commandRoutesSpec(options: { now: Date }) {
         photos: { eventStore, blobs },
       }),
       watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth, clock }),
+      saleCommandRoutes({ commands: getSaleCommands(eventStore, handler), requireAuth, clock }),
     ],
   });
   let seen = 0;

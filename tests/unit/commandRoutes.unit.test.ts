@@ -183,3 +183,101 @@ describe('PUT and DELETE /me/watchlist/:auctionId', () => {
     expect([reply.status, reply.body.code, reply.events]).toEqual([404, 'AUCTION_NOT_FOUND', []]);
   });
 });
+
+describe('POST /sales, /sales/:id/lots and /sales/:id/cancel', () => {
+  const S = '0190e0a0-0000-7000-8000-00000000000c';
+  const saleCreated = {
+    type: 'SaleCreated',
+    data: {
+      saleId: S,
+      sellerId: SELLER,
+      title: 'Autumn sale',
+      description: '',
+      currency: 'EUR',
+      startsAt: iso(600),
+      firstLotEndsAt: iso(3600),
+      lotGapSeconds: 60,
+      softClose: null,
+      increments: [{ from: 0, increment: 50 }],
+      buyersPremiumPercent: 0,
+      requiresApproval: false,
+      mode: 'timed',
+      createdAt: iso(0),
+    },
+  };
+
+  it('records SaleCreated with the defaults, and answers 201 with its Location', async () => {
+    const spec = commandRoutesSpec({ now: at(60) });
+    const body = { title: 'Autumn sale', currency: 'EUR', startsAt: iso(600), firstLotEndsAt: iso(3600) };
+    const reply = await spec.when('post', '/sales', { as: SELLER, body });
+    expect(reply.status).toBe(201);
+    expect(reply.headers.location).toBe(`/sales/${reply.body.saleId as string}`);
+    expect(reply.events).toEqual([
+      {
+        stream: `sale-${reply.body.saleId as string}`,
+        type: 'SaleCreated',
+        data: expect.objectContaining({
+          lotGapSeconds: 60,
+          increments: null,
+          mode: 'timed',
+          createdAt: iso(60),
+        }),
+      },
+    ]);
+  });
+
+  it("adds lot 1: LotAdded in the sale's stream, then the lot's auction with the sale's terms", async () => {
+    const spec = commandRoutesSpec({ now: at(60) });
+    await spec.given({ [`sale-${S}`]: [saleCreated] });
+    const reply = await spec.when('post', `/sales/${S}/lots`, {
+      as: SELLER,
+      body: { title: 'Clock', startingPrice: 500 },
+    });
+    expect(reply.status).toBe(201);
+    const auctionId = reply.body.auctionId as string;
+    expect(reply.body).toMatchObject({ saleId: S, lotNumber: 1, endsAt: iso(3600), revision: 1 });
+    expect(reply.events.map((e) => [e.stream, e.type])).toEqual([
+      [`sale-${S}`, 'LotAdded'],
+      [auctionStreamId(auctionId), 'AuctionCreated'],
+    ]);
+    expect(reply.events[1]!.data).toMatchObject({
+      saleId: S,
+      lotNumber: 1,
+      currency: 'EUR',
+      startsAt: iso(600),
+      endsAt: iso(3600),
+      increments: [{ from: 0, increment: 50 }],
+      minIncrement: null,
+      createdAt: iso(60),
+    });
+  });
+
+  it.each([
+    [BOB, 60, 403, 'NOT_SELLER'],
+    [SELLER, 600, 422, 'SALE_STARTED'],
+  ])('refuses a lot from %s at %ss with %s %s, recording nothing', async (as, seconds, status, code) => {
+    const spec = commandRoutesSpec({ now: at(seconds) });
+    await spec.given({ [`sale-${S}`]: [saleCreated] });
+    const reply = await spec.when('post', `/sales/${S}/lots`, {
+      as,
+      body: { title: 'Clock', startingPrice: 500 },
+    });
+    expect([reply.status, reply.body.code, reply.events]).toEqual([status, code, []]);
+  });
+
+  it('cancels once; a second cancel records nothing', async () => {
+    const spec = commandRoutesSpec({ now: at(60) });
+    await spec.given({ [`sale-${S}`]: [saleCreated] });
+    const first = await spec.when('post', `/sales/${S}/cancel`, {
+      as: SELLER,
+      body: { reason: 'Withdrawn' },
+    });
+    expect([first.status, first.events]).toEqual([
+      200,
+      [{ stream: `sale-${S}`, type: 'SaleCancelled', data: { reason: 'Withdrawn', cancelledAt: iso(60) } }],
+    ]);
+    expect((await spec.when('post', `/sales/${S}/cancel`, { as: SELLER, body: {} })).events).toEqual([]);
+    const none = await spec.when('post', `/sales/${A}/cancel`, { as: SELLER, body: {} });
+    expect([none.status, none.body.code]).toEqual([404, 'SALE_NOT_FOUND']);
+  });
+});

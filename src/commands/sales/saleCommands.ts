@@ -48,13 +48,13 @@ export const lotAuction = (sale: Sale, lot: LotAdded): CreateAuctionData => ({
 });
 
 /** Creates the lot's auction; one that exists already (a retry, the process manager) is fine. */
-export async function ensureLotAuction(handler: CommandHandler, data: CreateAuctionData) {
+export async function ensureLotAuction(handler: CommandHandler, data: CreateAuctionData, now = new Date()) {
   try {
     return await handler.handle({
       auctionId: data.auctionId,
       userId: data.sellerId,
       correlationId: randomUUID(),
-      command: { type: 'CreateAuction', data, now: new Date() },
+      command: { type: 'CreateAuction', data, now },
     });
   } catch (error) {
     if (error instanceof AuctionRuleError && error.code === 'AUCTION_ALREADY_EXISTS') return undefined;
@@ -111,7 +111,7 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
         : sale.lots.find((l) => l.idempotencyKey === data.idempotencyKey)!;
       const created =
         added?.type === 'LotAdded'
-          ? await ensureLotAuction(handler, lotAuction(sale, added.data))
+          ? await ensureLotAuction(handler, lotAuction(sale, added.data), now)
           : undefined;
       return {
         saleId,

@@ -30,7 +30,10 @@ const PROJECTION_NAMES = [
 
 /** The projections folded again in place, and the tables each empties first. */
 const IN_PLACE = {
-  [NOTIFICATIONS_PROJECTION]: { store: notificationStore, tables: ['notify_auctions', 'notify_watchers'] },
+  [NOTIFICATIONS_PROJECTION]: {
+    store: notificationStore,
+    tables: ['notify_auctions', 'notify_watchers', 'notify_sale_watchers'],
+  },
   [ANALYTICS_PROJECTION]: { store: analyticsStore, tables: ['analytics_auctions'] },
   [SALES_PROJECTION]: { store: saleStore, tables: ['sales'] },
 } as const;

@@ -11,5 +11,7 @@ export {
   type NotificationKind,
   type NotificationRow,
   planNotifications,
+  saleIdsOf,
+  type SaleWatchChange,
   type WatchChange,
 } from './notificationRules';

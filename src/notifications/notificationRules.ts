@@ -10,7 +10,7 @@ import {
 } from '../auction';
 import type { RecordedEvent } from '../events';
 import { nameUuids } from '../platform';
-import { isUserEventType, userIdOfStream, type AuctionWatched } from '../watching';
+import { isUserEventType, userIdOfStream, type AuctionWatched, type SaleWatched } from '../watching';
 
 export type NotificationKind = 'outbid' | 'won' | 'lost' | 'ending_soon' | 'cancelled';
 
@@ -46,6 +46,13 @@ export interface WatchChange {
   at: string;
 }
 
+export interface SaleWatchChange {
+  userId: string;
+  saleId: string;
+  watching: boolean;
+  at: string;
+}
+
 // Fixed: a notification's id is a function of its cause, so deriving it again (a replay, a
 // rebuild, a second instance) gives the same row, which the table keeps once.
 const notificationUuid = nameUuids('2f6c3a1e-7a51-4d0b-9a0f-6d1b8c7e5a42');
@@ -58,8 +65,29 @@ export function auctionIdsOf(events: RecordedEvent[]): string[] {
   for (const e of events) {
     const auctionId = auctionIdOfStream(e.streamId);
     if (auctionId) ids.add(auctionId);
-    else if (userIdOfStream(e.streamId) && isUserEventType(e.type))
+    else if (userIdOfStream(e.streamId) && (e.type === 'AuctionWatched' || e.type === 'AuctionUnwatched'))
       ids.add((e.data as AuctionWatched).auctionId);
+  }
+  return [...ids];
+}
+
+/**
+ * The sales whose watchers a batch needs: those watched or unwatched in it, and those of the lots
+ * whose events tell watchers (ending soon, cancelled), by the facts held or the lot's creation.
+ */
+export function saleIdsOf(events: RecordedEvent[], facts: Map<string, AuctionFacts>): string[] {
+  const ids = new Set<string>();
+  const created = new Map<string, string>();
+  for (const e of events) {
+    const auctionId = auctionIdOfStream(e.streamId);
+    if (auctionId && e.type === 'AuctionCreated') {
+      const { saleId } = e.data as { saleId?: string };
+      if (saleId) created.set(auctionId, saleId);
+    } else if (auctionId && (e.type === 'AuctionEndingSoon' || e.type === 'AuctionCancelled')) {
+      const saleId = facts.get(auctionId)?.state.saleId ?? created.get(auctionId);
+      if (saleId) ids.add(saleId);
+    } else if (userIdOfStream(e.streamId) && (e.type === 'SaleWatched' || e.type === 'SaleUnwatched'))
+      ids.add((e.data as SaleWatched).saleId);
   }
   return [...ids];
 }
@@ -68,13 +96,26 @@ export function auctionIdsOf(events: RecordedEvent[]): string[] {
 interface Planning {
   auctions: Map<string, AuctionFacts>;
   watching: Map<string, Set<string>>;
+  /** Who watches each sale (all its lots). */
+  saleWatching: Map<string, Set<string>>;
   notifications: NotificationRow[];
   watchChanges: WatchChange[];
+  saleWatchChanges: SaleWatchChange[];
   changed: Set<string>;
 }
 
-/** A user's watch or unwatch: the auction's watchers after it, and the change to store. */
+/** A user's watch or unwatch: the auction's (or the sale's) watchers after it, and the change to store. */
 function planWatch(plan: Planning, userId: string, recorded: RecordedEvent) {
+  if (recorded.type === 'SaleWatched' || recorded.type === 'SaleUnwatched') {
+    const { saleId } = recorded.data as SaleWatched;
+    const watching = recorded.type === 'SaleWatched';
+    const users = plan.saleWatching.get(saleId) ?? new Set<string>();
+    if (watching) users.add(userId);
+    else users.delete(userId);
+    plan.saleWatching.set(saleId, users);
+    plan.saleWatchChanges.push({ userId, saleId, watching, at: recorded.recordedAt.toISOString() });
+    return;
+  }
   const { auctionId } = recorded.data as AuctionWatched;
   const on = recorded.type === 'AuctionWatched';
   const users = plan.watching.get(auctionId) ?? new Set<string>();
@@ -119,7 +160,12 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
         position: recorded.position,
       });
   };
-  const audience = () => new Set([...bidders, ...(plan.watching.get(auctionId) ?? [])]);
+  const audience = () =>
+    new Set([
+      ...bidders,
+      ...(plan.watching.get(auctionId) ?? []),
+      ...((state.saleId && plan.saleWatching.get(state.saleId)) || []),
+    ]);
   // An answer that never came (not how the decider decides, but a log is forever): tell them now.
   if (before?.answered && event.type !== 'BidPlaced') notify('outbid', [before.answered]);
   switch (event.type) {
@@ -156,20 +202,24 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
  * - `outbid`: a bid (or a proxy's automatic answer) took the lead from you; or your own bid did
  *   not take it, because the leader's proxy answered it at once (told with that answer).
  * - `won` / `lost`: at the close, to the winner and to everyone else who bid.
- * - `ending_soon`: the auction's ending-soon notice, to whoever bid in it or watches it then.
- * - `cancelled`: to whoever bid in it or watches it.
+ * - `ending_soon`: the auction's ending-soon notice, to whoever bid in it or watches it (or its
+ *   sale) then.
+ * - `cancelled`: to whoever bid in it or watches it (or its sale).
  * Events at or below an auction's stored revision were planned already and are skipped.
  */
 export function planNotifications(
   facts: Map<string, AuctionFacts>,
   watchers: Map<string, Set<string>>,
   events: RecordedEvent[],
+  saleWatchers: Map<string, Set<string>> = new Map(),
 ) {
   const plan: Planning = {
     auctions: new Map(facts),
     watching: new Map([...watchers].map(([id, users]) => [id, new Set(users)])),
+    saleWatching: new Map([...saleWatchers].map(([id, users]) => [id, new Set(users)])),
     notifications: [],
     watchChanges: [],
+    saleWatchChanges: [],
     changed: new Set(),
   };
   for (const recorded of events) {
@@ -184,6 +234,7 @@ export function planNotifications(
   return {
     notifications: plan.notifications,
     watchChanges: plan.watchChanges,
+    saleWatchChanges: plan.saleWatchChanges,
     auctions: new Map([...plan.changed].map((id) => [id, plan.auctions.get(id)!])),
     /** Who watches each auction the batch touched, after it. */
     watchers: plan.watching,

@@ -10,4 +10,4 @@ export {
   type WatchCommand,
   watchlistDecider,
 } from './userStream';
-export { type AuctionWatched, type UserEvent } from './watchEvents';
+export { type AuctionWatched, type SaleWatched, type UserEvent } from './watchEvents';

@@ -291,6 +291,20 @@ describe('the OpenAPI document', () => {
       body: { title: 'Too late', startingPrice: 100 },
     });
     await check('GET', '/sales/00000000-0000-4000-8000-000000000000', '/sales/{id}');
+    await check('PUT', `/me/watchlist/sales/${saleId}`, '/me/watchlist/sales/{saleId}', {
+      token: bidder.token,
+    });
+    await check('DELETE', `/me/watchlist/sales/${saleId}`, '/me/watchlist/sales/{saleId}', {
+      token: bidder.token,
+    });
+    await check(
+      'PUT',
+      '/me/watchlist/sales/00000000-0000-4000-8000-000000000000',
+      '/me/watchlist/sales/{saleId}',
+      {
+        token: bidder.token,
+      },
+    );
 
     // Documented problems answer as documented too.
     await check('GET', '/auctions/00000000-0000-4000-8000-000000000000', '/auctions/{id}');

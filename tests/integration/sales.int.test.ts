@@ -270,6 +270,54 @@ describe('sales: catalogues of lots', () => {
     again.close();
   });
 
+  it('watching a sale watches all its lots, those added later too: each cancelled lot is told', async () => {
+    const saleId = await createSale(t, seller);
+    await addLot(t, seller.token, saleId);
+    const watch = await call(t.url, 'PUT', `/me/watchlist/sales/${saleId}`, { token: alice.token });
+    expect(watch.status).toBe(204);
+    expect((await call(t.url, 'PUT', `/me/watchlist/sales/${saleId}`, { token: alice.token })).status).toBe(
+      204,
+    );
+    const unknown = await call(t.url, 'PUT', `/me/watchlist/sales/${randomUUID()}`, { token: alice.token });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'SALE_NOT_FOUND']);
+    const later = (await addLot(t, seller.token, saleId)).body.auctionId as string;
+    await call(t.url, 'POST', `/sales/${saleId}/cancel`, { token: seller.token, body: {} });
+    await waitUntil(
+      async () => {
+        const res = await call(t.url, 'GET', '/me/notifications', { token: alice.token });
+        return (res.body.items as Array<{ kind: string }>).filter((n) => n.kind === 'cancelled').length === 2;
+      },
+      10_000,
+      'two cancelled notices',
+    );
+    const notices = await call(t.url, 'GET', '/me/notifications', { token: alice.token });
+    const told = (notices.body.items as Array<{ auctionId: string }>).map((n) => n.auctionId);
+    expect(told).toContain(later);
+    // Unwatched: the next sale's cancellation tells her nothing.
+    const other = await createSale(t, seller);
+    await addLot(t, seller.token, other);
+    await call(t.url, 'PUT', `/me/watchlist/sales/${other}`, { token: alice.token });
+    expect((await call(t.url, 'DELETE', `/me/watchlist/sales/${other}`, { token: alice.token })).status).toBe(
+      204,
+    );
+    expect(
+      (await call(t.url, 'POST', `/sales/${other}/cancel`, { token: seller.token, body: {} })).status,
+    ).toBe(200);
+    await waitUntil(
+      async () =>
+        (await t.app.eventStore.readStream(saleStreamId(other))).some((e) => e.type === 'LotClosed'),
+      10_000,
+      'the other lot cancelled',
+    );
+    // Read at the position of the lot's recorded end, which comes after its cancellation.
+    const otherStream = await t.app.eventStore.readStream(saleStreamId(other));
+    const after = await call(t.url, 'GET', '/me/notifications', {
+      token: alice.token,
+      headers: { 'X-Min-Position': otherStream[otherStream.length - 1]!.position },
+    });
+    expect((after.body.items as unknown[]).length).toBe(2);
+  });
+
   it('answers 404 for unknown sales and a bad cursor with 400', async () => {
     expect((await call(t.url, 'GET', `/sales/${randomUUID()}`)).body.code).toBe('SALE_NOT_FOUND');
     expect((await call(t.url, 'GET', '/sales/not-a-uuid')).body.code).toBe('VALIDATION_FAILED');

@@ -176,3 +176,33 @@ describe('the ending-soon notice', () => {
     expect(() => decide(mark(3600), state)).toThrow(expect.objectContaining({ code: 'AUCTION_NOT_OPEN' }));
   });
 });
+
+describe('watching a sale', () => {
+  const lot = (commands: AuctionCommand[]) => {
+    const events: AuctionEvent[] = [auctionCreated({ saleId: 's1', lotNumber: 2 })];
+    for (const command of commands) events.push(...decide(command, evolveAll(events)));
+    return events.map((e, i) => record('auction-a1', e, i, 60 + i));
+  };
+  const cancel: AuctionCommand = { type: 'CancelAuction', data: { userId: 'seller' }, now: at(100) };
+
+  it("tells the sale's watchers of a lot's ending soon and cancellation, as its own watchers", () => {
+    const saleWatchers = new Map([['s1', new Set(['carol'])]]);
+    const soon = planNotifications(new Map(), new Map(), lot([endingSoon()]), saleWatchers);
+    expect(soon.notifications.map((n) => [n.userId, n.kind])).toEqual([['carol', 'ending_soon']]);
+    const cancelled = planNotifications(new Map(), new Map(), lot([cancel]), saleWatchers);
+    expect(cancelled.notifications.map((n) => [n.userId, n.kind])).toEqual([['carol', 'cancelled']]);
+  });
+
+  it('follows watches and unwatches of the sale in the batch; another sale tells nobody', () => {
+    const user = (event: UserEvent, revision: number) => record(userStreamId('dave'), event, revision, 10);
+    const watching = [
+      user({ type: 'SaleWatched', data: { saleId: 's1', watchedAt: iso(10) } }, 0),
+      ...lot([cancel]),
+    ];
+    const planned = planNotifications(new Map(), new Map(), watching);
+    expect(planned.notifications.map((n) => [n.userId, n.kind])).toEqual([['dave', 'cancelled']]);
+    expect(planned.saleWatchChanges).toEqual([{ userId: 'dave', saleId: 's1', watching: true, at: iso(10) }]);
+    const elsewhere = new Map([['s2', new Set(['erin'])]]);
+    expect(planNotifications(new Map(), new Map(), lot([cancel]), elsewhere).notifications).toEqual([]);
+  });
+});

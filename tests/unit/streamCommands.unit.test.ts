@@ -3,7 +3,10 @@ import { getInMemoryEventStore } from '../../src/events';
 import { userStreamId, userStreamType, type WatchCommand } from '../../src/watching';
 import { at } from '../support/auctionFixtures';
 
-const watch = (auctionId: string, type: WatchCommand['type'] = 'WatchAuction'): WatchCommand => ({
+const watch = (
+  auctionId: string,
+  type: 'WatchAuction' | 'UnwatchAuction' = 'WatchAuction',
+): WatchCommand => ({
   type,
   data: { auctionId },
   now: at(0),
@@ -20,7 +23,7 @@ describe('the one command handler of plain streams, on the in-memory event store
       { type: 'AuctionWatched', data: { auctionId: 'a1', watchedAt: at(0).toISOString() } },
     ]);
     expect(first.revision).toBe(0n);
-    expect([...first.state]).toEqual(['a1']);
+    expect([...first.state.auctions]).toEqual(['a1']);
     const again = await getStreamCommands(store).handle(userStreamType, stream, watch('a1'), {
       userId: 'u1',
     });

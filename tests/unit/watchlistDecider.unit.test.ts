@@ -43,5 +43,33 @@ describe('the watchlist decider (stream user-<userId>)', () => {
     given([watched('a1'), unwatched('a1')])
       .when(watch('a1'))
       .then([watched('a1')]));
-  it('starts from an empty watchlist', () => expect(watchlistDecider.initialState().size).toBe(0));
+  it('starts from an empty watchlist', () => {
+    const { auctions, sales } = watchlistDecider.initialState();
+    expect([auctions.size, sales.size]).toEqual([0, 0]);
+  });
+});
+
+describe('watching a sale', () => {
+  const S = 's1';
+  const watchSale = (type: 'WatchSale' | 'UnwatchSale'): WatchCommand => ({
+    type,
+    data: { saleId: S },
+    now: at(0),
+  });
+  const saleWatched: UserEvent = { type: 'SaleWatched', data: { saleId: S, watchedAt: iso(0) } };
+  const saleUnwatched: UserEvent = { type: 'SaleUnwatched', data: { saleId: S, unwatchedAt: iso(0) } };
+  it('records a watch once and an unwatch once', () => {
+    given([]).when(watchSale('WatchSale')).then([saleWatched]);
+    given([saleWatched]).when(watchSale('WatchSale')).then([]);
+    given([saleWatched]).when(watchSale('UnwatchSale')).then([saleUnwatched]);
+    given([]).when(watchSale('UnwatchSale')).then([]);
+  });
+  it('keeps sales and auctions apart: the same id watched as an auction is not the sale', () => {
+    given([watched(S)])
+      .when(watchSale('WatchSale'))
+      .then([saleWatched]);
+    given([saleWatched])
+      .when(watch(S))
+      .then([watched(S)]);
+  });
 });

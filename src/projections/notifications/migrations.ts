@@ -51,4 +51,21 @@ export const notificationMigrations: Migration[] = [
       await knex.raw('ALTER TABLE notifications ADD CONSTRAINT notifications_seq_key UNIQUE (seq)');
     },
   },
+  {
+    // Who watches a sale: every lot of it, those added later too.
+    name: '0303_notify_sale_watchers',
+    async up(knex: Knex) {
+      await knex.raw(`
+        CREATE TABLE notify_sale_watchers (
+          sale_id uuid NOT NULL,
+          user_id uuid NOT NULL,
+          watched_at timestamptz NOT NULL,
+          PRIMARY KEY (sale_id, user_id)
+        );
+      `);
+    },
+    async down(knex: Knex) {
+      await knex.raw('DROP TABLE notify_sale_watchers');
+    },
+  },
 ];

@@ -8,9 +8,9 @@ import { storedCheckpoint } from '../storedCheckpoint';
 import {
   auctionIdsOf,
   planNotifications,
+  saleIdsOf,
   type AuctionFacts,
   type NotificationRow,
-  type WatchChange,
 } from '../../notifications';
 
 export const NOTIFICATIONS_PROJECTION = 'notifications';
@@ -18,10 +18,10 @@ export const NOTIFICATIONS_PROJECTION = 'notifications';
 /** A notification as stored: with its place in the table's order (its cursor). */
 export type StoredNotification = NotificationRow & { seq: string };
 
-/** The last change per (user, auction) of a batch: what the table must say after it. */
-function finalWatchStates(changes: WatchChange[]): WatchChange[] {
-  const last = new Map<string, WatchChange>();
-  for (const c of changes) last.set(`${c.userId}/${c.auctionId}`, c);
+/** The last change per (user, auction or sale) of a batch: what the table must say after it. */
+function finalWatchStates<C extends { userId: string }>(changes: C[], keyOf: (c: C) => string): C[] {
+  const last = new Map<string, C>();
+  for (const c of changes) last.set(`${c.userId}/${keyOf(c)}`, c);
   return [...last.values()];
 }
 
@@ -49,6 +49,14 @@ const writeBatchSql = `
   ), unwatch AS (
     DELETE FROM notify_watchers w USING jsonb_to_recordset(:unwatching::jsonb) AS x(auction_id uuid, user_id uuid)
     WHERE w.auction_id = x.auction_id AND w.user_id = x.user_id AND EXISTS (SELECT 1 FROM cp)
+  ), sale_watch AS (
+    INSERT INTO notify_sale_watchers (sale_id, user_id, watched_at)
+    SELECT * FROM jsonb_to_recordset(:saleWatching::jsonb) AS x(sale_id uuid, user_id uuid, watched_at timestamptz)
+    WHERE EXISTS (SELECT 1 FROM cp)
+    ON CONFLICT (sale_id, user_id) DO UPDATE SET watched_at = EXCLUDED.watched_at
+  ), sale_unwatch AS (
+    DELETE FROM notify_sale_watchers w USING jsonb_to_recordset(:saleUnwatching::jsonb) AS x(sale_id uuid, user_id uuid)
+    WHERE w.sale_id = x.sale_id AND w.user_id = x.user_id AND EXISTS (SELECT 1 FROM cp)
   ), n AS (
     INSERT INTO notifications (notification_id, user_id, kind, auction_id, auction, at, position)
     SELECT x.notification_id, x.user_id, x.kind, x.auction_id, x.auction, x.at, x.position
@@ -96,6 +104,18 @@ async function readStored(
   }
 }
 
+/** Who watches each of these sales (read only when a batch needs it: few do). */
+async function saleWatchersOf(db: Knex, saleIds: string[]) {
+  const watchers = new Map<string, Set<string>>();
+  if (saleIds.length === 0) return watchers;
+  for (const r of await db('notify_sale_watchers').whereIn('sale_id', saleIds).select('sale_id', 'user_id')) {
+    const users = watchers.get(r.sale_id as string) ?? new Set<string>();
+    users.add(r.user_id as string);
+    watchers.set(r.sale_id as string, users);
+  }
+  return watchers;
+}
+
 /** What the batch starts from: held by this run, else read back. */
 async function load(db: Knex, cache: ReturnType<typeof getStateCache<Held>>, ids: string[]) {
   const facts = new Map<string, AuctionFacts>();
@@ -111,7 +131,8 @@ async function load(db: Knex, cache: ReturnType<typeof getStateCache<Held>>, ids
 
 /** The batch statement's JSON parameters: the facts, watch changes and notifications a plan made. */
 function batchRows(plan: Plan) {
-  const watchStates = finalWatchStates(plan.watchChanges);
+  const watchStates = finalWatchStates(plan.watchChanges, (c) => c.auctionId);
+  const saleStates = finalWatchStates(plan.saleWatchChanges, (c) => c.saleId);
   return {
     auctions: jsonRowsWith(
       [...plan.auctions].map(([auctionId, f]) => ({
@@ -131,6 +152,14 @@ function batchRows(plan: Plan) {
     ),
     unwatching: JSON.stringify(
       watchStates.filter((c) => !c.watching).map((c) => ({ auction_id: c.auctionId, user_id: c.userId })),
+    ),
+    saleWatching: JSON.stringify(
+      saleStates
+        .filter((c) => c.watching)
+        .map((c) => ({ sale_id: c.saleId, user_id: c.userId, watched_at: c.at })),
+    ),
+    saleUnwatching: JSON.stringify(
+      saleStates.filter((c) => !c.watching).map((c) => ({ sale_id: c.saleId, user_id: c.userId })),
     ),
     notifications: JSON.stringify(
       plan.notifications.map((n, ord) => ({
@@ -169,7 +198,12 @@ export function notificationStore(
       await checkpoint.ensure();
       const ids = auctionIdsOf(events);
       const { facts, watchers } = await load(db, cache, ids);
-      const plan = planNotifications(facts, watchers, events);
+      const plan = planNotifications(
+        facts,
+        watchers,
+        events,
+        await saleWatchersOf(db, saleIdsOf(events, facts)),
+      );
       const { rows } = await writeBatch(db, { name, next, expected: expected ?? '', ...batchRows(plan) });
       if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
       const seqOf = new Map(rows[0].inserted);

@@ -163,11 +163,16 @@ async function main() {
     endsAt: Infinity,
   }));
   const aloneUntil = Date.now() + Math.min(60, saleSeconds) * 1000;
+  const clientCpu = process.cpuUsage();
+  const aloneStarted = Date.now();
   const alone = await bidders(
     () => ids,
     () => aloneUntil,
   );
   const aloneSpent = standaloneCpu();
+  const { user, system } = process.cpuUsage(clientCpu);
+  // The load generator shares the machine: its own CPU share says how much it weighs on the figures.
+  const clientCores = Math.round(((user + system) / 1000 / (Date.now() - aloneStarted)) * 100) / 100;
 
   // Per decided bid (201 or 422: both are decided and cost the same path), whole-process CPU.
   const perBid = (cpu: { node: number; postgres: number }, decided: number) => ({
@@ -188,6 +193,7 @@ async function main() {
     standaloneBids: alone.codes,
     standaloneBidMs: { p50: quantile(alone.latencies, 0.5), p99: quantile(alone.latencies, 0.99) },
     standaloneCpuPerDecidedBid: perBid(aloneSpent, alone.decided),
+    loadGeneratorCores: clientCores,
   };
   console.log(JSON.stringify(report, null, 2));
 }

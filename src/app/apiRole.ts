@@ -16,6 +16,7 @@ import { rateLimit, unlimited, type FastLane, type RateLimitConfig } from '../pl
 import {
   postgresReadModel,
   readStoredCheckpoint,
+  renderStoredView,
   SALES_PROJECTION,
   getRedisAuctionViews,
   subscribeChanges,
@@ -84,12 +85,16 @@ const saleRoutes = (
   }),
 ];
 
-/** The current view of an auction for a new subscriber: Redis, else PostgreSQL. */
+/** The current view of an auction for a new subscriber: Redis (its status at this time), else PostgreSQL. */
 const currentViewOf =
   (views: ReturnType<typeof getRedisAuctionViews>, queries: ReturnType<typeof getAuctionQueries>) =>
   async (auctionId: string) => {
     const { view } = await views.fetch(auctionId).catch(() => ({ view: undefined }));
-    if (view) return JSON.parse(view.viewJson) as AuctionView;
+    if (view) {
+      // As stored, a scheduled auction says so after its start too: the status is the time's.
+      const rendered = renderStoredView(view, undefined, Date.now());
+      return typeof rendered === 'string' ? (JSON.parse(rendered) as AuctionView) : rendered;
+    }
     return queries.get(auctionId, undefined, new Date());
   };
 

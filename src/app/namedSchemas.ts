@@ -1,4 +1,5 @@
 import { auctionViewSchema } from '../auction';
+import { saleViewSchema } from '../sales';
 import { bidReplySchema, commandReplySchema } from '../commands';
 import type { NamedSchema } from '../platform';
 import { publicEventSchema, publicEventSchemas } from '../projections';
@@ -30,6 +31,7 @@ export const namedSchemas: NamedSchema[] = [
   { name: 'NotificationPage', schema: notificationPageSchema },
   { name: 'WatchlistPage', schema: watchlistPageSchema },
   { name: 'BidReply', schema: bidReplySchema },
+  { name: 'SaleView', schema: saleViewSchema },
   {
     name: 'PublicEvent',
     schema: publicEventSchema,

@@ -79,6 +79,21 @@ describe('WebSocket gateway', () => {
     client.close();
   });
 
+  it("a scheduled auction subscribed after its start is open in the subscribed frame (its status is the time's)", async () => {
+    const startsAt = Date.now() + 800;
+    const auctionId = await createAuction(a.url, seller.token, {
+      startsAt: new Date(startsAt).toISOString(),
+    });
+    // Redis holds its view as it was made: scheduled.
+    await call(a.url, 'GET', `/auctions/${auctionId}`);
+    await new Promise((r) => setTimeout(r, startsAt + 200 - Date.now()));
+    const client = await connectWs(a.url);
+    client.send({ type: 'subscribe', auctionId });
+    await client.until((m) => m.some((x) => x.type === 'subscribed'));
+    expect(client.messages[0]!.auction).toMatchObject({ status: 'open' });
+    client.close();
+  });
+
   it('resumes with afterRevision: exactly the missed events, then live ones', async () => {
     const auctionId = await createAuction(a.url, seller.token, { minIncrement: 10 });
     const first = await connectWs(a.url);

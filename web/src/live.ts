@@ -28,6 +28,10 @@ let retryMs = 500;
 let status: Status = 'connecting';
 /** auctionId -> the last revision seen (the resume point), undefined before the first. */
 const subscriptions = new Map<string, number | undefined>();
+/** The sale followed (one subscription for all its lots), and the last revision seen of each lot. */
+let followedSale: { saleId: string; revisions: Map<string, number> } | undefined;
+/** A resume point per lot fits in one message for up to this many lots; more resume from their views. */
+const MAX_RESUMED_LOTS = 60;
 const listeners = new Set<Listener>();
 const openHooks = new Set<(socket: WebSocket) => void>();
 const statusListeners = new Set<(status: Status) => void>();
@@ -48,6 +52,14 @@ function subscribe(auctionId: string, afterRevision: number | undefined) {
   send({ type: 'subscribe', auctionId, ...(afterRevision !== undefined ? { afterRevision } : {}) });
 }
 
+function subscribeSale() {
+  if (!followedSale) return;
+  const { saleId, revisions } = followedSale;
+  const afterRevisions =
+    revisions.size > 0 && revisions.size <= MAX_RESUMED_LOTS ? Object.fromEntries(revisions) : undefined;
+  send({ type: 'subscribe', saleId, ...(afterRevisions ? { afterRevisions } : {}) });
+}
+
 function onMessage(raw: string) {
   const message = JSON.parse(raw) as LiveMessage;
   if (message.type === 'subscribed' && typeof message.serverTime === 'string')
@@ -59,6 +71,12 @@ function onMessage(raw: string) {
     const seen = subscriptions.get(auction.auctionId);
     if (seen === undefined || revision > seen) subscriptions.set(auction.auctionId, revision);
     sawPosition(event?.position);
+  }
+  if (auction && followedSale && auction.saleId === followedSale.saleId) {
+    const event = (message as { event?: AuctionEvent }).event;
+    const revision = event ? event.revision : auction.revision;
+    if (revision > (followedSale.revisions.get(auction.auctionId) ?? -1))
+      followedSale.revisions.set(auction.auctionId, revision);
   }
   for (const listener of listeners) listener(message);
 }
@@ -72,6 +90,7 @@ export function connect() {
     retryMs = 500;
     setStatus('live');
     for (const [auctionId, revision] of subscriptions) subscribe(auctionId, revision);
+    subscribeSale();
     for (const hook of openHooks) hook(socket);
   };
   socket.onmessage = (event) => onMessage(String(event.data));
@@ -103,6 +122,22 @@ export function watch(auctionIds: string[]) {
     subscriptions.set(id, undefined);
     subscribe(id, undefined);
   }
+}
+
+/**
+ * Follows every lot of one sale with one subscription (or none): after a reconnect, each lot
+ * resumes from the last revision seen of it. `lots` are the revisions the page read.
+ */
+export function watchSale(
+  saleId: string | undefined,
+  lots: Array<{ auctionId: string; revision: number }> = [],
+) {
+  if (followedSale && followedSale.saleId !== saleId)
+    send({ type: 'unsubscribe', saleId: followedSale.saleId });
+  if (!saleId) return void (followedSale = undefined);
+  if (followedSale?.saleId === saleId) return;
+  followedSale = { saleId, revisions: new Map(lots.map((l) => [l.auctionId, l.revision])) };
+  subscribeSale();
 }
 
 export const onLive = (listener: Listener) => (

@@ -19,6 +19,9 @@ import { CreateAuction } from './views/CreateAuction';
 import { Login } from './views/Login';
 import { MyBids } from './views/MyBids';
 import { Watchlist } from './views/Watchlist';
+import { CreateSale } from './views/sales/CreateSale';
+import { SaleList } from './views/sales/SaleList';
+import { SalePage } from './views/sales/SalePage';
 import { loadWatching } from './watching';
 
 const Analyst = lazy(() => import('./views/analyst/Analyst').then((m) => ({ default: m.Analyst })));
@@ -32,6 +35,12 @@ function View({ route, visit, onError }: { route: Route; visit: number; onError(
   switch (route.name) {
     case 'auction':
       return <AuctionPage key={route.id} auctionId={route.id} onError={onError} />;
+    case 'sale':
+      return <SalePage key={route.id} saleId={route.id} onError={onError} />;
+    case 'sales':
+      return <SaleList visit={visit} onError={onError} />;
+    case 'newSale':
+      return signedIn ? <CreateSale /> : <Login reason="Log in to create a sale." />;
     case 'analyst':
     case 'market':
       if (!signedIn) return <Login reason="Log in as an analyst to see this." />;
@@ -85,7 +94,9 @@ function App() {
   const onError = (error: unknown) =>
     setNotice(
       error instanceof ApiError && error.status === 404
-        ? 'No such auction.'
+        ? route.name === 'sale'
+          ? 'No such sale.'
+          : 'No such auction.'
         : `Something went wrong: ${(error as Error).message}`,
     );
   const logout = () => {

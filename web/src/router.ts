@@ -5,6 +5,8 @@ export type Route =
   | { name: 'list' }
   | { name: 'auction'; id: string }
   | { name: 'analyst'; id: string }
+  | { name: 'sale'; id: string }
+  | { name: 'sales' | 'newSale' }
   | { name: 'market' | 'create' | 'me' | 'watchlist' | 'login' };
 
 const ID = '([0-9a-f-]{36})';
@@ -14,6 +16,10 @@ export function parseRoute(hash: string): Route {
   if (auction) return { name: 'auction', id: auction[1]!.toLowerCase() };
   const analyst = new RegExp(`^#/analyst/${ID}$`, 'i').exec(hash);
   if (analyst) return { name: 'analyst', id: analyst[1]!.toLowerCase() };
+  const sale = new RegExp(`^#/sale/${ID}$`, 'i').exec(hash);
+  if (sale) return { name: 'sale', id: sale[1]!.toLowerCase() };
+  if (hash === '#/sales') return { name: 'sales' };
+  if (hash === '#/sales/new') return { name: 'newSale' };
   const named = /^#\/(market|create|me|watchlist|login)$/.exec(hash)?.[1];
   return named ? { name: named as 'market' } : { name: 'list' };
 }

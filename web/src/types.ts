@@ -14,3 +14,4 @@ export type Reply<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M]
 }
   ? T
   : never;
+export type SaleView = Schemas['SaleView'];

@@ -19,6 +19,7 @@ export function Header({ onLogout }: { onLogout(): void }) {
       </a>
       <nav aria-label="Main">
         <a href="#/">Open auctions</a>
+        <a href="#/sales">Sales</a>
         {signedIn && (
           <>
             <a href="#/create">Sell</a>

@@ -1175,6 +1175,55 @@ export interface components {
             type: string;
         };
         PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
+        SaleView: {
+            buyersPremiumPercent: number;
+            currency: string;
+            description: string;
+            /** Format: date-time */
+            firstLotEndsAt: string;
+            /**
+             * Format: int64
+             * @description The final prices of the lots sold, in minor units
+             */
+            hammerTotal: number;
+            increments: {
+                /** Format: int64 */
+                from: number;
+                /** Format: int64 */
+                increment: number;
+            }[] | null;
+            /** Format: int64 */
+            lotCount: number;
+            /** Format: int64 */
+            lotGapSeconds: number;
+            /**
+             * Format: int64
+             * @description Lots that have ended (closed or cancelled)
+             */
+            lotsClosed: number;
+            /** Format: int64 */
+            lotsSold: number;
+            /** @enum {string} */
+            mode: "timed";
+            requiresApproval: boolean;
+            /** Format: int64 */
+            revision: number;
+            /** Format: uuid */
+            saleId: string;
+            /** Format: uuid */
+            sellerId: string;
+            softClose: {
+                /** Format: int64 */
+                extensionSeconds: number;
+                /** Format: int64 */
+                windowSeconds: number;
+            } | null;
+            /** Format: date-time */
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "open" | "closed" | "cancelled";
+            title: string;
+        };
         WatchlistPage: {
             items: components["schemas"]["AuctionView"][];
             nextCursor: string | null;
@@ -4956,55 +5005,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            buyersPremiumPercent: number;
-                            currency: string;
-                            description: string;
-                            /** Format: date-time */
-                            firstLotEndsAt: string;
-                            /**
-                             * Format: int64
-                             * @description The final prices of the lots sold, in minor units
-                             */
-                            hammerTotal: number;
-                            increments: {
-                                /** Format: int64 */
-                                from: number;
-                                /** Format: int64 */
-                                increment: number;
-                            }[] | null;
-                            /** Format: int64 */
-                            lotCount: number;
-                            /** Format: int64 */
-                            lotGapSeconds: number;
-                            /**
-                             * Format: int64
-                             * @description Lots that have ended (closed or cancelled)
-                             */
-                            lotsClosed: number;
-                            /** Format: int64 */
-                            lotsSold: number;
-                            /** @enum {string} */
-                            mode: "timed";
-                            requiresApproval: boolean;
-                            /** Format: int64 */
-                            revision: number;
-                            /** Format: uuid */
-                            saleId: string;
-                            /** Format: uuid */
-                            sellerId: string;
-                            softClose: {
-                                /** Format: int64 */
-                                extensionSeconds: number;
-                                /** Format: int64 */
-                                windowSeconds: number;
-                            } | null;
-                            /** Format: date-time */
-                            startsAt: string;
-                            /** @enum {string} */
-                            status: "scheduled" | "open" | "closed" | "cancelled";
-                            title: string;
-                        }[];
+                        items: components["schemas"]["SaleView"][];
                         /** @description Pass as cursor for the next page */
                         nextCursor: string | null;
                     };
@@ -5285,55 +5286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        buyersPremiumPercent: number;
-                        currency: string;
-                        description: string;
-                        /** Format: date-time */
-                        firstLotEndsAt: string;
-                        /**
-                         * Format: int64
-                         * @description The final prices of the lots sold, in minor units
-                         */
-                        hammerTotal: number;
-                        increments: {
-                            /** Format: int64 */
-                            from: number;
-                            /** Format: int64 */
-                            increment: number;
-                        }[] | null;
-                        /** Format: int64 */
-                        lotCount: number;
-                        /** Format: int64 */
-                        lotGapSeconds: number;
-                        /**
-                         * Format: int64
-                         * @description Lots that have ended (closed or cancelled)
-                         */
-                        lotsClosed: number;
-                        /** Format: int64 */
-                        lotsSold: number;
-                        /** @enum {string} */
-                        mode: "timed";
-                        requiresApproval: boolean;
-                        /** Format: int64 */
-                        revision: number;
-                        /** Format: uuid */
-                        saleId: string;
-                        /** Format: uuid */
-                        sellerId: string;
-                        softClose: {
-                            /** Format: int64 */
-                            extensionSeconds: number;
-                            /** Format: int64 */
-                            windowSeconds: number;
-                        } | null;
-                        /** Format: date-time */
-                        startsAt: string;
-                        /** @enum {string} */
-                        status: "scheduled" | "open" | "closed" | "cancelled";
-                        title: string;
-                    };
+                    "application/json": components["schemas"]["SaleView"];
                 };
             };
             /** @description Not modified: the If-None-Match tag is still current */

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ok, type AuctionView, type Bid } from '../api';
 import { Ends } from '../components/Countdown';
 import { Gallery } from '../components/Gallery';
+import { LotNav } from '../components/LotNav';
 import { WatchStar } from '../components/WatchStar';
 import { money, reserveText } from '../format';
 import { onLive, watch, type LiveMessage } from '../live';
@@ -114,6 +115,7 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
       <p>
         <a href="#/">← All auctions</a>
       </p>
+      <LotNav view={view} />
       <h1 id="auction-title">
         {view.title} <WatchStar auctionId={view.auctionId} title={view.title} />
       </h1>

@@ -32,5 +32,5 @@ export {
 } from './notifications/notificationStore';
 export { type ProjectionRunner, type ProjectionStatus, runProjection } from './projectionRunner';
 export { type AuctionChange, CheckpointMovedError, type ProjectionStore } from './projectionStore';
-export { lazyCheckpoint, readStoredCheckpoint, storedCheckpoint } from './storedCheckpoint';
+export { lazyCheckpoint, moveCheckpoint, readStoredCheckpoint, storedCheckpoint } from './storedCheckpoint';
 export { saleMigrations, SALES_PROJECTION, saleStore } from './sales/saleStore';

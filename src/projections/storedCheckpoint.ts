@@ -1,4 +1,12 @@
 import type { Knex } from 'knex';
+import { preparedStatement } from '../platform';
+
+/** Moves a store's checkpoint by compare-and-set: one row back when it was where it was expected. */
+export const moveCheckpoint = preparedStatement<{ ok: number }>(
+  'checkpoint-move',
+  `UPDATE projection_checkpoints SET position = :next, updated_at = now()
+   WHERE name = :name AND position = :expected RETURNING 1 AS ok`,
+);
 
 /** The checkpoint row of a store kept in `projection_checkpoints`: read, or created once per store. */
 export function storedCheckpoint(db: Knex, name: string) {

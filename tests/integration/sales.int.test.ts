@@ -10,7 +10,7 @@ import type { RecordedEvent } from '../../src/events';
 import { createKnex } from '../../src/platform';
 import { evolveSaleAll, saleStreamId, toSaleEvent } from '../../src/sales';
 import { waitUntil } from '../support/readModelSnapshot';
-import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { call, createAuction, inSeconds, registerUser, startTestApp } from '../support/testApp';
 import { connectWs } from '../support/wsClient';
 import { ajv } from '../../src/platform';
 import { serverMessageSchemas } from '../../src/realtime';
@@ -316,6 +316,22 @@ describe('sales: catalogues of lots', () => {
       headers: { 'X-Min-Position': otherStream[otherStream.length - 1]!.position },
     });
     expect((after.body.items as unknown[]).length).toBe(2);
+  });
+
+  it('reads a sale at the position of a later write elsewhere (a bid) at once: its projection passes positions without sales too', async () => {
+    const saleId = await createSale(t, seller);
+    const auctionId = await createAuction(t.url, seller.token);
+    const bid = await call(t.url, 'POST', `/auctions/${auctionId}/bids`, {
+      token: alice.token,
+      body: { amount: 1000 },
+    });
+    const started = Date.now();
+    const read = await call(t.url, 'GET', `/sales/${saleId}`, {
+      headers: { 'X-Min-Position': bid.body.position as string },
+    });
+    expect(read.status).toBe(200);
+    expect((read.headers.get('x-projection-position') ?? '') >= (bid.body.position as string)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('answers 404 for unknown sales and a bad cursor with 400', async () => {

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
+import type { RecordedEvent } from '../../events';
 import { preparedStatement, type Migration } from '../../platform';
 import { evolveSaleAll, saleIdOfStream, toSaleEvent, type Sale, type SaleEvent } from '../../sales';
 import { CheckpointMovedError, type ProjectionStore } from '../projectionStore';
-import { storedCheckpoint } from '../storedCheckpoint';
+import { lazyCheckpoint, moveCheckpoint } from '../storedCheckpoint';
 
 export const SALES_PROJECTION = 'sales';
 
@@ -67,50 +68,82 @@ const toRow = (sale: Sale, revision: number) => ({
   state: sale,
 });
 
+/** A checkpoint only a position moved (no sale's event) is written this long after, at the latest. */
+const FLUSH_MS = 50;
+
+/** Each sale's new events in the batch, in order, with their revisions. */
+function saleEventsOf(events: RecordedEvent[]) {
+  const bySale = new Map<string, Array<{ revision: number; event: SaleEvent }>>();
+  for (const e of events) {
+    const saleId = saleIdOfStream(e.streamId);
+    const event = saleId ? toSaleEvent(e) : undefined;
+    if (saleId && event)
+      bySale.set(saleId, [...(bySale.get(saleId) ?? []), { revision: Number(e.revision), event }]);
+  }
+  return bySale;
+}
+
+/** The rows of the sales a batch changes: the stored state, folded on with the events past its revision. */
+async function changedRows(db: Knex, bySale: ReturnType<typeof saleEventsOf>) {
+  const held = new Map<string, Held>();
+  for (const r of await db('sales')
+    .whereIn('sale_id', [...bySale.keys()])
+    .select('sale_id', 'revision', 'state'))
+    held.set(r.sale_id as string, { revision: Number(r.revision), sale: r.state as Sale });
+  return [...bySale].flatMap(([saleId, recorded]) => {
+    const before = held.get(saleId) ?? { revision: -1, sale: null };
+    const fresh = recorded.filter((r) => r.revision > before.revision);
+    const sale = evolveSaleAll(
+      fresh.map((r) => r.event),
+      before.sale,
+    );
+    return sale && fresh.length ? [toRow(sale, fresh[fresh.length - 1]!.revision)] : [];
+  });
+}
+
 /**
  * The sales' read model: one row per sale, its state folded from its stream (the lots, how each
- * ended, the running figures), each batch written with the checkpoint in one statement. Events
- * at or below a row's revision are skipped, so a replayed batch changes nothing.
+ * ended, the running figures), each batch with a sale's event written with the checkpoint in one
+ * statement. Events at or below a row's revision are skipped, so a replayed batch changes nothing.
+ * Most batches hold no sale's event (bids): their position is written at most FLUSH_MS later, by
+ * a timer, in turn with the batches (readers waiting for a position wait that much longer at most,
+ * and the bid load costs no write per batch). A crash loses at most that: the replay redoes nothing.
  */
 export function saleStore(db: Knex): ProjectionStore {
   const name = SALES_PROJECTION;
-  // Moved with every batch, even one without a sale's event: readers wait for its position
-  // (X-Min-Position), which must pass every event of the log, not only the sales'.
-  const checkpoint = storedCheckpoint(db, name);
+  const checkpoint = lazyCheckpoint(db, name);
+  let inTurn: Promise<unknown> = Promise.resolve();
+  let pending: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    const next = pending;
+    pending = undefined;
+    if (next === undefined) return;
+    inTurn = inTurn
+      .then(async () => {
+        const { rows } = await moveCheckpoint(db, { name, expected: await checkpoint.expected(), next });
+        if (rows.length === 1) checkpoint.moved(next);
+      })
+      .catch(() => undefined); // the lease moved: the new owner replays from what was written
+  };
   return {
     name,
     readCheckpoint: checkpoint.read,
-    async applyBatch(events, expected, next) {
-      const bySale = new Map<string, Array<{ revision: number; event: SaleEvent }>>();
-      for (const e of events) {
-        const saleId = saleIdOfStream(e.streamId);
-        const event = saleId ? toSaleEvent(e) : undefined;
-        if (saleId && event)
-          bySale.set(saleId, [...(bySale.get(saleId) ?? []), { revision: Number(e.revision), event }]);
+    async applyBatch(events, _expected, next) {
+      await inTurn;
+      pending = undefined;
+      const bySale = saleEventsOf(events);
+      if (bySale.size === 0) {
+        pending = next;
+        timer ??= setTimeout(flush, FLUSH_MS).unref();
+        return [];
       }
-      const held = new Map<string, Held>();
-      if (bySale.size > 0)
-        for (const r of await db('sales')
-          .whereIn('sale_id', [...bySale.keys()])
-          .select('sale_id', 'revision', 'state'))
-          held.set(r.sale_id as string, { revision: Number(r.revision), sale: r.state as Sale });
-      const rows = [...bySale].flatMap(([saleId, recorded]) => {
-        const before = held.get(saleId) ?? { revision: -1, sale: null };
-        const fresh = recorded.filter((r) => r.revision > before.revision);
-        const sale = evolveSaleAll(
-          fresh.map((r) => r.event),
-          before.sale,
-        );
-        return sale && fresh.length ? [toRow(sale, fresh[fresh.length - 1]!.revision)] : [];
-      });
-      await checkpoint.ensure();
-      const { rows: ok } = await writeBatch(db, {
-        name,
-        next,
-        expected: expected ?? '',
-        sales: JSON.stringify(rows),
-      });
+      const rows = await changedRows(db, bySale);
+      const expected = await checkpoint.expected();
+      const { rows: ok } = await writeBatch(db, { name, next, expected, sales: JSON.stringify(rows) });
       if (ok[0]?.ok !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);
+      checkpoint.moved(next);
       return [];
     },
   };

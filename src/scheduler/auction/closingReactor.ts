@@ -2,8 +2,12 @@ import type { Knex } from 'knex';
 import type { Queue } from 'bullmq';
 import { type EventStore, type RecordedEvent } from '../../events';
 import { auctionStreamId, auctionIdOfEvent } from '../../auction';
-import { preparedStatement } from '../../platform';
-import { CheckpointMovedError, storedCheckpoint, type ProjectionStore } from '../../projections';
+import {
+  CheckpointMovedError,
+  moveCheckpoint,
+  storedCheckpoint,
+  type ProjectionStore,
+} from '../../projections';
 
 export const SCHEDULER_PROJECTION = 'scheduler';
 export const CLOSE_JOB = 'close-auction';
@@ -18,13 +22,6 @@ export interface CloseJobData {
 /** One job per auction and end: a replayed event adds nothing twice. (BullMQ ids may not contain ':'.) */
 export const closeJobId = (auctionId: string, endsAt: number) => `close-${auctionId}-${endsAt}`;
 export const endingSoonJobId = (auctionId: string, endsAt: number) => `soon-${auctionId}-${endsAt}`;
-
-// Every batch moves the checkpoint (compare-and-set), most of them with nothing else to do.
-const moveCheckpoint = preparedStatement<{ ok: number }>(
-  'scheduler-checkpoint',
-  `UPDATE projection_checkpoints SET position = :next, updated_at = now()
-   WHERE name = :name AND position = :expected RETURNING 1 AS ok`,
-);
 
 /** The ends an auction has had, from its stream: the ids of every close job planned for it. */
 async function plannedEnds(eventStore: EventStore, auctionId: string): Promise<number[]> {

@@ -4,8 +4,12 @@ import type { Logger } from 'pino';
 import { AuctionRuleError, auctionIdOfEvent, auctionStreamId, type AuctionClosed } from '../../auction';
 import { ensureLotAuction, lotAuction, type CommandHandler, type SaleCommands } from '../../commands';
 import type { EventStore, RecordedEvent } from '../../events';
-import { preparedStatement } from '../../platform';
-import { CheckpointMovedError, lazyCheckpoint, type ProjectionStore } from '../../projections';
+import {
+  CheckpointMovedError,
+  lazyCheckpoint,
+  moveCheckpoint,
+  type ProjectionStore,
+} from '../../projections';
 import {
   evolveSaleAll,
   nextLotEndAfter,
@@ -20,12 +24,6 @@ export const SALE_PROCESS = 'sale-process';
 
 /** What a lot's auction says of its sale (null: a standalone auction). */
 type LotOf = { saleId: string; lotNumber: number } | null;
-
-const moveCheckpoint = preparedStatement<{ ok: number }>(
-  'sale-process-checkpoint',
-  `UPDATE projection_checkpoints SET position = :next, updated_at = now()
-   WHERE name = :name AND position = :expected RETURNING 1 AS ok`,
-);
 
 /** The auctions whose sale (or none) this process remembers. */
 const MAX_REMEMBERED = 200_000;

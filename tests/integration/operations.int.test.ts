@@ -151,6 +151,8 @@ describe('operations', () => {
       'projection:notifications',
       'projection:postgres-read-model',
       'projection:redis-read-model',
+      'projection:sale-process',
+      'projection:sales',
       'projection:scheduler',
       'redis',
       'schedulerQueue',

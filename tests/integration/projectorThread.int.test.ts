@@ -55,7 +55,15 @@ describe('the projector thread', () => {
 
     const statuses = await Promise.all(t.app.projections.map((p) => p.status()));
     expect(statuses.map((s) => [s.name, s.state]).sort()).toEqual(
-      [POSTGRES_PROJECTION, REDIS_PROJECTION, NOTIFICATIONS_PROJECTION, 'analytics', 'scheduler']
+      [
+        POSTGRES_PROJECTION,
+        REDIS_PROJECTION,
+        NOTIFICATIONS_PROJECTION,
+        'analytics',
+        'sales',
+        'scheduler',
+        'sale-process',
+      ]
         .map((n) => [n, 'running'])
         .sort(),
     );

@@ -136,7 +136,10 @@ async function readPage(pool: Pool, after: string | undefined, limit: number) {
     text: readBatchSql,
     values: [xid.toString(), position.toString(), limit],
   });
-  return { events: rows.map(toRecordedEvent), blocked: rows[0]?.blocked };
+  // An empty page says nothing of the horizon: ask once here, so every subscription sharing this
+  // read gets the answer (each asked on its own after the read before: one query per subscriber).
+  const blocked = rows.length > 0 ? rows[0]!.blocked : await eventsAboveHorizon(pool);
+  return { events: rows.map(toRecordedEvent), blocked };
 }
 
 /**

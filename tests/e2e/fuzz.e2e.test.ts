@@ -54,6 +54,7 @@ describe('the fuzzer', () => {
   let operations: Operation[];
   let tokens: Record<string, string | undefined>;
   let auctions: string[];
+  let sales: string[];
   let bidIds: string[];
   let photoIds: string[];
   let assets: string[];
@@ -78,6 +79,21 @@ describe('the fuzzer', () => {
       await createAuction(server.url, seller.token),
       await createAuction(server.url, bidder.token, { startingPrice: 0, minIncrement: 1 }),
     ];
+    // Sales: one that takes lots (it starts in a day), one under way.
+    const saleOf = async (startsInMs: number) => {
+      const res = await fetch(`${server.url}/sales`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${seller.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          title: 'Fuzzed sale',
+          currency: 'EUR',
+          startsAt: new Date(Date.now() + startsInMs).toISOString(),
+          firstLotEndsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+        }),
+      });
+      return ((await res.json()) as { saleId: string }).saleId;
+    };
+    sales = [await saleOf(86_400_000), await saleOf(-1000)];
     // A bid to find by id (GET /auctions/{id}/bids/{bidId}).
     const firstBid = await fetch(`${server.url}/auctions/${auctions[0]}/bids`, {
       method: 'POST',
@@ -185,6 +201,20 @@ describe('the fuzzer', () => {
           body: () => JSON.stringify({ amount: (nextAmount += 1000), maxAmount: nextAmount * 2 }),
         },
       ],
+      'POST /sales': [
+        {
+          auth: 'seller',
+          body: json({
+            title: 'Fuzzed sale',
+            currency: 'EUR',
+            startsAt: new Date(now + 86_400_000).toISOString(),
+            firstLotEndsAt: new Date(now + 2 * 86_400_000).toISOString(),
+            increments: [{ from: 0, increment: 50 }],
+          }),
+        },
+      ],
+      'POST /sales/{id}/lots': [{ auth: 'seller', body: json({ title: 'Fuzzed lot', startingPrice: 100 }) }],
+      'POST /sales/{id}/cancel': [{ auth: 'seller', body: json({ reason: 'fuzzed' }) }],
       'POST /analytics/what-if': [
         { auth: 'analyst', body: json({ rules: { proxyBidding: false } }) },
         { auth: 'analyst', body: json({ auctionIds: auctions, rules: { minIncrement: 'ladder' } }) },
@@ -221,7 +251,8 @@ describe('the fuzzer', () => {
           { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
         id: fc.oneof(
-          { weight: 6, arbitrary: fc.constantFrom(...auctions) },
+          // A sale's routes take a sale's id, the others an auction's.
+          { weight: 6, arbitrary: fc.constantFrom(...(op.path.includes('/sales') ? sales : auctions)) },
           { weight: 1, arbitrary: fc.uuid() },
           {
             weight: 1,

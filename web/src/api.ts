@@ -50,6 +50,8 @@ export class ApiError extends Error {
 export async function ok<T>(reply: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await reply;
   if (!response.ok || data === undefined) throw new ApiError(response.status, error as Problem | undefined);
+  // A command's reply names where the log stands after it: the next read waits for that.
+  sawPosition((data as { position?: unknown }).position);
   return data;
 }
 

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { browserSkipReason } from '../support/browser';
-import { pagePeople, signUp } from '../support/pagePeople';
+import { pagePeople, signUp, projected } from '../support/pagePeople';
 import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
 const skipReason = browserSkipReason();
@@ -71,6 +71,7 @@ describeBrowser(`a bid on the other bidder's screen${skipReason ? ` (skipped: ${
         endsAt: inSeconds(1800),
       },
     });
+    await projected(server.url, created);
     const auctionId = created.body.auctionId as string;
     const pair = [await people.person(), await people.person()];
     for (const [i, page] of pair.entries()) {

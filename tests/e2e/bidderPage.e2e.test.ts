@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { mkdirSync } from 'node:fs';
 import { axeViolations, browserSkipReason, fact } from '../support/browser';
-import { expectText, pagePeople, signUp } from '../support/pagePeople';
+import { expectText, pagePeople, signUp, projected } from '../support/pagePeople';
 import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
 
 const skipReason = browserSkipReason();
@@ -37,6 +37,7 @@ describeBrowser(`the bidder's page in Chromium${skipReason ? ` (skipped: ${skipR
       token: seller.token,
       body: { title: 'Pocket watch', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(1800), ...body },
     });
+    await projected(server.url, created);
     expect(created.status).toBe(201);
     return { auctionId: created.body.auctionId as string, seller };
   }
@@ -139,6 +140,7 @@ describeBrowser(`the bidder's page in Chromium${skipReason ? ` (skipped: ${skipR
       token: account.token,
       body: { title: 'Oak chair', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(1800) },
     });
+    await projected(server.url, created);
     const auctionId = created.body.auctionId as string;
     await seller.goto(`/#/auction/${auctionId}`);
     await bidder.goto(`/#/auction/${auctionId}`);

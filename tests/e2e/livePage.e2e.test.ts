@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { axeViolations, browserSkipReason, fact, launchBrowser, pageProblems } from '../support/browser';
-import { expectText, pagePeople, signUp, tokenOf } from '../support/pagePeople';
+import { expectText, pagePeople, signUp, tokenOf, projected } from '../support/pagePeople';
 import { mkdirSync } from 'node:fs';
 import { getAccountsStore } from '../../src/auth';
 import { createKnex } from '../../src/platform';
@@ -127,6 +127,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
         token: seller.token,
         body: { title, currency: 'EUR', startingPrice: 1000, minIncrement: 100, endsAt: inSeconds(12) },
       });
+      await projected(server.url, created);
       const shown = await call(server.url, 'GET', `/auctions/${created.body.auctionId}`, {
         headers: { 'X-Min-Position': created.body.position as string },
       });
@@ -172,6 +173,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
         endsAt: inSeconds(1800),
       },
     });
+    await projected(server.url, created);
     const auctionId = created.body.auctionId as string;
     const place = (token: string, amount: number, maxAmount?: number) =>
       call(server.url, 'POST', `/auctions/${auctionId}/bids`, {
@@ -249,6 +251,7 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
       token: seller.token,
       body: { title: 'Brass telescope', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(1800) },
     });
+    await projected(server.url, created);
     const auctionId = created.body.auctionId as string;
     const alice = await people.person();
     const bob = await people.person();

@@ -5,6 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, pageProblems } from './browser';
+import { call } from './testApp';
 
 /** The page's globals, for code run inside it (the tests compile without the DOM types). */
 type BrowserGlobals = {
@@ -72,3 +73,13 @@ export async function expectText(
 /** The token the page holds now (renewed tokens included). */
 export const tokenOf = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as BrowserGlobals).localStorage.getItem('token')!);
+
+/**
+ * Waits until the read models show what a command just created (its reply's position), so a page
+ * opened on it next finds it at once rather than after a 404 and a retry (which the console logs).
+ */
+export async function projected(baseUrl: string, created: { body: Record<string, unknown> }) {
+  await call(baseUrl, 'GET', `/auctions/${created.body.auctionId as string}`, {
+    headers: { 'X-Min-Position': created.body.position as string },
+  });
+}

@@ -334,6 +334,34 @@ describe('sales: catalogues of lots', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('hostile input: lone surrogates, NUL, duplicated keys, deep nesting, huge; nothing written, no 500', async () => {
+    const saleId = await createSale(t, seller);
+    const before = (await t.app.eventStore.readStream(saleStreamId(saleId))).length;
+    const base = `"title":"Lot","startingPrice":100`;
+    const raws = [
+      `{"title":"\\ud800","startingPrice":100}`,
+      `{"title":"a\\u0000b","startingPrice":100}`,
+      `{${base},"title":"again"}`,
+      `{${base},"description":${'['.repeat(40)}${']'.repeat(40)}}`,
+      `{${base},"description":"${'x'.repeat(6000)}"}`,
+    ];
+    for (const raw of raws) {
+      const res = await call(t.url, 'POST', `/sales/${saleId}/lots`, { token: seller.token, raw });
+      expect([res.status, res.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
+    const sale = await call(t.url, 'POST', '/sales', {
+      token: seller.token,
+      raw: `{"title":"\\udfff","currency":"EUR","firstLotEndsAt":"${inSeconds(3600)}"}`,
+    });
+    expect([sale.status, sale.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await t.app.eventStore.readStream(saleStreamId(saleId))).length).toBe(before);
+    const client = await connectWs(t.url);
+    client.send(`{"type":"subscribe","saleId":"${saleId}","saleId":"${saleId}"}`);
+    client.send({ type: 'subscribe', saleId, afterRevisions: { [randomUUID()]: 'x' } });
+    await client.until((m) => m.filter((x) => x.code === 'VALIDATION_FAILED').length === 2);
+    client.close();
+  });
+
   it('answers 404 for unknown sales and a bad cursor with 400', async () => {
     expect((await call(t.url, 'GET', `/sales/${randomUUID()}`)).body.code).toBe('SALE_NOT_FOUND');
     expect((await call(t.url, 'GET', '/sales/not-a-uuid')).body.code).toBe('VALIDATION_FAILED');

@@ -1,3 +1,4 @@
+import { incrementTableSchema } from '../auction';
 import { saleSoftCloseSchema } from './saleEvents';
 import type { Sale } from './saleState';
 
@@ -60,13 +61,6 @@ export function toSaleView(sale: Sale, revision: number, now: number): SaleView 
   };
 }
 
-const band = {
-  type: 'object',
-  properties: { from: { type: 'integer', minimum: 0 }, increment: { type: 'integer', minimum: 1 } },
-  required: ['from', 'increment'],
-  additionalProperties: false,
-} as const;
-
 export const saleViewSchema = {
   type: 'object',
   properties: {
@@ -91,7 +85,7 @@ export const saleViewSchema = {
     buyersPremiumPercent: { type: 'number', minimum: 0, maximum: 50 },
     requiresApproval: { type: 'boolean' },
     softClose: saleSoftCloseSchema,
-    increments: { type: ['array', 'null'], items: band },
+    increments: { type: ['array', 'null'], items: incrementTableSchema.items },
     revision: { type: 'integer', minimum: 0 },
   },
   required: [

@@ -5,6 +5,7 @@
  * finds no violation on any of these views.
  */
 import type { Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { axeViolations, browserSkipReason } from '../support/browser';
 import { expectText, pagePeople, signUp } from '../support/pagePeople';
 import { startTestApp } from '../support/testApp';
@@ -83,6 +84,13 @@ describeBrowser(`the sale pages in Chromium${skipReason ? ` (skipped: ${skipReas
 
     // The seller's catalogue shows the bid, pushed on the sale's one subscription.
     await expectText(lotList(seller), '1 bid');
+    // Started: the page says so by the clock, and the seller's form to add lots is gone.
+    await expectText(seller, 'Open: 0 lots of 2 closed');
+    expect(await seller.getByRole('form', { name: 'Add a lot' }).count()).toBe(0);
+    expect(await lotList(seller).getByText('scheduled').count()).toBe(0);
+    mkdirSync('reports', { recursive: true });
+    await seller.screenshot({ path: 'reports/sale-catalogue.png', fullPage: true });
+    await bidder.screenshot({ path: 'reports/sale-lot.png', fullPage: true });
 
     await nav.getByRole('link', { name: 'Lot 2 →' }).click();
     await expectText(bidder.getByRole('navigation', { name: 'Lots of this sale' }), 'Lot 2 of 2');

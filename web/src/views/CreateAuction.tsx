@@ -3,9 +3,8 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, idempotencyKey, ok } from '../api';
 import { problemText, toMinor } from '../format';
 import { serverNow } from '../live';
+import { ListingFields } from '../components/ListingFields';
 import { go } from '../router';
-
-const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF'];
 
 export function CreateAuction() {
   const [error, setError] = useState('');
@@ -35,20 +34,7 @@ export function CreateAuction() {
     <section aria-labelledby="create-title">
       <h1 id="create-title">Sell something</h1>
       <form onSubmit={submit} aria-labelledby="create-title">
-        <label>
-          Title <input name="title" maxLength={200} required />
-        </label>
-        <label>
-          Description <textarea name="description" maxLength={5000} rows={3} />
-        </label>
-        <label>
-          Currency
-          <select name="currency">
-            {CURRENCIES.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <ListingFields />
         <label>
           Starting price <input name="startingPrice" type="number" min="0" step="0.01" value="1" required />
         </label>

@@ -2,9 +2,8 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, idempotencyKey, ok } from '../../api';
 import { problemText } from '../../format';
+import { ListingFields } from '../../components/ListingFields';
 import { go } from '../../router';
-
-const CURRENCIES = ['EUR', 'USD', 'GBP', 'CHF'];
 
 /** A datetime-local value (the viewer's zone) `minutes` from now. */
 const localIn = (minutes: number) => {
@@ -54,20 +53,7 @@ export function CreateSale() {
 function SaleForm({ onSubmit }: { onSubmit(event: Event): void }) {
   return (
     <form onSubmit={onSubmit} aria-labelledby="create-sale-title">
-      <label>
-        Title <input name="title" maxLength={200} required />
-      </label>
-      <label>
-        Description <textarea name="description" maxLength={5000} rows={3} />
-      </label>
-      <label>
-        Currency
-        <select name="currency">
-          {CURRENCIES.map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </label>
+      <ListingFields />
       <label>
         Starts at <input name="startsAt" type="datetime-local" step="1" value={localIn(60)} required />
       </label>

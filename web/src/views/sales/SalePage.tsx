@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ok, type AuctionView, type SaleView } from '../../api';
 import { money, plural } from '../../format';
-import { onLive, watchSale, type LiveMessage } from '../../live';
+import { onLive, serverNow, watchSale, type LiveMessage } from '../../live';
+import { useTick } from '../../store';
 import { session } from '../../session';
 import { AuctionCard } from '../AuctionList';
 import { AddLot } from './AddLot';
@@ -65,9 +66,17 @@ function useLiveSale(saleId: string, onError: (error: unknown) => void) {
   return { sale, lots };
 }
 
+/** What was scheduled is open once its start has passed on the server's clock (views are read once). */
+const startedBy = <T extends { status: string; startsAt: string }>(view: T, now: number): T =>
+  view.status === 'scheduled' && now >= Date.parse(view.startsAt) ? { ...view, status: 'open' } : view;
+
 export function SalePage({ saleId, onError }: { saleId: string; onError(error: unknown): void }) {
-  const { sale, lots } = useLiveSale(saleId, onError);
-  if (!sale) return <p aria-busy="true">Loading…</p>;
+  const held = useLiveSale(saleId, onError);
+  useTick(1000);
+  if (!held.sale) return <p aria-busy="true">Loading…</p>;
+  const now = serverNow();
+  const sale = startedBy(held.sale, now);
+  const lots = held.lots.map((lot) => startedBy(lot, now));
   const isSeller = session.userId === sale.sellerId;
   return (
     <section aria-labelledby="sale-title">

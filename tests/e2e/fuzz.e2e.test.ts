@@ -21,6 +21,8 @@ import { createTestDatabase } from '../support/testDatabase';
 import { createAuction, deleteKeys, registerUser } from '../support/testApp';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+/** A failing run's seed (from its report) replays it: FUZZ_SEED=n. */
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const SECRET = 'test-secret-0123456789abcdef0123456789';
 
 type Parameter = { name: string; in: string; schema: object };
@@ -404,7 +406,12 @@ describe('the fuzzer', () => {
           } else replies.set(key, { status: res.status, body: text });
         }
       }),
-      { numRuns: RUNS, endOnFailure: true, reporter: shortReport },
+      {
+        numRuns: RUNS,
+        endOnFailure: true,
+        reporter: shortReport,
+        ...(SEED === undefined ? {} : { seed: SEED }),
+      },
     );
 
     if (process.env.FUZZ_DEBUG)

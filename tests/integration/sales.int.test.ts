@@ -134,10 +134,17 @@ describe('sales: catalogues of lots', () => {
     const saleId = await createSale(t, seller);
     const key = { 'Idempotency-Key': randomUUID() };
     const one = await addLot(t, seller.token, saleId, {}, key);
+    await addLot(t, seller.token, saleId, { title: 'Another lot' });
+    // The retry comes after another lot: the first reply again, byte for byte.
     const two = await addLot(t, seller.token, saleId, {}, key);
-    expect(two.body).toMatchObject({ lotNumber: 1, auctionId: one.body.auctionId });
+    expect(two.status).toBe(201);
+    expect(two.body).toEqual(one.body);
+    expect(two.headers.get('idempotent-replayed')).toBe('true');
+    const reused = await addLot(t, seller.token, saleId, { startingPrice: 2000 }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     const events = await t.app.eventStore.readStream(saleStreamId(saleId));
-    expect(events.map((e) => e.type)).toEqual(['SaleCreated', 'LotAdded']);
+    expect(events.map((e) => e.type)).toEqual(['SaleCreated', 'LotAdded', 'LotAdded']);
     const saleKey = { 'Idempotency-Key': randomUUID() };
     const body = { title: 'Keyed', currency: 'EUR', startsAt: inSeconds(60), firstLotEndsAt: inSeconds(600) };
     const first = await call(t.url, 'POST', '/sales', { token: seller.token, body, headers: saleKey });

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { AuctionRuleError, type CreateAuctionData } from '../../auction';
+import { AuctionRuleError, auctionStreamId, type CreateAuctionData } from '../../auction';
 import type { EventStore } from '../../events';
 import {
   type AddLotData,
   type CreateSaleData,
+  evolveSaleAll,
   type LotAdded,
   type Sale,
   type SaleCommand,
   SaleRuleError,
   saleStreamId,
   saleStreamType,
+  toSaleEvent,
 } from '../../sales';
+import { IdempotencyKeyReusedError } from '../commandErrors';
 import type { CommandHandler } from '../auction/commandHandler';
 import { getStreamCommands } from '../streamCommands';
 
@@ -62,6 +65,60 @@ export async function ensureLotAuction(handler: CommandHandler, data: CreateAuct
   }
 }
 
+/** The AuctionCreated of a lot's auction: created now, or found if it was (a retry, the process manager). */
+async function lotAuctionPositionIn(
+  eventStore: EventStore,
+  handler: CommandHandler,
+  sale: Sale,
+  lot: LotAdded,
+  now: Date,
+) {
+  const created = await ensureLotAuction(handler, lotAuction(sale, lot), now);
+  if (created) return created.position!;
+  const [first] = await eventStore.readStream(auctionStreamId(lot.auctionId), { maxCount: 1 });
+  return first!.position;
+}
+
+/** A lot's terms as the request gave them: a retry with the same key must give the same. */
+const sameTerms = (lot: LotAdded, data: Omit<AddLotData, 'auctionId'>) =>
+  lot.title === data.title &&
+  lot.description === data.description &&
+  lot.startingPrice === data.startingPrice &&
+  lot.reservePrice === data.reservePrice;
+
+/**
+ * A retry of a request that added its lot: the first reply again, from the LotAdded it recorded
+ * (its revision) and its lot's auction (created now if that request died in between). The same
+ * key with other terms is refused.
+ */
+async function replayLot(
+  eventStore: EventStore,
+  handler: CommandHandler,
+  saleId: string,
+  data: Omit<AddLotData, 'auctionId'>,
+  now: Date,
+): Promise<LotReply> {
+  const events = (await eventStore.readStream(saleStreamId(saleId))).flatMap((recorded) => {
+    const event = toSaleEvent(recorded);
+    return event ? [{ event, revision: recorded.revision }] : [];
+  });
+  const sale = evolveSaleAll(events.map((e) => e.event))!;
+  const found = events.find(
+    (e) => e.event.type === 'LotAdded' && e.event.data.idempotencyKey === data.idempotencyKey,
+  );
+  if (found?.event.type !== 'LotAdded') throw new Error(`No lot with that key in sale ${saleId}`);
+  const lot = found.event.data;
+  if (!sameTerms(lot, data)) throw new IdempotencyKeyReusedError();
+  return {
+    saleId,
+    lotNumber: lot.lotNumber,
+    auctionId: lot.auctionId,
+    endsAt: lot.endsAt,
+    revision: Number(found.revision),
+    position: await lotAuctionPositionIn(eventStore, handler, sale, lot, now),
+  };
+}
+
 /**
  * The commands of sales, through the one command handling (streamCommands): the sale's stream
  * records what the catalogue is; each lot's auction is created from its LotAdded, here at once and
@@ -75,6 +132,9 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
       userId,
       correlationId: randomUUID(),
     });
+
+  const lotAuctionPosition = (sale: Sale, lot: LotAdded, now: Date) =>
+    lotAuctionPositionIn(eventStore, handler, sale, lot, now);
 
   return {
     async create(data: CreateSaleData, now: Date): Promise<SaleReply> {
@@ -96,31 +156,28 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
       }
     },
 
-    async addLot(saleId: string, data: Omit<AddLotData, 'auctionId'>, now: Date): Promise<LotReply> {
+    async addLot(
+      saleId: string,
+      data: Omit<AddLotData, 'auctionId'>,
+      now: Date,
+    ): Promise<LotReply & { replayed?: true }> {
       const outcome = await run(
         saleId,
         { type: 'AddLot', data: { ...data, auctionId: randomUUID() }, now },
         data.userId,
       );
-      const sale = outcome.state!;
       const [added] = outcome.events;
-      // A retry of a request that added the lot already: its auction was created then (or is, by
-      // the process manager, if that request died in between).
-      const lot = added
-        ? sale.lots[sale.lots.length - 1]!
-        : sale.lots.find((l) => l.idempotencyKey === data.idempotencyKey)!;
-      const created =
-        added?.type === 'LotAdded'
-          ? await ensureLotAuction(handler, lotAuction(sale, added.data), now)
-          : undefined;
+      if (added?.type !== 'LotAdded')
+        return { ...(await replayLot(eventStore, handler, saleId, data, now)), replayed: true };
+      const sale = outcome.state!;
       return {
         saleId,
-        lotNumber: lot.lotNumber,
-        auctionId: lot.auctionId,
-        endsAt: new Date(lot.endsAt).toISOString(),
+        lotNumber: added.data.lotNumber,
+        auctionId: added.data.auctionId,
+        endsAt: added.data.endsAt,
         revision: revisionOf(outcome.revision),
         // The later of the two appends: reading with it sees the sale and the lot's auction.
-        position: created?.position ?? outcome.position!,
+        position: await lotAuctionPosition(sale, added.data, now),
       };
     },
 

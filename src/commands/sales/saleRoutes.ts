@@ -137,7 +137,7 @@ const addLotSpec = {
   operationId: 'addLot',
   summary: 'Add a lot to a sale (its seller, until it starts)',
   description:
-    "Adds the next lot: it is numbered after the others and is an auction of its own (`auctionId`: every auction route works on it) with the sale's currency, start, soft close and increments, ending at its place in the catalogue. With an Idempotency-Key, a retry adds nothing and answers the lot it added.",
+    "Adds the next lot: it is numbered after the others and is an auction of its own (`auctionId`: every auction route works on it) with the sale's currency, start, soft close and increments, ending at its place in the catalogue. With an Idempotency-Key, a retry adds nothing and answers the first reply again (header `Idempotent-Replayed`); the same key with other terms is refused.",
   body: addLotSchema,
   responses: {
     201: {
@@ -149,7 +149,7 @@ const addLotSpec = {
   problems: {
     403: ['NOT_SELLER'],
     404: ['SALE_NOT_FOUND'],
-    422: ['SALE_STARTED', 'SALE_CANCELLED', 'SALE_CLOSED', 'TOO_MANY_LOTS'],
+    422: ['SALE_STARTED', 'SALE_CANCELLED', 'SALE_CLOSED', 'TOO_MANY_LOTS', 'IDEMPOTENCY_KEY_REUSED'],
     503: ['BUSY'],
   },
 } satisfies Omit<RouteSpec, 'tag'>;

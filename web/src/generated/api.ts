@@ -725,7 +725,7 @@ export interface paths {
         put?: never;
         /**
          * Add a lot to a sale (its seller, until it starts)
-         * @description Adds the next lot: it is numbered after the others and is an auction of its own (`auctionId`: every auction route works on it) with the sale's currency, start, soft close and increments, ending at its place in the catalogue. With an Idempotency-Key, a retry adds nothing and answers the lot it added.
+         * @description Adds the next lot: it is numbered after the others and is an auction of its own (`auctionId`: every auction route works on it) with the sale's currency, start, soft close and increments, ending at its place in the catalogue. With an Idempotency-Key, a retry adds nothing and answers the first reply again (header `Idempotent-Replayed`); the same key with other terms is refused.
          */
         post: operations["addLot"];
         delete?: never;
@@ -5801,7 +5801,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by the auction rules: SALE_STARTED, SALE_CANCELLED, SALE_CLOSED, TOO_MANY_LOTS */
+            /** @description Refused by the auction rules: SALE_STARTED, SALE_CANCELLED, SALE_CLOSED, TOO_MANY_LOTS, IDEMPOTENCY_KEY_REUSED */
             422: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -5811,7 +5811,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SALE_STARTED" | "SALE_CANCELLED" | "SALE_CLOSED" | "TOO_MANY_LOTS";
+                        code?: "SALE_STARTED" | "SALE_CANCELLED" | "SALE_CLOSED" | "TOO_MANY_LOTS" | "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };

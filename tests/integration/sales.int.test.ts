@@ -152,6 +152,34 @@ describe('sales: catalogues of lots', () => {
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const other = { ...body, softClose: { windowSeconds: 30, extensionSeconds: 30 } };
+    const reusedSale = await call(t.url, 'POST', '/sales', {
+      token: seller.token,
+      body: other,
+      headers: saleKey,
+    });
+    expect(reusedSale.status).toBe(422);
+    expect(reusedSale.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    // Terms with nested fields compare by value, not by the order the store keeps their keys in.
+    const nestedKey = { 'Idempotency-Key': randomUUID() };
+    const nested = {
+      ...other,
+      increments: [
+        { from: 0, increment: 10 },
+        { from: 1000, increment: 50 },
+      ],
+    };
+    const made = await call(t.url, 'POST', '/sales', {
+      token: seller.token,
+      body: nested,
+      headers: nestedKey,
+    });
+    const again = await call(t.url, 'POST', '/sales', {
+      token: seller.token,
+      body: nested,
+      headers: nestedKey,
+    });
+    expect([made.status, again.status, again.headers.get('idempotent-replayed')]).toEqual([201, 201, 'true']);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { AuctionRuleError, auctionStreamId, type CreateAuctionData } from '../../auction';
 import type { EventStore } from '../../events';
 import {
@@ -6,6 +7,7 @@ import {
   type CreateSaleData,
   evolveSaleAll,
   type LotAdded,
+  type SaleCreated,
   type Sale,
   type SaleCommand,
   SaleRuleError,
@@ -79,6 +81,21 @@ async function lotAuctionPositionIn(
   return first!.position;
 }
 
+/**
+ * A sale's terms as a keyed request gave them: a retry must give the same. A start the request
+ * left out was "now" the first time, so only a start it gave is compared.
+ */
+function sameSale(recorded: SaleCreated, data: CreateSaleData, startsAtGiven: boolean) {
+  const { createdAt: _, startsAt, ...terms } = recorded;
+  const { startsAt: askedStart, ...asked } = data;
+  const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const sameStart = !startsAtGiven || Date.parse(startsAt) === Date.parse(askedStart);
+  return sameStart && equal(sortedKeys(terms), sortedKeys(asked));
+}
+
+const sortedKeys = (o: object) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
 /** A lot's terms as the request gave them: a retry with the same key must give the same. */
 const sameTerms = (lot: LotAdded, data: Omit<AddLotData, 'auctionId'>) =>
   lot.title === data.title &&
@@ -146,12 +163,17 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
      * A create with an Idempotency-Key (the sale id comes from the key): a retry finds the sale
      * and answers the first reply, from the stream's first event.
      */
-    async createOnce(data: CreateSaleData, now: Date): Promise<SaleReply & { replayed?: true }> {
+    async createOnce(
+      data: CreateSaleData,
+      now: Date,
+      startsAtGiven: boolean,
+    ): Promise<SaleReply & { replayed?: true }> {
       try {
         return await this.create(data, now);
       } catch (error) {
         if (!(error instanceof SaleRuleError && error.code === 'SALE_ALREADY_EXISTS')) throw error;
         const [first] = await eventStore.readStream(saleStreamId(data.saleId), { maxCount: 1 });
+        if (!sameSale(first!.data as SaleCreated, data, startsAtGiven)) throw new IdempotencyKeyReusedError();
         return { saleId: data.saleId, revision: 0, position: first!.position, replayed: true };
       }
     },

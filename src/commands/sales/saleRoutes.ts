@@ -88,7 +88,7 @@ const createSaleSpec = {
   operationId: 'createSale',
   summary: 'Create a sale: a catalogue of lots that close in turn',
   description:
-    'Creates a timed sale with the caller as seller. Lot n ends at `firstLotEndsAt + (n - 1) * lotGapSeconds`; a lot extended by a late bid pushes the lots after it to keep the gap. `increments` apply to every lot. With an Idempotency-Key, the sale id is derived from (user, key): a retry lands on the same sale.',
+    'Creates a timed sale with the caller as seller. Lot n ends at `firstLotEndsAt + (n - 1) * lotGapSeconds`; a lot extended by a late bid pushes the lots after it to keep the gap. `increments` apply to every lot. With an Idempotency-Key, the sale id is derived from (user, key): a retry with the same terms answers the first reply (header `Idempotent-Replayed`); the same key with other terms is refused.',
   body: createSaleSchema,
   responses: {
     201: {
@@ -97,7 +97,7 @@ const createSaleSpec = {
       headers: { Location: 'The sale: /sales/{saleId}', ...replyHeaders },
     },
   },
-  problems: { 409: ['SALE_ALREADY_EXISTS'], 503: ['BUSY'] },
+  problems: { 409: ['SALE_ALREADY_EXISTS'], 422: ['IDEMPOTENCY_KEY_REUSED'], 503: ['BUSY'] },
 } satisfies Omit<RouteSpec, 'tag'>;
 
 const createSale = (commands: SaleCommands, clock: () => Date) => async (req: Request, res: Response) => {
@@ -126,7 +126,7 @@ const createSale = (commands: SaleCommands, clock: () => Date) => async (req: Re
   await answer(
     res,
     201,
-    () => (key ? commands.createOnce(data, now) : commands.create(data, now)),
+    () => (key ? commands.createOnce(data, now, body.startsAt !== undefined) : commands.create(data, now)),
     () => `/sales/${saleId}`,
   );
 };

@@ -661,7 +661,7 @@ export interface paths {
         put?: never;
         /**
          * Create a sale: a catalogue of lots that close in turn
-         * @description Creates a timed sale with the caller as seller. Lot n ends at `firstLotEndsAt + (n - 1) * lotGapSeconds`; a lot extended by a late bid pushes the lots after it to keep the gap. `increments` apply to every lot. With an Idempotency-Key, the sale id is derived from (user, key): a retry lands on the same sale.
+         * @description Creates a timed sale with the caller as seller. Lot n ends at `firstLotEndsAt + (n - 1) * lotGapSeconds`; a lot extended by a late bid pushes the lots after it to keep the gap. `increments` apply to every lot. With an Idempotency-Key, the sale id is derived from (user, key): a retry with the same terms answers the first reply (header `Idempotent-Replayed`); the same key with other terms is refused.
          */
         post: operations["createSale"];
         delete?: never;
@@ -5223,6 +5223,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };

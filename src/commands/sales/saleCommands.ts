@@ -88,13 +88,16 @@ async function lotAuctionPositionIn(
 function sameSale(recorded: SaleCreated, data: CreateSaleData, startsAtGiven: boolean) {
   const { createdAt: _, startsAt, ...terms } = recorded;
   const { startsAt: askedStart, ...asked } = data;
-  const equal = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const sameStart = !startsAtGiven || Date.parse(startsAt) === Date.parse(askedStart);
-  return sameStart && equal(sortedKeys(terms), sortedKeys(asked));
+  return sameStart && isDeepStrictEqual(terms, asked);
 }
 
-const sortedKeys = (o: object) =>
-  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+/** A retry of a keyed create: the first reply again, from the sale's first event. */
+async function replaySale(eventStore: EventStore, data: CreateSaleData, startsAtGiven: boolean) {
+  const [first] = await eventStore.readStream(saleStreamId(data.saleId), { maxCount: 1 });
+  if (!sameSale(first!.data as SaleCreated, data, startsAtGiven)) throw new IdempotencyKeyReusedError();
+  return { saleId: data.saleId, revision: 0, position: first!.position, replayed: true as const };
+}
 
 /** A lot's terms as the request gave them: a retry with the same key must give the same. */
 const sameTerms = (lot: LotAdded, data: Omit<AddLotData, 'auctionId'>) =>
@@ -150,9 +153,6 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
       correlationId: randomUUID(),
     });
 
-  const lotAuctionPosition = (sale: Sale, lot: LotAdded, now: Date) =>
-    lotAuctionPositionIn(eventStore, handler, sale, lot, now);
-
   return {
     async create(data: CreateSaleData, now: Date): Promise<SaleReply> {
       const outcome = await run(data.saleId, { type: 'CreateSale', data, now }, data.sellerId);
@@ -172,9 +172,7 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
         return await this.create(data, now);
       } catch (error) {
         if (!(error instanceof SaleRuleError && error.code === 'SALE_ALREADY_EXISTS')) throw error;
-        const [first] = await eventStore.readStream(saleStreamId(data.saleId), { maxCount: 1 });
-        if (!sameSale(first!.data as SaleCreated, data, startsAtGiven)) throw new IdempotencyKeyReusedError();
-        return { saleId: data.saleId, revision: 0, position: first!.position, replayed: true };
+        return replaySale(eventStore, data, startsAtGiven);
       }
     },
 
@@ -191,7 +189,6 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
       const [added] = outcome.events;
       if (added?.type !== 'LotAdded')
         return { ...(await replayLot(eventStore, handler, saleId, data, now)), replayed: true };
-      const sale = outcome.state!;
       return {
         saleId,
         lotNumber: added.data.lotNumber,
@@ -199,7 +196,7 @@ export function getSaleCommands(eventStore: EventStore, handler: CommandHandler)
         endsAt: added.data.endsAt,
         revision: revisionOf(outcome.revision),
         // The later of the two appends: reading with it sees the sale and the lot's auction.
-        position: await lotAuctionPosition(sale, added.data, now),
+        position: await lotAuctionPositionIn(eventStore, handler, outcome.state!, added.data, now),
       };
     },
 

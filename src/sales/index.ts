@@ -12,6 +12,7 @@ export {
   type SaleEvent,
   saleEventSchemas,
 } from './saleEvents';
+export { type LotPush, lotPushesAfter, type PushWalk } from './lotPushes';
 export { MAX_LOTS, nextLotEndAfter, plannedLotEnd, type SaleRuleCode, SaleRuleError } from './saleRules';
 export { evolveSaleAll, type Lot, type Sale, type SaleState } from './saleState';
 export { saleIdOfStream, saleStreamId, saleStreamType, toSaleEvent } from './saleStream';

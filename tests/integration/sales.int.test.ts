@@ -484,6 +484,64 @@ describe('sales: lots close in turn', () => {
       await t.stop();
     }
   }, 40_000);
+
+  it('an extension moves the next lot at once and the far lots when it ends, each once, however many bids extend it', async () => {
+    const t = await startTestApp({ label: 'sales-far', env: fast });
+    try {
+      const [seller, bidder] = await Promise.all([
+        registerUser(t.url, 'seller'),
+        registerUser(t.url, 'bidder'),
+      ]);
+      const startsAt = Date.now() + 1500;
+      const firstEnd = Date.now() + 3500;
+      const saleId = await createSale(t, seller, {
+        startsAt: new Date(startsAt).toISOString(),
+        firstLotEndsAt: new Date(firstEnd).toISOString(),
+        lotGapSeconds: 70, // lot 3 on: beyond the minute the process moves at once
+        softClose: { windowSeconds: 3, extensionSeconds: 3 },
+      });
+      const lots: string[] = [];
+      for (let i = 0; i < 5; i++) lots.push((await addLot(t, seller.token, saleId)).body.auctionId as string);
+      await new Promise((r) => setTimeout(r, startsAt + 100 - Date.now()));
+      // Three bids in the last seconds: three extensions of lot 1.
+      for (const amount of [1500, 1600, 1700]) {
+        const bid = await call(t.url, 'POST', `/auctions/${lots[0]!}/bids`, {
+          token: bidder.token,
+          body: { amount },
+        });
+        expect(bid.status).toBe(201);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      await waitUntil(
+        async () => (await lotStory(t, lots[1]!)).reasons.length > 0,
+        10_000,
+        'lot 2 moved while lot 1 runs',
+      );
+      expect((await lotStory(t, lots[0]!)).outcome).toBeUndefined();
+      expect((await lotStory(t, lots[3]!)).reasons).toEqual([]);
+      await waitUntil(
+        async () => (await lotStory(t, lots[4]!)).reasons.length > 0,
+        20_000,
+        'the far lots moved once lot 1 ended',
+      );
+      const lot1 = await t.app.eventStore.readStream(auctionStreamId(lots[0]!));
+      const lot1End = Date.parse(
+        (lot1.filter((e) => e.type === 'AuctionExtended').at(-1)!.data as { endsAt: string }).endsAt,
+      );
+      for (const [i, id] of lots.entries()) {
+        if (i === 0) continue;
+        const stream = await t.app.eventStore.readStream(auctionStreamId(id));
+        const ends = stream
+          .filter((e) => e.type === 'AuctionExtended')
+          .map((e) => Date.parse((e.data as { endsAt: string }).endsAt));
+        // Lot 2 may move with each extension; the far ones move once, to keep the gap after the last.
+        if (i > 1) expect(ends).toHaveLength(1);
+        expect(ends.at(-1)).toBe(lot1End + i * 70_000);
+      }
+    } finally {
+      await t.stop();
+    }
+  }, 40_000);
 });
 
 describe('sales: a crash between an extension and its push', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { AuctionRuleError, auctionIdOfEvent, auctionStreamId, type AuctionClosed } from '../../auction';
+import { AuctionRuleError, auctionIdOfEvent, type AuctionClosed } from '../../auction';
 import { ensureLotAuction, lotAuction, type CommandHandler, type SaleCommands } from '../../commands';
 import type { EventStore, RecordedEvent } from '../../events';
 import {
@@ -10,23 +10,11 @@ import {
   moveCheckpoint,
   type ProjectionStore,
 } from '../../projections';
-import {
-  evolveSaleAll,
-  nextLotEndAfter,
-  saleIdOfStream,
-  saleStreamId,
-  toSaleEvent,
-  type LotAdded,
-  type Sale,
-} from '../../sales';
+import { saleIdOfStream, type LotAdded, type Sale } from '../../sales';
+import { lotLookup, readSale, type Lots } from './lotLookup';
+import { askWalk, saleCache, walk, type Walks } from './lotWalks';
 
 export const SALE_PROCESS = 'sale-process';
-
-/** What a lot's auction says of its sale (null: a standalone auction). */
-type LotOf = { saleId: string; lotNumber: number } | null;
-
-/** The auctions whose sale (or none) this process remembers. */
-const MAX_REMEMBERED = 200_000;
 
 interface Deps {
   knex: Knex;
@@ -35,43 +23,6 @@ interface Deps {
   sales: SaleCommands;
   logger: Logger;
 }
-
-/** The sale, folded from its stream. */
-async function readSale(eventStore: EventStore, saleId: string): Promise<Sale | null> {
-  const recorded = await eventStore.readStream(saleStreamId(saleId));
-  return evolveSaleAll(recorded.flatMap((r) => toSaleEvent(r) ?? []));
-}
-
-/**
- * Which sale an auction is a lot of: remembered from the AuctionCreated events it sees, else read
- * from the auction's first event (an auction created before this process started).
- */
-function lotLookup(eventStore: EventStore) {
-  const known = new Map<string, LotOf>();
-  const remember = (auctionId: string, lot: LotOf) => {
-    if (known.size >= MAX_REMEMBERED) known.delete(known.keys().next().value!);
-    known.set(auctionId, lot);
-  };
-  const fromCreated = (data: unknown): LotOf => {
-    const { saleId, lotNumber } = data as { saleId?: string; lotNumber?: number };
-    return saleId && lotNumber ? { saleId, lotNumber } : null;
-  };
-  return {
-    seen(e: RecordedEvent, auctionId: string) {
-      if (e.type === 'AuctionCreated') remember(auctionId, fromCreated(e.data));
-    },
-    async of(auctionId: string): Promise<LotOf> {
-      const held = known.get(auctionId);
-      if (held !== undefined) return held;
-      const [first] = await eventStore.readStream(auctionStreamId(auctionId), { maxCount: 1 });
-      const lot = first?.type === 'AuctionCreated' ? fromCreated(first.data) : null;
-      remember(auctionId, lot);
-      return lot;
-    },
-  };
-}
-
-type Lots = ReturnType<typeof lotLookup>;
 
 async function cancelLot({ handler, logger }: Deps, sale: Sale, auctionId: string) {
   try {
@@ -105,33 +56,17 @@ async function onSaleEvent(deps: Deps, e: RecordedEvent, saleId: string): Promis
   return true;
 }
 
-/** The lot after this one ends at least the gap after this one's new end. */
-async function pushNextLot({ eventStore, handler }: Deps, lot: NonNullable<LotOf>, endsAt: number) {
-  const sale = await readSale(eventStore, lot.saleId);
-  const next = sale?.lots[lot.lotNumber]; // lots are numbered from 1: index n is lot n + 1
-  if (!sale || !next) return;
-  await handler.handle({
-    auctionId: next.auctionId,
-    userId: null,
-    correlationId: randomUUID(),
-    // A lot over already records nothing; an earlier push or a later end too (the decider).
-    command: {
-      type: 'PushLot',
-      data: { endsAt: nextLotEndAfter(endsAt, sale.lotGapSeconds) },
-      now: new Date(),
-    },
-  });
-}
-
-/** A lot extended pushes the next; a lot closed or cancelled is recorded in its sale. */
-async function onLotEvent(deps: Deps, lots: Lots, e: RecordedEvent, auctionId: string): Promise<boolean> {
+/** A lot extended or over asks for a walk; a lot over is recorded in its sale. */
+async function onLotEvent(deps: Deps, lots: Lots, walks: Walks, e: RecordedEvent, auctionId: string) {
   lots.seen(e, auctionId);
   if (e.type !== 'AuctionExtended' && e.type !== 'AuctionClosed' && e.type !== 'AuctionCancelled')
     return false;
   const lot = await lots.of(auctionId);
   if (!lot) return false;
   if (e.type === 'AuctionExtended') {
-    await pushNextLot(deps, lot, Date.parse((e.data as { endsAt: string }).endsAt));
+    // A push is a walk's own doing: the walk that made it moved what had to move after it.
+    if ((e.data as { reason?: string }).reason === 'previous_lot_extended') return false;
+    askWalk(walks, lot, 'near');
     return true;
   }
   const closed = e.type === 'AuctionClosed' ? (e.data as AuctionClosed) : undefined;
@@ -141,6 +76,7 @@ async function onLotEvent(deps: Deps, lots: Lots, e: RecordedEvent, auctionId: s
     finalPrice: closed?.finalPrice ?? null,
     closedAt: closed?.closedAt ?? (e.data as { cancelledAt: string }).cancelledAt,
   });
+  askWalk(walks, lot, 'all');
   return true;
 }
 
@@ -149,9 +85,10 @@ async function onLotEvent(deps: Deps, lots: Lots, e: RecordedEvent, auctionId: s
  * commands through the command handlers, each idempotent by state, so a batch replayed after a
  * crash (the checkpoint moves after the commands) changes nothing twice:
  * - LotAdded: the lot's auction exists (created by the request that added it, or here);
- * - a lot extended: the next lot ends at least the gap after it (AuctionExtended with reason
- *   previous_lot_extended, which in turn pushes the one after it);
+ * - a lot extended: the lots after it that end soon move to keep the gap (AuctionExtended with
+ *   reason previous_lot_extended), once per batch however many extensions it holds;
  * - a lot closed or cancelled: the sale records it (LotClosed), and the last one closes the sale;
+ *   every lot after it that must move to keep the gap moves, the far ones too;
  * - SaleCancelled: every lot is cancelled.
  */
 export function saleProcess(deps: Deps): ProjectionStore {
@@ -159,18 +96,22 @@ export function saleProcess(deps: Deps): ProjectionStore {
   const name = SALE_PROCESS;
   const checkpoint = lazyCheckpoint(knex, name);
   const lots = lotLookup(eventStore);
+  const sales = saleCache(eventStore);
 
   return {
     name,
     readCheckpoint: checkpoint.read,
     async applyBatch(events, _expected, next) {
       let acted = false;
+      const walks: Walks = new Map();
       for (const e of events) {
         const saleId = saleIdOfStream(e.streamId);
         const auctionId = saleId ? undefined : auctionIdOfEvent(e);
+        if (saleId) sales.changed(saleId);
         if (saleId) acted = (await onSaleEvent(deps, e, saleId)) || acted;
-        else if (auctionId) acted = (await onLotEvent(deps, lots, e, auctionId)) || acted;
+        else if (auctionId) acted = (await onLotEvent(deps, lots, walks, e, auctionId)) || acted;
       }
+      await walk(deps, lots, sales, walks);
       if (!checkpoint.due(acted)) return [];
       const { rows } = await moveCheckpoint(knex, { name, expected: await checkpoint.expected(), next });
       if (rows.length !== 1) throw new CheckpointMovedError(`${name} checkpoint moved`);

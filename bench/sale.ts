@@ -65,8 +65,10 @@ async function createSale(seller: string) {
 
 /**
  * BIDDERS loops until `until()`: each bids on one of the lots about to close, then waits.
- * Each lot is worth something (random, 50.00 to 500.00) and nobody bids past it, so the bidding
- * on a lot dies down and it closes, as at a real sale.
+ * Each lot is worth something (random, 50.00 to 2,000.00) and nobody bids past it, so the bidding
+ * on a lot dies down and it closes, as at a real sale. The bidders raise fast (each
+ * bids over the last price it knows), so the cheaper lots go quiet before their last seconds and
+ * the dearer ones are bid on into them and extended.
  */
 async function bidders(targets: () => Array<{ auctionId: string; endsAt: number }>, until: () => number) {
   const latencies: number[] = [];
@@ -97,7 +99,7 @@ async function bidders(targets: () => Array<{ auctionId: string; endsAt: number 
 }
 
 const worthOf = (worth: Map<string, number>, auctionId: string) => {
-  if (!worth.has(auctionId)) worth.set(auctionId, 5000 + Math.floor(Math.random() * 45_000));
+  if (!worth.has(auctionId)) worth.set(auctionId, 5000 + Math.floor(Math.random() * 195_000));
   return worth.get(auctionId)!;
 };
 

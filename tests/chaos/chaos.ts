@@ -23,7 +23,8 @@ async function main() {
     `\nload held: ${report.load.acknowledged} bids acknowledged of ${report.load.attempts} attempts in ${seconds} s; ` +
       `faults: ${report.faults.length}; 503: ${report.serverErrors.unavailable}; 500: ${report.serverErrors.status500}; ` +
       `auctions ended: ${report.auctionsEnded}; WebSocket events: ${report.websocket.events}, resumes: ${report.websocket.resumes}; ` +
-      `lost: ${report.lost.length}; notifications checked: ${report.notifications.expected}`,
+      `lost: ${report.lost.length}; notifications checked: ${report.notifications.expected}; ` +
+      `sale: ${report.sale?.lots} lots, ${report.sale?.extended} extended, ${report.sale?.closed} closed`,
   );
   console.log(broken.length ? `BROKEN:\n- ${broken.join('\n- ')}` : 'every promise held');
   process.exit(broken.length ? 1 : 0);

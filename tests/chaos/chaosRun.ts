@@ -27,6 +27,7 @@ import { snapshotPostgres, snapshotRedisStates, waitUntil } from '../support/rea
 import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { createTestDatabase } from '../support/testDatabase';
 import { createAuction, deleteKeys, registerUser } from '../support/testApp';
+import { brokenSalePromises, checkSale, createChaosSale, type SaleReport } from './chaosSale';
 
 const HOSTILE_TITLES = [
   'Vase 🏺 𝄞',
@@ -71,9 +72,15 @@ export interface ChaosReport {
   websocket: { watchers: number; resumes: number; gaps: string[]; behind: string[]; events: number };
   /** Outbid, won and lost causes in the log without their one notification, and notifications without a cause. */
   notifications: { expected: number; missing: string[]; extra: string[] };
+  /** The sale whose lots end during the faults. */
+  sale?: SaleReport;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The price past which the loops stop bidding on the sale's lots. */
+const LOT_PRICE_CAP = 4000;
+/** How long before its end a lot is bid on. */
+const LOT_BIDDING_MS = 4000;
 const run = promisify(execFile);
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -127,6 +134,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }),
       );
     }
+    // A sale whose lots end one after another during the faults, bid on like the auctions in their
+    // last seconds until their price reaches LOT_PRICE_CAP: extended, then quiet, they close while
+    // instances die.
+    const sale = await createChaosSale(urls[1]!, seller.token, {
+      lots: 5,
+      firstEnd: Math.max(started + 0.35 * options.seconds * 1000, Date.now() + 4000),
+      gapSeconds: Math.max(1, Math.round(options.seconds * 0.08)),
+      titles: HOSTILE_TITLES,
+    });
+    auctions.push(...sale.lots);
+    const capped = new Set(sale.lots);
+    // Bid on a lot in its last seconds only, as at a sale, so that late bids extend it.
+    const lotOpenToBids = (id: string) =>
+      (price.get(id) ?? 0) < LOT_PRICE_CAP && sale.endsAt.get(id)! - Date.now() < LOT_BIDDING_MS;
     // What the log must never take is refused on both instances, whatever else happens.
     for (const [i, title] of UNSTORABLE_TITLES.entries()) {
       const res = await fetch(`${urls[i % 2]}/auctions`, {
@@ -210,6 +231,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const bidder = bidders[i % bidders.length]!;
       while (running) {
         const auctionId = auctions[Math.floor(Math.random() * auctions.length)]!;
+        if (capped.has(auctionId) && !lotOpenToBids(auctionId)) continue;
         const amount = (price.get(auctionId) ?? 100) + 10 + Math.floor(Math.random() * 200);
         const key = randomUUID();
         for (let attempt = 0; attempt < 8 && running; attempt++) {
@@ -225,7 +247,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
               body: JSON.stringify({ amount }),
               signal: AbortSignal.timeout(10_000),
             });
-            const body = (await res.json()) as { bidId?: string; currentPrice?: number; minimumBid?: number };
+            const body = (await res.json()) as {
+              bidId?: string;
+              currentPrice?: number;
+              minimumBid?: number;
+              endsAt?: string;
+            };
             record(res.status);
             if (res.status === 500) report.serverErrors.status500++;
             if (res.status === 503) {
@@ -236,6 +263,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
               continue;
             }
             if (res.status === 201) acknowledged.set(body.bidId!, auctionId);
+            if (res.status === 201 && body.endsAt && capped.has(auctionId))
+              sale.endsAt.set(auctionId, Date.parse(body.endsAt));
             const seen = body.currentPrice ?? body.minimumBid;
             if (seen !== undefined) price.set(auctionId, Math.max(price.get(auctionId) ?? 0, seen));
             break;
@@ -317,6 +346,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     checkCloses(report, finalLog);
     await checkReadModels(report, database.url, redis, prefix, store, auctions);
     await checkNotifications(report, database.url, store, finalLog);
+    report.sale = await checkSale(sale, finalLog, store, database.url);
 
     // Watchers: every public event up to each stream's end, once, in order, without a gap.
     const publicRevisions = new Map(
@@ -545,6 +575,8 @@ export function brokenPromises(report: ChaosReport): string[] {
   if (report.notifications.expected === 0)
     broken.push('no outbid, won or lost cause: the notification check proved nothing');
   if (report.load.acknowledged === 0) broken.push('no bid was acknowledged: the run proved nothing');
+  if (!report.sale) broken.push('no sale was checked');
+  else broken.push(...brokenSalePromises(report.sale));
   return broken;
 }
 

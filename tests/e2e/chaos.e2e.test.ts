@@ -7,7 +7,7 @@
 import { brokenPromises, runChaos } from '../chaos/chaosRun';
 
 describe('chaos', () => {
-  it('loses no acknowledged bid, applies nothing twice, closes every ended auction once, and converges', async () => {
+  it('loses no acknowledged bid, applies nothing twice, closes every ended auction once and every lot in turn, and converges', async () => {
     const report = await runChaos({
       seconds: 24,
       auctions: 24,
@@ -20,7 +20,8 @@ describe('chaos', () => {
       `chaos: ${report.load.acknowledged} bids acknowledged, ${report.faults.length} faults, ` +
         `${report.serverErrors.unavailable} x 503, ${report.load.connectionErrors} dropped connections, ` +
         `${report.auctionsEnded} auctions ended, ${report.websocket.resumes} WebSocket resumes, ` +
-        `${report.notifications.expected} notification causes checked`,
+        `${report.notifications.expected} notification causes checked, ` +
+        `a sale of ${report.sale?.lots} lots (${report.sale?.extended} extended, ${report.sale?.closed} closed)`,
     );
     expect(report.faults).toHaveLength(8);
     expect(report.auctionsEnded).toBeGreaterThan(0);

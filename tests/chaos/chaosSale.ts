@@ -22,6 +22,8 @@ export interface SaleReport {
   lots: number;
   extended: number;
   closed: number;
+  /** Each lot: when it ends (its last end), when it closed, and its extensions by reason. */
+  story: string[];
   closedOutOfTurn: string[];
   gapBroken: string[];
   recordedWrong: string[];
@@ -84,6 +86,7 @@ export async function checkSale(
     lots: sale.lots.length,
     extended: 0,
     closed: 0,
+    story: [],
     closedOutOfTurn: [],
     gapBroken: [],
     recordedWrong: [],
@@ -92,6 +95,14 @@ export async function checkSale(
   const lots = sale.lots.map((id) => streams.get(id)!);
   report.extended = lots.filter((events) => events.some((e) => e.type === 'AuctionExtended')).length;
   report.closed = lots.filter((events) => closeOf(events)).length;
+  report.story = lots.map((events, i) => {
+    const reasons = events
+      .filter((e) => e.type === 'AuctionExtended')
+      .map((e) => (e.data as { reason?: string }).reason ?? 'soft_close');
+    const pushes = reasons.filter((r) => r === 'previous_lot_extended').length;
+    const closed = closeOf(events)?.recordedAt.toISOString().slice(11, 23) ?? 'open';
+    return `lot ${i + 1}: ends ${new Date(endOf(events)).toISOString().slice(11, 23)}, closed ${closed}, extended ${reasons.length - pushes}, pushed ${pushes}`;
+  });
   lots.forEach((events, i) => {
     if (i === 0) return;
     const [before, closed] = [closeOf(lots[i - 1]!), closeOf(events)];

@@ -25,7 +25,7 @@ export { CheckFailedError, type HealthCheck, healthRoutes } from './health';
 export { createHttpApp } from './httpApp';
 export { documentHeaders, httpShell } from './httpShell';
 export type { FastAnswer, FastLane } from './requestBasics';
-export { jsonShapeError, storableJson, unstorableFields } from './jsonInput';
+export { jsonShapeError, parseStoredJson, storableJson, unstorableFields } from './jsonInput';
 export { IMAGE_TYPES, type ImageType, InvalidImageError, processImage } from './images';
 export { createLogger } from './logger';
 export { createMetrics, type Metrics, metricsRoutes, type MetricsSnapshot } from './metrics';

@@ -104,6 +104,18 @@ export function unstorableFields(value: unknown, root: string): FieldError[] {
 export const storableString = (value: string): string =>
   isStorableString(value) ? value : value.toWellFormed().replace(/\0/g, '\uFFFD');
 
+/** In stored JSON text a lone surrogate or a NUL can only be a \u escape: what this does not find, no string of it holds. */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+/**
+ * JSON text as stored, parsed, with every string made storable: the text is searched once for an
+ * escape that may be one (a native scan), and only a text with one is walked (storableJson).
+ */
+export function parseStoredJson<T>(text: string): T {
+  const value = JSON.parse(text) as T;
+  return UNSTORABLE_ESCAPE.test(text) ? storableJson(value) : value;
+}
+
 /**
  * A value with every string made storable: the same object when nothing needs it (no copy on the
  * read path of a log that never held such a string), else a copy. For events written before the

@@ -8,7 +8,7 @@ import {
   RecordedEvent,
   WrongExpectedRevisionError,
 } from '../eventStore';
-import { storableJson } from '../../platform';
+import { parseStoredJson } from '../../platform';
 import { joinPosition, splitPosition, toJson } from '../serialization';
 import { getAppendBatcher } from './appendBatch';
 import { getChangeSignal } from './changeSignal';
@@ -32,8 +32,9 @@ interface EventRow {
   stream_id: string;
   stream_revision: string;
   type: string;
-  data: unknown;
-  metadata: Record<string, unknown>;
+  /** The stored JSON text (selected as text: parsed here, once). */
+  data: string;
+  metadata: string;
   recorded_ms: number;
 }
 
@@ -45,8 +46,8 @@ const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   type: row.type,
   // Logs from before the write side refused unstorable strings (a lone surrogate, NUL): made
   // storable on read, in this one place, so every reader sees the same event (the log stays as it is).
-  data: storableJson(row.data),
-  metadata: storableJson(row.metadata),
+  data: parseStoredJson(row.data),
+  metadata: parseStoredJson<Record<string, unknown>>(row.metadata),
   recordedAt: new Date(row.recorded_ms),
 });
 

@@ -30,7 +30,8 @@ export const currentRevisionSql = 'SELECT revision FROM event_streams WHERE stre
 // The time recorded as whole milliseconds since the epoch (exact: extract gives numeric): a
 // number is far cheaper to read than a timestamp's text, and a Date keeps milliseconds only.
 const EVENT_COLUMNS = `position, transaction_id::text AS xid, event_id, stream_id,
-  stream_revision, type, data, metadata, trunc(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms`;
+  stream_revision, type, data::text AS data, metadata::text AS metadata,
+  trunc(extract(epoch FROM recorded_at) * 1000)::float8 AS recorded_ms`;
 
 export const readStreamSql = `SELECT ${EVENT_COLUMNS} FROM events
   WHERE stream_id = $1 AND stream_revision >= $2

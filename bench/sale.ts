@@ -40,7 +40,7 @@ const quantile = (xs: number[], q: number) => {
 
 /** The sale and its lots, created by one seller; the lots' planned ends. */
 async function createSale(seller: string) {
-  const startsAt = Date.now() + 5000 + LOTS * 15; // time to add the lots
+  const startsAt = Date.now() + 5000 + LOTS * 40; // time to add the lots
   const firstLotEndsAt = startsAt + Math.max(10, GAP) * 1000;
   const sale = await call('POST', '/sales', seller, {
     title: 'Bench sale',
@@ -58,6 +58,7 @@ async function createSale(seller: string) {
       title: `Lot ${n}`,
       startingPrice: 100,
     });
+    if (lot.status !== 201) throw new Error(`POST lot ${n}: ${lot.status} ${JSON.stringify(lot.body)}`);
     lots.push({ auctionId: lot.body.auctionId as string, endsAt: Date.parse(lot.body.endsAt as string) });
   }
   return { saleId, startsAt, lots };

@@ -6,7 +6,10 @@ import { readSale, type LotOf, type Lots } from './lotLookup';
 
 /** How many pushes of one walk go at once (each to its own lot's stream). */
 const PUSHES_AT_ONCE = 8;
-/** A lot just extended moves at once the lots ending within this; the others when a lot ends. */
+/**
+ * A lot just extended moves at once the lots ending within this after its new end; the others
+ * move when a lot ends (a full walk), at the latest this long before they could be due.
+ */
 const NEAR_MS = 60_000;
 
 /** The walks a batch asks for, by sale: from which lot, near (extended) or all (a lot over). */
@@ -30,7 +33,8 @@ export async function walk(deps: { handler: CommandHandler }, lots: Lots, sales:
     let walkedTo = 0;
     for (const [lotNumber, kind] of [...from].sort(([a], [b]) => a - b)) {
       if (lotNumber <= walkedTo && kind === 'near') continue;
-      const until = Date.now() + NEAR_MS;
+      const extended = sale.lots[lotNumber - 1];
+      const until = extended ? lots.endOf(extended.auctionId, extended.endsAt) + NEAR_MS : 0;
       const pushes = lotPushesAfter(sale, lotNumber, lots.endOf, kind === 'all' ? { kind } : { kind, until });
       for (let i = 0; i < pushes.length; i += PUSHES_AT_ONCE)
         await Promise.all(pushes.slice(i, i + PUSHES_AT_ONCE).map((push) => pushLot(deps, lots, push)));

@@ -11,10 +11,14 @@ export interface LotPush {
 /**
  * How far a walk goes. `near`: from a lot just extended, on to the lots that end soon (before
  * `until`, and always the next lot), stopping at the first lot that keeps its gap already: the
- * walk that moved it moved those after it. `all`: from a lot just over, every lot after it, so the
- * far lots a near walk left behind move too, once per lot that ends.
+ * walk that moved it moved those after it. `all`: from a lot just over, every lot after it that
+ * ends before `until`, past those that keep their gap, so the lots a near walk left behind move
+ * too, once per lot that ends; lots further on move when a later lot's end brings them within.
  */
-export type PushWalk = { kind: 'near'; until: number } | { kind: 'all' };
+export interface PushWalk {
+  kind: 'near' | 'all';
+  until: number;
+}
 
 /**
  * Pure: the lots after lot `from` that must move so that each lot ends at least the gap after the
@@ -36,10 +40,8 @@ export function lotPushesAfter(
     if (lot.outcome !== null) continue;
     const need = nextLotEndAfter(previousEnd, sale.lotGapSeconds);
     const current = endOf(lot.auctionId, lot.endsAt);
-    if (walk.kind === 'near') {
-      if (current >= need) break;
-      if (lot.lotNumber > from + 1 && current > walk.until) break;
-    }
+    if (walk.kind === 'near' && current >= need) break;
+    if (lot.lotNumber > from + 1 && current > walk.until) break;
     if (current < need) pushes.push({ lotNumber: lot.lotNumber, auctionId: lot.auctionId, endsAt: need });
     previousEnd = Math.max(current, need);
   }

@@ -71,7 +71,7 @@ describe('lotPushesAfter', () => {
 
   it('a lot over walks every lot after it, past those that keep their gap, to the far ones left behind', () => {
     const known = ends({ a1: T0 + 3000, a2: T0 + 13_000, a3: T0 + 23_000 });
-    const pushes = lotPushesAfter(sale(6), 1, known, { kind: 'all' });
+    const pushes = lotPushesAfter(sale(6), 1, known, { kind: 'all', until: Infinity });
     expect(pushes.map((p) => [p.lotNumber, p.endsAt - T0])).toEqual([
       [4, 33_000],
       [5, 43_000],
@@ -82,12 +82,22 @@ describe('lotPushesAfter', () => {
   it('passes over lots that are over, and moves nothing for a lot past the last', () => {
     const s = sale(4);
     s.lots[1] = { ...s.lots[1]!, outcome: 'cancelled' };
-    const pushes = lotPushesAfter(s, 1, ends({ a1: T0 + 15_000 }), { kind: 'all' });
+    const pushes = lotPushesAfter(s, 1, ends({ a1: T0 + 15_000 }), { kind: 'all', until: Infinity });
     expect(pushes.map((p) => [p.lotNumber, p.endsAt - T0])).toEqual([
       [3, 25_000],
       [4, 35_000],
     ]);
-    expect(lotPushesAfter(s, 4, ends({ a4: T0 + 99_000 }), { kind: 'all' })).toEqual([]);
+    expect(lotPushesAfter(s, 4, ends({ a4: T0 + 99_000 }), { kind: 'all', until: Infinity })).toEqual([]);
+  });
+
+  it('a lot over moves the lots ending before the horizon; those after it wait for a later lot to end', () => {
+    const known = ends({ a1: T0 + 3000 });
+    const pushes = lotPushesAfter(sale(20), 1, known, { kind: 'all', until: T0 + 45_000 });
+    expect(pushes.map((p) => p.lotNumber)).toEqual([2, 3, 4, 5]);
+    const later = ends({ a1: T0 + 3000, a2: T0 + 13_000, a3: T0 + 23_000, a4: T0 + 33_000, a5: T0 + 43_000 });
+    expect(
+      lotPushesAfter(sale(20), 2, later, { kind: 'all', until: T0 + 65_000 }).map((p) => p.lotNumber),
+    ).toEqual([6, 7]);
   });
 
   it('with no gap, lots end together and all move with the first', () => {

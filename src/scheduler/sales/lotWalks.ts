@@ -11,6 +11,11 @@ const PUSHES_AT_ONCE = 8;
  * move when a lot ends (a full walk), at the latest this long before they could be due.
  */
 const NEAR_MS = 60_000;
+/**
+ * A lot's end moves the lots ending within this after it; those further on move as later lots
+ * end and bring them within (one push per lot per lot that ends would be O(lots²) events).
+ */
+const FAR_MS = 10 * 60_000;
 
 /** The walks a batch asks for, by sale: from which lot, near (extended) or all (a lot over). */
 export type Walks = Map<string, Map<number, PushWalk['kind']>>;
@@ -34,8 +39,9 @@ export async function walk(deps: { handler: CommandHandler }, lots: Lots, sales:
     for (const [lotNumber, kind] of [...from].sort(([a], [b]) => a - b)) {
       if (lotNumber <= walkedTo && kind === 'near') continue;
       const extended = sale.lots[lotNumber - 1];
-      const until = extended ? lots.endOf(extended.auctionId, extended.endsAt) + NEAR_MS : 0;
-      const pushes = lotPushesAfter(sale, lotNumber, lots.endOf, kind === 'all' ? { kind } : { kind, until });
+      const end = extended ? lots.endOf(extended.auctionId, extended.endsAt) : 0;
+      const until = end + (kind === 'near' ? NEAR_MS : FAR_MS);
+      const pushes = lotPushesAfter(sale, lotNumber, lots.endOf, { kind, until });
       for (let i = 0; i < pushes.length; i += PUSHES_AT_ONCE)
         await Promise.all(pushes.slice(i, i + PUSHES_AT_ONCE).map((push) => pushLot(deps, lots, push)));
       walkedTo = Math.max(walkedTo, pushes.at(-1)?.lotNumber ?? lotNumber);

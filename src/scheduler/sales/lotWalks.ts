@@ -7,15 +7,17 @@ import { readSale, type LotOf, type Lots } from './lotLookup';
 /** How many pushes of one walk go at once (each to its own lot's stream). */
 const PUSHES_AT_ONCE = 8;
 /**
- * A lot just extended moves at once the lots ending within this after its new end; the others
- * move when a lot ends (a full walk), at the latest this long before they could be due.
+ * A lot extended by a bid moves the next lot at once (it must never close before the gap after
+ * it); the lots after that move when a lot ends (a full walk), up to FAR_MS after it. A bidding
+ * war extends a lot with every late bid: moving every lot near it each time made the process
+ * manager fall behind, and the lots' closes, which wait for it, with it.
  */
-const NEAR_MS = 60_000;
+const NEXT_ONLY = -Infinity;
 /**
  * A lot's end moves the lots ending within this after it; those further on move as later lots
  * end and bring them within (one push per lot per lot that ends would be O(lots²) events).
  */
-const FAR_MS = 10 * 60_000;
+const FAR_MS = 3 * 60_000;
 
 /** The walks a batch asks for, by sale: from which lot, near (extended) or all (a lot over). */
 export type Walks = Map<string, Map<number, PushWalk['kind']>>;
@@ -40,7 +42,7 @@ export async function walk(deps: { handler: CommandHandler }, lots: Lots, sales:
       if (lotNumber <= walkedTo && kind === 'near') continue;
       const extended = sale.lots[lotNumber - 1];
       const end = extended ? lots.endOf(extended.auctionId, extended.endsAt) : 0;
-      const until = end + (kind === 'near' ? NEAR_MS : FAR_MS);
+      const until = kind === 'near' ? NEXT_ONLY : end + FAR_MS;
       const pushes = lotPushesAfter(sale, lotNumber, lots.endOf, { kind, until });
       for (let i = 0; i < pushes.length; i += PUSHES_AT_ONCE)
         await Promise.all(pushes.slice(i, i + PUSHES_AT_ONCE).map((push) => pushLot(deps, lots, push)));

@@ -10,7 +10,14 @@ import {
   moveCheckpoint,
   type ProjectionStore,
 } from '../../projections';
-import { saleIdOfStream, type LotAdded, type Sale } from '../../sales';
+import {
+  evolveSaleAll,
+  saleIdOfStream,
+  saleStreamId,
+  toSaleEvent,
+  type LotAdded,
+  type Sale,
+} from '../../sales';
 import { lotLookup, readSale, type Lots } from './lotLookup';
 import { askWalk, saleCache, walk, type Walks } from './lotWalks';
 
@@ -127,11 +134,35 @@ export function saleProcess(deps: Deps): ProjectionStore {
  */
 export function closeInTurn(eventStore: EventStore) {
   const lots = lotLookup(eventStore);
+  const sales = followedSales(eventStore);
   return async (auctionId: string): Promise<boolean> => {
     const lot = await lots.of(auctionId);
     if (!lot || lot.lotNumber === 1) return true;
-    const sale = await readSale(eventStore, lot.saleId);
+    const sale = await sales.get(lot.saleId);
     const previous = sale?.lots[lot.lotNumber - 2];
     return !previous || previous.outcome !== null;
+  };
+}
+
+/**
+ * Sales folded from their streams and kept, each read on from where it was: a close asks often
+ * (every job of a lot waiting for the one before it), and a sale's stream only grows.
+ */
+function followedSales(eventStore: EventStore) {
+  const held = new Map<string, { sale: Sale | null; next: bigint }>();
+  return {
+    async get(saleId: string) {
+      const known = held.get(saleId) ?? { sale: null, next: 0n };
+      const recorded = await eventStore.readStream(saleStreamId(saleId), { fromRevision: known.next });
+      if (recorded.length === 0) return known.sale;
+      const sale = evolveSaleAll(
+        recorded.flatMap((r) => toSaleEvent(r) ?? []),
+        known.sale,
+      );
+      held.delete(saleId);
+      if (held.size >= 1000) held.delete(held.keys().next().value!);
+      held.set(saleId, { sale, next: recorded.at(-1)!.revision + 1n });
+      return sale;
+    },
   };
 }

@@ -9,6 +9,7 @@ import {
   type AuctionCreated,
   type AuctionOutcome,
   type AuctionState,
+  type AuctionBoughtNow,
   type BidPlaced,
   type IncrementBand,
   type MaxBidRaised,
@@ -42,10 +43,11 @@ export interface WhatIfItem {
   changed: boolean;
 }
 
-/** A bidder's own decision, as recorded: a bid (with its ceiling), or a leader raising theirs. */
+/** A bidder's own decision, as recorded: a bid (with its ceiling), a leader raising theirs, a buy. */
 type Intent =
   | { kind: 'bid'; bidderId: string; amount: number; maxAmount?: number; at: string }
-  | { kind: 'raise'; bidderId: string; maxAmount: number; at: string };
+  | { kind: 'raise'; bidderId: string; maxAmount: number; at: string }
+  | { kind: 'buy'; bidderId: string; at: string };
 
 const resultOf = (auction: Auction): AuctionResult => ({
   outcome: auction.outcome!,
@@ -79,6 +81,9 @@ function intentsOf(recorded: RecordedEvent[]) {
         maxAmount: bid.maxAmount,
         at: bid.placedAt,
       });
+    } else if (type === 'AuctionBoughtNow') {
+      const { buyerId, boughtAt } = data as AuctionBoughtNow;
+      intents.push({ kind: 'buy', bidderId: buyerId, at: boughtAt });
     } else if (type === 'MaxBidRaised') {
       const raise = data as MaxBidRaised;
       intents.push({
@@ -108,6 +113,7 @@ const createdUnder = (created: AuctionCreated, rules: WhatIfRules): AuctionState
 
 /** One decision decided again; a bid the rules refuse is dropped, as the live system would have. */
 function decideAgain(state: AuctionState, intent: Intent, n: number, proxy: boolean): AuctionState {
+  if (intent.kind === 'buy') return buyAgain(state, intent, n);
   // Without proxies a ceiling is nothing: a raise, or the leader's own bid (which would only
   // raise their ceiling), is not made.
   if (!proxy && (intent.kind === 'raise' || state!.leader?.bidderId === intent.bidderId)) return state;
@@ -129,6 +135,21 @@ function decideAgain(state: AuctionState, intent: Intent, n: number, proxy: bool
   }
 }
 
+/** A buy decided again: under the other rules a bid may stand by then, and the buy is refused. */
+function buyAgain(state: AuctionState, intent: Extract<Intent, { kind: 'buy' }>, n: number): AuctionState {
+  try {
+    const command = {
+      type: 'BuyNow' as const,
+      now: new Date(intent.at),
+      data: { bidId: `b${n}`, buyerId: intent.bidderId },
+    };
+    return evolveAll(decide(command, state), state);
+  } catch (error) {
+    if (!(error instanceof AuctionRuleError)) throw error;
+    return state;
+  }
+}
+
 /**
  * Pure: a closed auction's recorded stream replayed under other rules. The bidders' own decisions
  * (every bid that was not automatic, every raise of a ceiling) are decided again, in their order
@@ -144,7 +165,9 @@ export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules):
     (s, intent, n) => decideAgain(s, intent, n, proxy),
     createdUnder(created, rules),
   );
-  state = evolveAll(decide({ type: 'CloseAuction', now: new Date(state!.endsAt) }, state), state);
+  // Bought now, it closed then; else it closes at its end.
+  if (state!.status === 'active')
+    state = evolveAll(decide({ type: 'CloseAuction', now: new Date(state!.endsAt) }, state), state);
   const whatIf = resultOf(state!);
   const actualResult = resultOf(actual);
   return {

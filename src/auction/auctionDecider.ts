@@ -5,6 +5,7 @@ import { evolve, initialState, isOpenAt, minimumBid, type Auction, type AuctionS
 import { incrementAt, incrementTableError } from './increments';
 import { addPhoto, removePhoto, type AddPhotoData } from './photoRules';
 import { pushLot } from './lotRules';
+import { buyNow, buyNowPriceError, type BuyNowData } from './buyNowRules';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
 
@@ -25,7 +26,8 @@ export type AuctionCommand =
   | { type: 'MarkEndingSoon'; data: { withinSeconds: number }; now: Date }
   | { type: 'AddPhoto'; data: AddPhotoData; now: Date }
   | { type: 'RemovePhoto'; data: { userId: string; photoId: string }; now: Date }
-  | { type: 'PushLot'; data: { endsAt: number }; now: Date };
+  | { type: 'PushLot'; data: { endsAt: number }; now: Date }
+  | { type: 'BuyNow'; data: BuyNowData; now: Date };
 
 /** How far ahead an auction may end: a rule of the decider, and only of it. */
 export const MAX_DURATION_MS = 90 * 24 * 3600 * 1000;
@@ -49,6 +51,8 @@ export function decide(command: AuctionCommand, state: AuctionState): AuctionEve
       return removePhoto(command.data, command.now, existing(state));
     case 'PushLot':
       return pushLot(command.data.endsAt, existing(state));
+    case 'BuyNow':
+      return buyNow(command.data, command.now, existing(state));
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
@@ -80,6 +84,8 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   if (data.reservePrice !== null && data.reservePrice < data.startingPrice) {
     throw refuse('reservePrice', 'must be at least startingPrice');
   }
+  const wrongBuyNow = buyNowPriceError(data);
+  if (wrongBuyNow) throw refuse('buyNowPrice', wrongBuyNow);
   if (data.increments) {
     if (data.minIncrement !== null) throw refuse('increments', 'give increments or minIncrement, not both');
     const wrong = incrementTableError(data.increments);

@@ -54,6 +54,11 @@ const auctionCreated = {
       properties: { windowSeconds: { type: 'integer' }, extensionSeconds: { type: 'integer' } },
       required: ['windowSeconds', 'extensionSeconds'],
     },
+    buyNowPrice: {
+      ...money,
+      description:
+        'Buy it now: the price at which anyone may buy the lot at once while no bid stands (absent: none)',
+    },
     saleId: { ...id, description: 'The sale this auction is a lot of (absent: a standalone auction)' },
     lotNumber: { type: 'integer', minimum: 1, description: "The lot's number in its sale, from 1" },
     createdAt: time,
@@ -150,6 +155,17 @@ export type AuctionClosed = Exact<FromSchema<typeof auctionClosed>>;
 export type AuctionOutcome = AuctionClosed['outcome'];
 
 /**
+ * Bought at its buy-it-now price while no bid stood: the buyer wins at that price, and the
+ * AuctionClosed (sold) that follows in the same append closes it. `bidId` is the request's.
+ */
+const auctionBoughtNow = {
+  type: 'object',
+  properties: { bidId: id, buyerId: id, price: money, boughtAt: time },
+  required: ['bidId', 'buyerId', 'price', 'boughtAt'],
+} as const;
+export type AuctionBoughtNow = Exact<FromSchema<typeof auctionBoughtNow>>;
+
+/**
  * A photo of the lot, added by its seller. The image itself is kept outside the log (a blob
  * store, under `photoId`), decoded, checked and stripped of its metadata before this is written.
  */
@@ -182,6 +198,7 @@ export type AuctionEvent =
   | { type: 'AuctionCancelled'; data: AuctionCancelled }
   | { type: 'AuctionEndingSoon'; data: AuctionEndingSoon }
   | { type: 'AuctionClosed'; data: AuctionClosed }
+  | { type: 'AuctionBoughtNow'; data: AuctionBoughtNow }
   | { type: 'PhotoAdded'; data: PhotoAdded }
   | { type: 'PhotoRemoved'; data: PhotoRemoved };
 
@@ -196,6 +213,7 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
   AuctionCancelled: auctionCancelled,
   AuctionEndingSoon: auctionEndingSoon,
   AuctionClosed: auctionClosed,
+  AuctionBoughtNow: auctionBoughtNow,
   PhotoAdded: photoAdded,
   PhotoRemoved: photoRemoved,
 };

@@ -11,7 +11,8 @@ export type AuctionRuleCode =
   | 'INVALID_SCHEDULE'
   | 'TOO_MANY_PHOTOS'
   | 'PHOTO_EXISTS'
-  | 'PHOTO_NOT_FOUND';
+  | 'PHOTO_NOT_FOUND'
+  | 'BUY_NOW_UNAVAILABLE';
 
 /** A command refused by the rules of an auction: an expected outcome with a stable code. */
 export class AuctionRuleError extends Error {

@@ -58,6 +58,11 @@ export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
     }
     case 'PhotoRemoved':
       return { ...state, photos: state.photos.filter((p) => p.photoId !== event.data.photoId) };
+    case 'AuctionBoughtNow': {
+      // The buyer stands at the price; the AuctionClosed right after it closes the auction.
+      const { buyerId, price } = event.data;
+      return { ...state, currentPrice: price, leader: { bidderId: buyerId, ceiling: price } };
+    }
     case 'AuctionClosed':
       return {
         ...state,
@@ -88,6 +93,7 @@ function created(data: AuctionCreated): Auction {
     startsAt: Date.parse(data.startsAt),
     endsAt: Date.parse(data.endsAt),
     softClose: data.softClose,
+    ...(data.buyNowPrice !== undefined ? { buyNowPrice: data.buyNowPrice } : {}),
     ...(data.saleId !== undefined ? { saleId: data.saleId, lotNumber: data.lotNumber } : {}),
     createdAt: Date.parse(data.createdAt),
     currentPrice: null,

@@ -37,6 +37,7 @@ export function toAuctionView(auction: Auction, revision: number, now: number): 
     increments: auction.increments ?? null,
     saleId: auction.saleId ?? null,
     lotNumber: auction.lotNumber ?? null,
+    buyNowPrice: auction.buyNowPrice ?? null,
     currentPrice: auction.currentPrice,
     minimumBid: status === 'open' || status === 'scheduled' ? minimumBid(auction) : null,
     leadingBidderId: auction.leader?.bidderId ?? null,
@@ -113,6 +114,11 @@ export const auctionViewSchema = {
       minimum: 1,
       description: "The lot's number in its sale; null: standalone",
     },
+    buyNowPrice: {
+      ...moneyOrNull,
+      description:
+        'Buy it now: anyone but the seller may buy at this price (POST /auctions/{id}/buy-now) while the auction is open and bidCount is 0; null: no buy-it-now price',
+    },
     currentPrice: moneyOrNull,
     minimumBid: moneyOrNull,
     leadingBidderId: uuidOrNull,
@@ -159,6 +165,7 @@ export const auctionViewSchema = {
     'increments',
     'saleId',
     'lotNumber',
+    'buyNowPrice',
     'currentPrice',
     'minimumBid',
     'leadingBidderId',

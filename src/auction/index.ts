@@ -13,7 +13,9 @@ export {
   type PlaceBidData,
 } from './auctionDecider';
 export { MAX_PHOTOS } from './photoRules';
+export { type BuyNowData, buyNowPriceError } from './buyNowRules';
 export {
+  type AuctionBoughtNow,
   type AuctionClosed,
   type AuctionCreated,
   type AuctionEvent,

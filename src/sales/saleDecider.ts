@@ -1,4 +1,4 @@
-import { incrementTableError, MAX_DURATION_MS } from '../auction';
+import { buyNowPriceError, incrementTableError, MAX_DURATION_MS } from '../auction';
 import type { Decider } from '../events';
 import type { LotClosed, SaleCreated, SaleEvent } from './saleEvents';
 import { MAX_LOTS, plannedLotEnd, SaleRuleError } from './saleRules';
@@ -14,6 +14,7 @@ export interface AddLotData {
   description: string;
   startingPrice: number;
   reservePrice: number | null;
+  buyNowPrice?: number;
   idempotencyKey?: string;
 }
 
@@ -83,6 +84,8 @@ function addLot(data: AddLotData, now: Date, sale: Sale): SaleEvent[] {
     throw new SaleRuleError('TOO_MANY_LOTS', `Lot ${lotNumber} would end more than 90 days ahead`);
   if (data.reservePrice !== null && data.reservePrice < data.startingPrice)
     throw invalid('reservePrice', 'must be at least startingPrice');
+  const wrongBuyNow = buyNowPriceError(data);
+  if (wrongBuyNow) throw invalid('buyNowPrice', wrongBuyNow);
   const { userId: _, idempotencyKey, ...lot } = data;
   return [
     {

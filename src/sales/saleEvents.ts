@@ -67,6 +67,7 @@ const lotAdded = {
     description: { type: 'string' },
     startingPrice: money,
     reservePrice: moneyOrNull,
+    buyNowPrice: { ...money, description: "The lot's buy-it-now price (absent: none)" },
     endsAt: { ...time, description: 'The end the lot was planned with (later lots may be pushed on)' },
     idempotencyKey: { type: 'string', description: 'The request that added it: a retry adds nothing' },
     addedAt: time,

@@ -180,6 +180,28 @@ describeBrowser(`the bidder's page in Chromium${skipReason ? ` (skipped: ${skipR
     expect(people.problems()).toEqual([]);
   }, 60_000);
 
+  it('buys it now through the page, asking once more; the offer goes with the first bid', async () => {
+    const { auctionId } = await auction({ buyNowPrice: 5000 });
+    const page = await people.person();
+    await signUp(page, 'Bea');
+    await page.goto(`/#/auction/${auctionId}`);
+    await expectText(fact(page, 'Buy it now'), '€50.00');
+    await page.getByRole('button', { name: 'Buy it now for €50.00' }).click();
+    expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+    await page.getByRole('button', { name: 'Confirm: buy for €50.00' }).click();
+    await expectText(page, 'You won this auction for €50.00.');
+    expect(await bidForm(page).count()).toBe(0);
+
+    // Another one: the first bid (made elsewhere) takes the offer off this page, live.
+    const other = await auction({ buyNowPrice: 5000 });
+    await page.goto(`/#/auction/${other.auctionId}`);
+    await page.getByRole('button', { name: 'Buy it now for €50.00' }).waitFor();
+    const rival = await registerUser(server.url, 'rival');
+    expect((await bid(other.auctionId, rival.token, 1000)).status).toBe(201);
+    await page.getByRole('button', { name: 'Buy it now for €50.00' }).waitFor({ state: 'detached' });
+    expect(people.problems()).toEqual([]);
+  }, 60_000);
+
   it('has no accessibility violation on any view (axe-core)', async () => {
     const { auctionId } = await auction({ reservePrice: 5000 });
     const page = await people.person();

@@ -80,6 +80,10 @@ describe('the fuzzer', () => {
       }),
       await createAuction(server.url, seller.token),
       await createAuction(server.url, bidder.token, { startingPrice: 0, minIncrement: 1 }),
+      // Buy it now: each can be bought once, until its first bid.
+      ...(await Promise.all(
+        [5000, 6000, 7000].map((buyNowPrice) => createAuction(server.url, seller.token, { buyNowPrice })),
+      )),
     ];
     // Sales: one that takes lots (it starts in a day), one under way.
     const saleOf = async (startsInMs: number) => {
@@ -221,6 +225,7 @@ describe('the fuzzer', () => {
       ],
       'POST /sales/{id}/lots': [{ auth: 'seller', body: json({ title: 'Fuzzed lot', startingPrice: 100 }) }],
       'POST /sales/{id}/cancel': [{ auth: 'seller', body: json({ reason: 'fuzzed' }) }],
+      'POST /auctions/{id}/buy-now': [{ auth: 'bidder', body: json({}) }],
       'POST /analytics/what-if': [
         { auth: 'analyst', body: json({ rules: { proxyBidding: false } }) },
         { auth: 'analyst', body: json({ auctionIds: auctions, rules: { minIncrement: 'ladder' } }) },

@@ -88,6 +88,7 @@ describe('the OpenAPI document', () => {
       'POST /auctions',
       'POST /auctions/{id}/bids',
       'POST /auctions/{id}/cancel',
+      'POST /auctions/{id}/buy-now',
       'GET /auctions',
       'GET /auctions/{id}',
       'GET /auctions/{id}/bids',
@@ -225,6 +226,11 @@ describe('the OpenAPI document', () => {
     await check('POST', `/auctions/${spare}/cancel`, '/auctions/{id}/cancel', {
       token: seller.token,
       body: { reason: 'changed my mind' },
+    });
+    const forSale = await createAuction(url, seller.token, { buyNowPrice: 3000 });
+    await check('POST', `/auctions/${forSale}/buy-now`, '/auctions/{id}/buy-now', {
+      token: bidder.token,
+      body: {},
     });
     const photo = JSON.parse(
       await check('POST', `/auctions/${auctionId}/photos`, '/auctions/{id}/photos', {

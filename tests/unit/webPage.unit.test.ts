@@ -18,6 +18,7 @@ const view = (overrides: Partial<AuctionView> = {}): AuctionView => ({
   minIncrement: null,
   increments: null,
   saleId: null,
+  buyNowPrice: null,
   lotNumber: null,
   currentPrice: 1000,
   minimumBid: 1050,

@@ -52,6 +52,15 @@ describe('what-if', () => {
     expect(item.changed).toBe(false);
   });
 
+  it('a lot bought now is bought again at its time, and bids after it are not made', () => {
+    const bought = stream(auctionCreated({ buyNowPrice: 7000 }), [
+      { type: 'BuyNow', now: at(15), data: { bidId: 'buy', buyerId: 'E' } },
+    ]);
+    const item = replayUnderRules(bought, { proxyBidding: false, minIncrement: 'ladder' })!;
+    expect(item.actual).toEqual({ outcome: 'sold', winnerId: 'E', finalPrice: 7000, endsAt: iso(3600) });
+    expect(item.whatIf).toEqual(item.actual);
+  });
+
   it('without proxy bidding the winner and the price change: D at 6200', () => {
     const item = replayUnderRules(example, { proxyBidding: false })!;
     expect(item.whatIf).toEqual({ outcome: 'sold', winnerId: 'D', finalPrice: 6200, endsAt: iso(3600) });

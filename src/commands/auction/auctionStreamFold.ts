@@ -33,6 +33,10 @@ export interface AuctionReply {
   currentPrice?: number;
   leadingBidderId?: string | null;
   endsAt?: string;
+  /** Buy it now: the auction closed, sold to the caller. */
+  outcome?: 'sold';
+  winnerId?: string;
+  finalPrice?: number;
 }
 
 export interface IdempotencyRecord {
@@ -58,6 +62,11 @@ export function replyFor(
   position: string,
 ): AuctionReply {
   const base = { auctionId: after.auctionId, revision: Number(revision), position };
+  const bought = commandEvents.find((e) => e.type === 'AuctionBoughtNow');
+  if (bought?.type === 'AuctionBoughtNow') {
+    const { bidId, buyerId, price } = bought.data;
+    return { ...base, bidId, outcome: 'sold', winnerId: buyerId, finalPrice: price };
+  }
   if (commandType !== 'PlaceBid') return base;
   const raise = commandEvents.find((e) => e.type === 'MaxBidRaised');
   if (raise?.type === 'MaxBidRaised') {

@@ -43,6 +43,7 @@ export const lotAuction = (sale: Sale, lot: LotAdded): CreateAuctionData => ({
   currency: sale.currency,
   startingPrice: lot.startingPrice,
   reservePrice: lot.reservePrice,
+  ...(lot.buyNowPrice !== undefined ? { buyNowPrice: lot.buyNowPrice } : {}),
   minIncrement: null,
   ...(sale.increments ? { increments: sale.increments } : {}),
   startsAt: new Date(sale.startsAt).toISOString(),
@@ -104,7 +105,8 @@ const sameTerms = (lot: LotAdded, data: Omit<AddLotData, 'auctionId'>) =>
   lot.title === data.title &&
   lot.description === data.description &&
   lot.startingPrice === data.startingPrice &&
-  lot.reservePrice === data.reservePrice;
+  lot.reservePrice === data.reservePrice &&
+  lot.buyNowPrice === data.buyNowPrice;
 
 /**
  * A retry of a request that added its lot: the first reply again, from the LotAdded it recorded

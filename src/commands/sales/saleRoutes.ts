@@ -164,6 +164,7 @@ const addLot = (commands: SaleCommands, clock: () => Date) => async (req: Reques
     description: body.description ?? '',
     startingPrice: body.startingPrice,
     reservePrice: body.reservePrice ?? null,
+    ...(body.buyNowPrice !== undefined ? { buyNowPrice: body.buyNowPrice } : {}),
     ...(key ? { idempotencyKey: key } : {}),
   };
   await answer(

@@ -52,6 +52,12 @@ export const addLotSchema = {
     description: text(5000),
     startingPrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
     reservePrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
+    buyNowPrice: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_MONEY,
+      description: 'Buy it now: anyone may buy the lot at this price while no bid stands',
+    },
   },
   required: ['title', 'startingPrice'],
   additionalProperties: false,

@@ -192,6 +192,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auctions/{id}/buy-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy it now, at the auction's buy-it-now price, while no bid stands
+         * @description Closes the auction at once, sold to the caller at its `buyNowPrice` (AuctionBoughtNow, then AuctionClosed). Only while it is open and has no bid: a bid and a buy at the same moment are decided one after the other, and the second is refused. With an Idempotency-Key, a retry answers the first reply.
+         */
+        post: operations["buyNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auctions/{id}/cancel": {
         parameters: {
             query?: never;
@@ -738,6 +758,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A AuctionBoughtNow event as anyone may see it */
+        AuctionBoughtNowEvent: {
+            data: {
+                bidId: string;
+                /** Format: date-time */
+                boughtAt: string;
+                buyerId: string;
+                /** Format: int64 */
+                price: number;
+            };
+            position: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: int64 */
+            revision: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AuctionBoughtNow";
+        };
         /** @description A AuctionCancelled event as anyone may see it */
         AuctionCancelledEvent: {
             data: {
@@ -782,6 +823,11 @@ export interface components {
         AuctionCreatedEvent: {
             data: {
                 auctionId: string;
+                /**
+                 * Format: int64
+                 * @description Buy it now: the price at which anyone may buy the lot at once while no bid stands (absent: none)
+                 */
+                buyNowPrice?: number;
                 /** Format: date-time */
                 createdAt: string;
                 currency: string;
@@ -886,6 +932,11 @@ export interface components {
             auctionId: string;
             /** Format: int64 */
             bidCount: number;
+            /**
+             * Format: int64
+             * @description Buy it now: anyone but the seller may buy at this price (POST /auctions/{id}/buy-now) while the auction is open and bidCount is 0; null: no buy-it-now price
+             */
+            buyNowPrice: number | null;
             currency: string;
             /** Format: int64 */
             currentPrice: number | null;
@@ -1174,7 +1225,7 @@ export interface components {
              */
             type: string;
         };
-        PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
+        PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["AuctionBoughtNowEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
         SaleView: {
             buyersPremiumPercent: number;
             currency: string;
@@ -1898,6 +1949,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @description Buy it now: anyone may buy at this price while no bid stands (at least startingPrice and reservePrice)
+                     */
+                    buyNowPrice?: number;
                     currency: string;
                     description?: string;
                     /** Format: date-time */
@@ -2514,6 +2570,171 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    buyNow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key and body returns the first reply and records nothing new */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Bought */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description `true` when this reply repeats the first reply to the same Idempotency-Key and body */
+                    "Idempotent-Replayed"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        auctionId: string;
+                        /**
+                         * Format: uuid
+                         * @description The purchase's id (the request's, as a bid's)
+                         */
+                        bidId: string;
+                        /** Format: int64 */
+                        finalPrice: number;
+                        /** @enum {string} */
+                        outcome: "sold";
+                        /** @description Send as X-Min-Position to read your own write */
+                        position: string;
+                        /** Format: int64 */
+                        revision: number;
+                        /** Format: uuid */
+                        winnerId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not found: AUCTION_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "AUCTION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: BUY_NOW_UNAVAILABLE, AUCTION_NOT_OPEN, SELLER_CANNOT_BID, IDEMPOTENCY_KEY_REUSED */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUY_NOW_UNAVAILABLE" | "AUCTION_NOT_OPEN" | "SELLER_CANNOT_BID" | "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5687,6 +5908,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * Format: int64
+                     * @description Buy it now: anyone may buy the lot at this price while no bid stands
+                     */
+                    buyNowPrice?: number;
                     description?: string;
                     /** Format: int64 */
                     reservePrice?: number;

@@ -9,6 +9,7 @@ import { money, reserveText } from '../format';
 import { onLive, watch, type LiveMessage } from '../live';
 import { isAnalyst, session } from '../session';
 import { BidForm } from './BidForm';
+import { BuyNow } from './BuyNow';
 import { bidIncrement, resultLine, type BidResult } from './bidding';
 import { withPatience } from './patience';
 import { aliasesOf, bidderName } from './aliases';
@@ -109,6 +110,10 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
   const isSeller = me !== undefined && me === view.sellerId;
   const open = view.status === 'open';
   const line = resultLine(result, view, me);
+  const onResult = (next: BidResult, patch?: Partial<AuctionView>) => {
+    setResult(next);
+    if (patch) setView((v) => v && { ...v, ...patch });
+  };
   const outcome = outcomeFor(view, me);
   return (
     <section aria-labelledby="auction-title">
@@ -139,13 +144,10 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
         </p>
       )}
       {me && !isSeller && open && (
-        <BidForm
-          view={view}
-          onResult={(next, patch) => {
-            setResult(next);
-            if (patch) setView((v) => v && { ...v, ...patch });
-          }}
-        />
+        <>
+          <BuyNow view={view} onResult={onResult} />
+          <BidForm view={view} onResult={onResult} />
+        </>
       )}
       <p role="status" class={line?.error ? 'error' : undefined} aria-live="polite">
         {line?.text ?? ''}
@@ -167,6 +169,12 @@ function AuctionFacts({ view, leader, isSeller }: { view: AuctionView; leader: s
           <dd>{money(view.minimumBid, view.currency)}</dd>
           <dt>Bid increment</dt>
           <dd>{money(bidIncrement(view), view.currency)}</dd>
+        </>
+      )}
+      {view.buyNowPrice !== null && open && view.bidCount === 0 && (
+        <>
+          <dt>Buy it now</dt>
+          <dd>{money(view.buyNowPrice, view.currency)}</dd>
         </>
       )}
       <dt>Leader</dt>

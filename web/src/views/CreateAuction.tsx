@@ -1,9 +1,10 @@
-/** Selling: a title, a price, an optional reserve, and how long it runs. */
+/** Selling: a title, a price, an optional reserve and buy-it-now price, and how long it runs. */
 import { useState } from 'preact/hooks';
 import { ApiError, api, idempotencyKey, ok } from '../api';
-import { problemText, toMinor } from '../format';
+import { problemText } from '../format';
 import { serverNow } from '../live';
 import { ListingFields } from '../components/ListingFields';
+import { PriceFields, pricesOf } from '../components/PriceFields';
 import { go } from '../router';
 
 export function CreateAuction() {
@@ -17,9 +18,8 @@ export function CreateAuction() {
       title: text('title'),
       ...(text('description') ? { description: text('description') } : {}),
       currency: text('currency'),
-      startingPrice: toMinor(text('startingPrice')),
+      ...pricesOf(text),
       endsAt: new Date(serverNow() + Number(text('minutes')) * 60_000).toISOString(),
-      ...(text('reservePrice') ? { reservePrice: toMinor(text('reservePrice')) } : {}),
     };
     try {
       const created = await ok(api.POST('/auctions', { params: { header: idempotencyKey() }, body }));
@@ -35,12 +35,7 @@ export function CreateAuction() {
       <h1 id="create-title">Sell something</h1>
       <form onSubmit={submit} aria-labelledby="create-title">
         <ListingFields />
-        <label>
-          Starting price <input name="startingPrice" type="number" min="0" step="0.01" value="1" required />
-        </label>
-        <label>
-          Reserve price (optional) <input name="reservePrice" type="number" min="0" step="0.01" />
-        </label>
+        <PriceFields />
         <label>
           Runs for (minutes) <input name="minutes" type="number" min="1" max="129600" value="60" required />
         </label>

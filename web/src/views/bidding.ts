@@ -40,6 +40,8 @@ export type BidResult =
   | { kind: 'leading'; price: number }
   | { kind: 'outbid-at-once'; price: number }
   | { kind: 'raised'; price: number; maxAmount: number }
+  /** Bought now: the page's outcome says it ("You won"), nothing more to add. */
+  | { kind: 'bought'; price: number }
   | { kind: 'refused'; text: string };
 
 /**

@@ -17,6 +17,7 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   TOO_MANY_PHOTOS: { status: 422, title: 'Too many photos' },
   PHOTO_EXISTS: { status: 409, title: 'Photo exists' },
   PHOTO_NOT_FOUND: { status: 404, title: 'Photo not found' },
+  BUY_NOW_UNAVAILABLE: { status: 422, title: 'Buy it now unavailable' },
 };
 
 /** The members the command side's problems add beyond RFC 9457's, for the API document. */

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { EventStore } from '../../../events';
 import { apiRouter, type BlobStore, type DocumentedRouter } from '../../../platform';
 import type { CommandHandler } from '../commandHandler';
+import { buyNow, buyNowSpec } from './buyNowRoute';
 import { cancelAuction, cancelAuctionSpec } from './cancelAuctionRoute';
 import { createAuction, createAuctionSpec } from './createAuctionRoute';
 import { idempotencyKeyHeader } from './idempotency';
@@ -25,7 +26,7 @@ interface Deps {
   clock?: () => Date;
 }
 
-/** POST /auctions, its bids, its cancel and its photos: one file each beside this one. */
+/** POST /auctions, its bids, buy it now, its cancel and its photos: one file each beside this one. */
 export function commandRoutes({
   handler,
   placeBid,
@@ -41,6 +42,7 @@ export function commandRoutes({
     { ...common, ...placeBidSpec, guards: [requireAuth, ...(bidRateLimit ? [bidRateLimit] : [])] },
     placeBidRoute(placeBid),
   );
+  route({ ...common, ...buyNowSpec }, buyNow(handler, clock));
   route({ ...common, ...cancelAuctionSpec }, cancelAuction(handler, clock));
   route({ ...common, ...addPhotoSpec }, addPhoto({ handler, ...photos, clock }));
   route({ ...common, ...removePhotoSpec }, removePhoto({ handler, ...photos, clock }));

@@ -14,6 +14,13 @@ export const createAuctionSchema = {
     startingPrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
     reservePrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
     minIncrement: { type: 'integer', minimum: 1, maximum: MAX_MONEY },
+    buyNowPrice: {
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_MONEY,
+      description:
+        'Buy it now: anyone may buy at this price while no bid stands (at least startingPrice and reservePrice)',
+    },
     increments: incrementTableSchema,
     startsAt: { type: 'string', format: 'date-time' },
     endsAt: { type: 'string', format: 'date-time' },
@@ -49,6 +56,13 @@ export const cancelAuctionSchema = {
   additionalProperties: false,
 } as const;
 export type CancelAuctionBody = FromSchema<typeof cancelAuctionSchema>;
+
+export const buyNowSchema = {
+  type: 'object',
+  description: "Nothing to send: the price is the auction's buy-it-now price",
+  properties: {},
+  additionalProperties: false,
+} as const;
 
 const position = { type: 'string', description: 'Send as X-Min-Position to read your own write' } as const;
 
@@ -93,5 +107,18 @@ export const bidReplySchema = {
     'revision',
     'position',
   ],
+  additionalProperties: false,
+} as const;
+
+export const buyNowReplySchema = {
+  type: 'object',
+  properties: {
+    ...commandReplySchema.properties,
+    bidId: { ...uuidSchema, description: "The purchase's id (the request's, as a bid's)" },
+    outcome: { type: 'string', enum: ['sold'] },
+    winnerId: uuidSchema,
+    finalPrice: { type: 'integer', minimum: 0 },
+  },
+  required: ['auctionId', 'revision', 'position', 'bidId', 'outcome', 'winnerId', 'finalPrice'],
   additionalProperties: false,
 } as const;

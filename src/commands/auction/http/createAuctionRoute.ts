@@ -69,6 +69,7 @@ export const createAuction =
         reservePrice: body.reservePrice ?? null,
         minIncrement: body.minIncrement ?? null,
         ...(body.increments ? { increments: body.increments } : {}),
+        ...(body.buyNowPrice !== undefined ? { buyNowPrice: body.buyNowPrice } : {}),
         startsAt: new Date(body.startsAt ? Date.parse(body.startsAt) : now.getTime()).toISOString(),
         endsAt: new Date(Date.parse(body.endsAt)).toISOString(),
         softClose: body.softClose ?? null,

@@ -18,6 +18,8 @@ export function eventText(
       return 'ending soon';
     case 'AuctionCancelled':
       return 'cancelled';
+    case 'AuctionBoughtNow':
+      return `bought now at ${money(e.data.price, currency)} by ${name(e.data.buyerId)}`;
     case 'AuctionClosed': {
       const { outcome, finalPrice } = e.data;
       return `closed: ${outcome}${finalPrice !== null ? ` at ${money(finalPrice, currency)}` : ''}`;

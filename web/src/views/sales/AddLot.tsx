@@ -1,7 +1,8 @@
 /** The seller adds the next lot of a sale (until it starts). */
 import { useState } from 'preact/hooks';
 import { ApiError, api, idempotencyKey, ok } from '../../api';
-import { problemText, toMinor } from '../../format';
+import { problemText } from '../../format';
+import { PriceFields, pricesOf } from '../../components/PriceFields';
 
 export function AddLot({ saleId, currency }: { saleId: string; currency: string }) {
   const [message, setMessage] = useState({ text: '', error: false });
@@ -13,8 +14,7 @@ export function AddLot({ saleId, currency }: { saleId: string; currency: string 
     const body = {
       title: text('title'),
       ...(text('description') ? { description: text('description') } : {}),
-      startingPrice: toMinor(text('startingPrice')),
-      ...(text('reservePrice') ? { reservePrice: toMinor(text('reservePrice')) } : {}),
+      ...pricesOf(text),
     };
     try {
       const lot = await ok(
@@ -40,13 +40,7 @@ export function AddLot({ saleId, currency }: { saleId: string; currency: string 
       <label>
         Description <textarea name="description" maxLength={5000} rows={2} />
       </label>
-      <label>
-        Starting price ({currency}){' '}
-        <input name="startingPrice" type="number" min="0" step="0.01" value="1" required />
-      </label>
-      <label>
-        Reserve price (optional) <input name="reservePrice" type="number" min="0" step="0.01" />
-      </label>
+      <PriceFields currency={currency} />
       <button type="submit">Add lot</button>
       <p role="status" class={message.error ? 'error' : undefined}>
         {message.text}

@@ -90,6 +90,7 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
     logger,
     ...leaseSettings(infra, options),
     onFailed: (projection: string) => metrics.projectionFailures.inc({ projection }),
+    onRestart: (projection: string, reason: string) => metrics.projectionRestarts.inc({ projection, reason }),
     retryDelaysMs: options.projectionRetryDelaysMs,
   };
   const onApplied = lagObserver(metrics, options);

@@ -35,6 +35,7 @@ function startSaleProcess(
     eventStore,
     logger,
     ...leaseSettings(infra, options),
+    onRestart: (projection, reason) => infra.metrics.projectionRestarts.inc({ projection, reason }),
     store: async () =>
       saleProcess({
         knex: checkpointDb,
@@ -76,6 +77,7 @@ export function startSchedulerRole(
     eventStore,
     logger,
     ...leaseSettings(infra, options),
+    onRestart: (projection, reason) => infra.metrics.projectionRestarts.inc({ projection, reason }),
     store: async () => closingReactor(checkpointDb, queue, eventStore, config.notifyEndingSoonSeconds),
   });
   closers.add('closing reactor', () => reactor.stop());

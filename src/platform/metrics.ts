@@ -34,6 +34,12 @@ const projectionMetrics = (registry: Registry) => ({
     labelNames: ['projection'],
     registers: [registry],
   }),
+  projectionRestarts: new Counter({
+    name: 'projection_restarts_total',
+    help: 'Runs of a projection ended and started again from its stored checkpoint (checkpoint_moved: another writer, or a lost checkpoint; lease_lost; transient), each replaying what followed it',
+    labelNames: ['projection', 'reason'],
+    registers: [registry],
+  }),
   projectionBatchEvents: new Histogram({
     name: 'projection_batch_events',
     help: 'Events per batch a projection committed (larger under load: fewer statements per event)',

@@ -40,6 +40,8 @@ export interface ProjectionRunnerOptions {
   onChanges?(changes: AuctionChange[], position: string): void;
   /** Called after each committed batch with commit-time minus recorded-at of its events, in ms. */
   onApplied?(lagsMs: number[]): void;
+  /** Called each time a run ends and starts again from the stored checkpoint, with why. */
+  onRestart?(projection: string, reason: 'checkpoint_moved' | 'lease_lost' | 'transient'): void;
   /** Called each time an event cannot be applied (once per attempt: a metric counts them). */
   onFailed?(projection: string, failure: ProjectionFailure): void;
   /** The pauses between attempts at an event that failed; the last one repeats. */
@@ -79,10 +81,15 @@ function startHeartbeat(
       () => undefined, // a failed renewal is retried; the lease outlives a few
     );
     if (session.applying) return;
+    // What this run wrote last: the last batch's position, or a lazy store's last write (which a
+    // timer of its own may move while the stored one is read: either value is its own).
+    const mine = () => (store.writtenCheckpoint ? store.writtenCheckpoint() : session.checkpoint);
+    const before = mine();
     store.readCheckpoint().then(
       (stored) =>
         !session.applying &&
-        stored !== session.checkpoint &&
+        stored !== before &&
+        stored !== mine() &&
         end(new CheckpointMovedError(`${name} checkpoint moved`)),
       () => undefined,
     );
@@ -133,18 +140,17 @@ async function runOnce(options: ProjectionRunnerOptions, cell: RunnerCell): Prom
   const { name, logger } = options;
   const outcome = await followFromCheckpoint(options, cell);
   if (outcome === undefined) return 'again';
-  if (outcome instanceof CheckpointMovedError) {
-    logger.warn({ projection: name }, 'checkpoint moved; restarting from the stored checkpoint');
-    return 'again';
-  }
-  if (outcome instanceof LeaseLostError) {
-    logger.warn({ projection: name }, 'lease lost; standing by');
-    return 'again';
-  }
+  const restart = (reason: 'checkpoint_moved' | 'lease_lost' | 'transient', message: string) => {
+    logger.warn({ projection: name, ...(reason === 'transient' ? { err: outcome } : {}) }, message);
+    options.onRestart?.(name, reason);
+    return 'again' as const;
+  };
+  if (outcome instanceof CheckpointMovedError)
+    return restart('checkpoint_moved', 'checkpoint moved; restarting from the stored checkpoint');
+  if (outcome instanceof LeaseLostError) return restart('lease_lost', 'lease lost; standing by');
   if (isTransientError(outcome)) {
-    logger.warn({ projection: name, err: outcome }, 'transient failure; restarting');
     await sleep(500);
-    return 'again';
+    return restart('transient', 'transient failure; restarting');
   }
   cell.error = cell.hold.failed(outcome, cell.position);
   return 'failed';

@@ -38,4 +38,9 @@ export interface ProjectionStore {
   name: string;
   readCheckpoint(): Promise<string | undefined>;
   applyBatch(events: RecordedEvent[], expected: string | undefined, next: string): Promise<AuctionChange[]>;
+  /**
+   * A store that writes its checkpoint lazily (not with every batch): the position it last wrote.
+   * The runner's heartbeat compares the stored checkpoint with this, not with the last batch.
+   */
+  writtenCheckpoint?(): string | undefined;
 }

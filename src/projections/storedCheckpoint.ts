@@ -56,5 +56,7 @@ export function lazyCheckpoint(db: Knex, name: string) {
     moved(next: string) {
       written = { position: next, at: Date.now() };
     },
+    /** The position last written (or read at the start), for the runner's heartbeat. */
+    written: () => written?.position,
   };
 }

@@ -397,6 +397,26 @@ describe('sales: catalogues of lots', () => {
     client.close();
   });
 
+  it("the sales' lazy checkpoints stay theirs: no runner restarts while the log moves on without a sale's event", async () => {
+    const saleId = await createSale(t, seller);
+    await addLot(t, seller.token, saleId);
+    const auctionId = await createAuction(t.url, seller.token);
+    // Bids elsewhere for several heartbeats (500 ms here): batches that move neither checkpoint.
+    for (let i = 0; i < 12; i++) {
+      const bid = await call(t.url, 'POST', `/auctions/${auctionId}/bids`, {
+        token: alice.token,
+        body: { amount: 1000 + i * 100 },
+      });
+      expect(bid.status).toBe(201);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toContain('# TYPE projection_restarts_total counter');
+    expect(
+      metrics.match(/^projection_restarts_total\{[^}]*(sales|sale-process)[^}]*\} [1-9].*$/gm) ?? [],
+    ).toEqual([]);
+  });
+
   it('answers 404 for unknown sales and a bad cursor with 400', async () => {
     expect((await call(t.url, 'GET', `/sales/${randomUUID()}`)).body.code).toBe('SALE_NOT_FOUND');
     expect((await call(t.url, 'GET', '/sales/not-a-uuid')).body.code).toBe('VALIDATION_FAILED');

@@ -130,6 +130,7 @@ export function saleStore(db: Knex): ProjectionStore {
   return {
     name,
     readCheckpoint: checkpoint.read,
+    writtenCheckpoint: checkpoint.written,
     async applyBatch(events, _expected, next) {
       await inTurn;
       pending = undefined;

@@ -108,6 +108,7 @@ export function saleProcess(deps: Deps): ProjectionStore {
   return {
     name,
     readCheckpoint: checkpoint.read,
+    writtenCheckpoint: checkpoint.written,
     async applyBatch(events, _expected, next) {
       let acted = false;
       const walks: Walks = new Map();

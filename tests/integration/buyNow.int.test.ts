@@ -121,6 +121,32 @@ describe('buy it now', () => {
     expect(await types(own)).toEqual(['AuctionCreated']);
   });
 
+  it('hostile bodies are refused with a 4xx problem and write nothing: lone surrogates, NUL, a key twice, deep, huge', async () => {
+    const auctionId = await createAuction(t.url, seller.token, { buyNowPrice: 5000 });
+    const deep = `${'{"a":'.repeat(200)}1${'}'.repeat(200)}`;
+    for (const raw of [
+      '{"\ud800":1}',
+      '{"x":"\u0000"}',
+      '{"a":1,"a":2}',
+      deep,
+      `{"x":"${'y'.repeat(2_000_000)}"}`,
+      '[]',
+      'null',
+    ]) {
+      const res = await call(t.url, 'POST', `/auctions/${auctionId}/buy-now`, { token: ann.token, raw });
+      expect([raw.slice(0, 20), res.status < 500 && res.status >= 400]).toEqual([raw.slice(0, 20), true]);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    for (const buyNowPrice of ['5000', -1, 2 ** 60, null, { a: 1 }]) {
+      const res = await call(t.url, 'POST', '/auctions', {
+        token: seller.token,
+        body: { title: 'Lamp', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(3600), buyNowPrice },
+      });
+      expect([JSON.stringify(buyNowPrice), res.status]).toEqual([JSON.stringify(buyNowPrice), 400]);
+    }
+    expect(await types(auctionId)).toEqual(['AuctionCreated']);
+  });
+
   it.each([
     [{ buyNowPrice: 999 }, 'must be at least startingPrice'],
     [{ buyNowPrice: 1500, reservePrice: 2000 }, 'must be at least reservePrice'],

@@ -8,15 +8,20 @@
  *   socketio  Socket.IO 4 broadcasting the same frames to a room
  * For each: messages delivered per second, p50/p99, messages lost or out of order, and the
  * server's CPU per delivered message (µs, from /proc). Then our memory for idle connections.
- *   npm run bench:websocket      (RUNS=1 DUR=8 WARMUP=2 SCENARIOS=hot,spread TARGETS=ws,socketio,ours IDLE=10000)
+ * The watchers are read by THREADS watcher threads (bench/watcherThread.ts); every time is taken
+ * on one clock (milliseconds since the epoch), so a reply and a message are compared wherever
+ * they were read. With every watcher on the bidder's own event loop, that loop was the bottleneck:
+ * a message's time was mostly its wait to be read there (docs/performance.md).
+ *   npm run bench:websocket      (RUNS=1 DUR=8 WARMUP=2 SCENARIOS=hot,spread TARGETS=ws,socketio,ours
+ *                                 IDLE=10000 THREADS=4; DIAG=1 adds each bid's first watcher and spread)
  * Scenarios: hot = 1,000 watchers of one auction at 100 bids/s; spread = 10,000 watchers over 100
  * auctions at 200 bids/s in all.
  */
 import os from 'node:os';
 import jwt from 'jsonwebtoken';
-import { io as socketIoClient, type Socket } from 'socket.io-client';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { v7 as uuidv7 } from 'uuid';
-import WebSocket from 'ws';
 import {
   BROADCASTERS,
   OURS,
@@ -27,6 +32,7 @@ import {
   startBroadcaster,
   startOurs,
 } from './servers';
+import { clock, eventKey, openWatchers, type TargetName } from './watchers';
 
 const RUNS = Number(process.env.RUNS ?? 1);
 const DUR = Number(process.env.DUR ?? 8);
@@ -37,7 +43,7 @@ const SCENARIOS = [
   { name: 'spread', watchers: 10_000, auctions: 100, rate: 200 },
 ].filter((s) => (process.env.SCENARIOS ?? 'hot,spread').split(',').includes(s.name));
 const TARGETS = (process.env.TARGETS ?? 'ws,socketio,ours').split(',') as TargetName[];
-type TargetName = 'ours' | keyof typeof BROADCASTERS;
+const THREADS = Number(process.env.THREADS ?? 4);
 type Scenario = (typeof SCENARIOS)[number];
 
 const pct = (xs: number[], p: number) => {
@@ -45,62 +51,6 @@ const pct = (xs: number[], p: number) => {
   return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN) * 10) / 10;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** An auction event frame: `auctionId:revision`, or undefined for any other message. */
-function eventKey(text: string): { auctionId: string; revision: number } | undefined {
-  if (!text.startsWith('{"type":"auction.event"')) return undefined;
-  const auctionId = text.slice(37, 73);
-  const revision = Number(/"revision":(\d+)/.exec(text.slice(text.indexOf('"event"')))![1]);
-  return { auctionId, revision };
-}
-
-interface Watcher {
-  subscribe(auctionId: string): void;
-  close(): void;
-}
-
-/** Opens `n` watchers of a target, 200 at a time; `onText` gets every message and its arrival time. */
-async function openWatchers(
-  target: TargetName,
-  n: number,
-  onText: (watcher: number, text: string, at: number) => void,
-): Promise<Watcher[]> {
-  const watchers: Watcher[] = [];
-  for (let i = 0; i < n; i += 200) {
-    const batch = Array.from({ length: Math.min(200, n - i) }, async (_, j) => {
-      const index = i + j;
-      if (target === 'socketio') {
-        const socket: Socket = socketIoClient(BROADCASTERS.socketio, {
-          transports: ['websocket'],
-          forceNew: true,
-          reconnection: false,
-        });
-        socket.on('message', (text: string) => onText(index, text, performance.now()));
-        await new Promise<void>((resolve, reject) => {
-          socket.once('connect', resolve);
-          socket.once('connect_error', reject);
-        });
-        return {
-          subscribe: (auctionId: string) => socket.emit('subscribe', { auctionId }),
-          close: () => socket.close(),
-        };
-      }
-      const base = target === 'ours' ? OURS : BROADCASTERS[target];
-      const ws = new WebSocket(base.replace('http', 'ws') + '/ws', { perMessageDeflate: false });
-      ws.on('message', (data) => onText(index, data.toString(), performance.now()));
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      });
-      return {
-        subscribe: (auctionId) => ws.send(JSON.stringify({ type: 'subscribe', auctionId })),
-        close: () => ws.terminate(),
-      } satisfies Watcher;
-    });
-    watchers.push(...(await Promise.all(batch)));
-  }
-  return watchers;
-}
 
 /** One bid to a target; the key its message will carry, or undefined when it sends none. */
 const amounts = new Map<string, number>(); // rising per auction, across every bidder of the run
@@ -129,19 +79,62 @@ function bidder(target: TargetName) {
   };
 }
 
+/** A watcher thread (bench/watcherThread.ts) under tsx: a worker does not inherit the loader. */
+function watcherThread(target: TargetName, auctions: string[]) {
+  const entry = path.join(__dirname, 'watcherThread.ts');
+  const source = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(entry)});`;
+  const worker = new Worker(source, { eval: true, workerData: { target, auctions } });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (message: T & { type: string }) => {
+        if (message.type !== type) return;
+        worker.off('message', onMessage);
+        resolve(message);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const opened = next('open');
+  return {
+    opened,
+    subscribe: () => worker.postMessage('subscribe'),
+    async collect() {
+      const result = next<{ arrivals: Array<[string, number[]]>; outOfOrder: number }>('result');
+      worker.postMessage('collect');
+      const { arrivals, outOfOrder } = await result;
+      await worker.terminate();
+      return { arrivals, outOfOrder };
+    },
+  };
+}
+
+/**
+ * The scenario's watchers, split over THREADS watcher threads: 1,000 sockets read on one event
+ * loop (with the bids' replies) made that loop the bottleneck, and measured its own queue.
+ */
+async function openWatcherThreads(target: TargetName, scenario: Scenario, auctions: string[]) {
+  const of = Array.from({ length: scenario.watchers }, (_, i) => auctions[i % auctions.length]!);
+  const per = Math.ceil(of.length / THREADS);
+  const threads = Array.from({ length: THREADS }, (_, t) =>
+    watcherThread(target, of.slice(t * per, (t + 1) * per)),
+  ).filter((_, t) => t * per < of.length);
+  await Promise.all(threads.map((t) => t.opened));
+  return {
+    subscribe: () => threads.forEach((t) => t.subscribe()),
+    async collect() {
+      const results = await Promise.all(threads.map((t) => t.collect()));
+      const arrivals: Array<[string, number]> = [];
+      for (const r of results)
+        for (const [key, times] of r.arrivals) for (const at of times) arrivals.push([key, at]);
+      return { arrivals, outOfOrder: results.reduce((n, r) => n + r.outOfOrder, 0) };
+    },
+  };
+}
+
 async function runScenario(target: TargetName, scenario: Scenario, auctionIds: string[]) {
   const auctions = auctionIds.slice(0, scenario.auctions);
-  const arrivals: Array<[string, number]> = [];
-  const lastSeen = new Int32Array(scenario.watchers).fill(-1);
-  let outOfOrder = 0;
-  const watchers = await openWatchers(target, scenario.watchers, (index, text, at) => {
-    const key = eventKey(text);
-    if (!key) return;
-    if (key.revision <= lastSeen[index]!) outOfOrder++;
-    lastSeen[index] = key.revision;
-    arrivals.push([`${key.auctionId}:${key.revision}`, at]);
-  });
-  watchers.forEach((w, i) => w.subscribe(auctions[i % auctions.length]!));
+  const watchers = await openWatcherThreads(target, scenario, auctions);
+  watchers.subscribe();
   await sleep(2000 + scenario.watchers / 5);
 
   const bid = bidder(target);
@@ -152,16 +145,16 @@ async function runScenario(target: TargetName, scenario: Scenario, auctionIds: s
   let failed = 0;
   /** Bids at the scenario's rate for `seconds`; `measured` ones are timed. */
   const drive = async (seconds: number, measured: boolean) => {
-    const from = performance.now();
+    const from = clock();
     const inFlight: Promise<void>[] = [];
     let sent = 0;
-    while (performance.now() - from < seconds * 1000) {
-      const due = Math.floor(((performance.now() - from) / 1000) * scenario.rate);
+    while (clock() - from < seconds * 1000) {
+      const due = Math.floor(((clock() - from) / 1000) * scenario.rate);
       while (sent < due) {
         const auctionId = auctions[sent++ % auctions.length]!;
         inFlight.push(
           bid(auctionId).then(
-            (key) => void (measured && key && replyAt.set(key, performance.now())),
+            (key) => void (measured && key && replyAt.set(key, clock())),
             () => void (measured && failed++),
           ),
         );
@@ -174,11 +167,13 @@ async function runScenario(target: TargetName, scenario: Scenario, auctionIds: s
   await drive(WARMUP, false);
   await sleep(1000);
   const cpu = cpuMeter(target === 'ours' ? 'server' : target);
-  const started = performance.now();
+  const started = clock();
+  const benchCpu0 = process.cpuUsage();
   await drive(DUR, true);
+  const benchCpu = process.cpuUsage(benchCpu0);
   await sleep(2000); // the last messages
   const { node: cpuSeconds } = cpu();
-  for (const w of watchers) w.close();
+  const { arrivals, outOfOrder } = await watchers.collect();
 
   const latencies: number[] = [];
   let last = started;
@@ -190,6 +185,7 @@ async function runScenario(target: TargetName, scenario: Scenario, auctionIds: s
   }
   let expected = 0;
   for (const key of replyAt.keys()) expected += watchersOf(key);
+  if (process.env.DIAG) diagnose(arrivals, replyAt);
   await sleep(1000);
   return {
     target,
@@ -202,7 +198,32 @@ async function runScenario(target: TargetName, scenario: Scenario, auctionIds: s
     p50ms: pct(latencies, 0.5),
     p99ms: pct(latencies, 0.99),
     cpuUsPerMessage: Math.round((cpuSeconds * 1e6) / Math.max(1, latencies.length)),
+    /** The bench process's own CPU (watchers and bidder), in cores: it must not be the bottleneck. */
+    benchCores: Math.round(((benchCpu.user + benchCpu.system) / 1e6 / DUR) * 100) / 100,
   };
+}
+
+/**
+ * DIAG=1: per bid, its first watcher's latency (the pipeline: HTTP reply to the first socket) and
+ * the spread to its last watcher (the fan-out, and the watchers' own reading).
+ */
+function diagnose(arrivals: Array<[string, number]>, replyAt: Map<string, number>) {
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  for (const [key, at] of arrivals) {
+    if (!replyAt.has(key)) continue;
+    first.set(key, Math.min(first.get(key) ?? Infinity, at));
+    last.set(key, Math.max(last.get(key) ?? 0, at));
+  }
+  const firsts = [...first].map(([key, at]) => at - replyAt.get(key)!);
+  const spreads = [...first].map(([key, at]) => last.get(key)! - at);
+  const [firstP50, firstP99, spreadP50, spreadP99] = [
+    pct(firsts, 0.5),
+    pct(firsts, 0.99),
+    pct(spreads, 0.5),
+    pct(spreads, 0.99),
+  ];
+  console.log(JSON.stringify({ diag: 'per bid', firstP50, firstP99, spreadP50, spreadP99 }));
 }
 
 async function serverMemoryMb(): Promise<number> {

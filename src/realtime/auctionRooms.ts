@@ -1,7 +1,9 @@
 import { WebSocket } from 'ws';
 import type { ChangeMessage } from '../projections';
+import type { SendFramed } from './gateway';
 import type { Connection, GatewayDeps, Subscription } from './gatewayOptions';
 import { errorFrame, eventFrame, subscribedFrame } from './protocol';
+import { textFrame } from './wireFrames';
 import {
   continueWith,
   newSequence,
@@ -18,6 +20,7 @@ interface Rooms {
   deps: Pick<GatewayDeps, 'currentView' | 'history' | 'logger'>;
   limits: { maxSubscriptions: number };
   send: Send;
+  sendFramed: SendFramed;
   connectionOf: (ws: WebSocket) => Connection | undefined;
   /** The subscriptions of each auction's room. */
   byAuction: Map<string, Set<Subscription>>;
@@ -128,16 +131,51 @@ function leaveLot(rooms: Rooms, sub: Subscription) {
   if (room?.size === 0) rooms.byAuction.delete(sub.auctionId);
 }
 
-/** An auction's part of a change batch as frames, serialised once for the whole room. */
-const stepsOf = (auction: ChangeMessage['auctions'][number]): Step[] =>
-  auction.events.map(({ revision, event, view }) => ({
-    revision,
-    frame:
-      event &&
-      Buffer.from(
-        eventFrame(auction.auctionId, JSON.stringify(event), view ? JSON.stringify(view) : auction.viewJson),
-      ),
-  }));
+/** A live step: its frame also as wire bytes (wireFrames.ts), framed once for the whole room. */
+type LiveStep = Step & { wire?: Buffer };
+
+/** An auction's part of a change batch as steps, each serialised and framed once for the room. */
+const stepsOf = (auction: ChangeMessage['auctions'][number]): LiveStep[] =>
+  auction.events.map(({ revision, event, view }) => {
+    if (!event) return { revision };
+    const json = eventFrame(
+      auction.auctionId,
+      JSON.stringify(event),
+      view ? JSON.stringify(view) : auction.viewJson,
+    );
+    const frame = Buffer.from(json);
+    return { revision, frame, wire: textFrame(frame) };
+  });
+
+/**
+ * An auction's steps to every subscription of its room, in one write per socket (a write is a
+ * system call and a copy through the kernel: most of a message's cost). Subscriptions in step
+ * (nearly all of them) get the same bytes, joined once; one that is resuming or behind gets only
+ * what its sequence releases.
+ */
+function broadcast(rooms: Rooms, room: Set<Subscription>, steps: LiveStep[]) {
+  const framed = steps.filter((step) => step.wire);
+  let all: Buffer | undefined;
+  for (const sub of room) {
+    const out: LiveStep[] = [];
+    let gap = false;
+    for (const step of steps) {
+      const released = offer(sub.seq, step);
+      for (const s of released.send as LiveStep[]) if (s.wire) out.push(s);
+      gap ||= released.gap;
+    }
+    const socket = out.length > 0 ? rooms.connectionOf(sub.ws)?.socket : undefined;
+    if (socket) {
+      // Released steps are a subsequence of `steps`: as many as were framed means all of them.
+      const bytes =
+        out.length === framed.length
+          ? (all ??= Buffer.concat(framed.map((step) => step.wire!)))
+          : Buffer.concat(out.map((step) => step.wire!));
+      rooms.sendFramed(sub.ws, socket, bytes, out.length);
+    }
+    if (gap) apply(rooms, sub, { send: [], gap });
+  }
+}
 
 /**
  * The gateway's rooms, one per auction: subscribing (the view, then what the client missed),
@@ -148,10 +186,10 @@ const stepsOf = (auction: ChangeMessage['auctions'][number]): Step[] =>
 export function getAuctionRooms(
   deps: Rooms['deps'],
   limits: Rooms['limits'],
-  send: Send,
+  { send, sendFramed }: Pick<Rooms, 'send' | 'sendFramed'>,
   connectionOf: Rooms['connectionOf'],
 ) {
-  const rooms: Rooms = { deps, limits, send, connectionOf, byAuction: new Map() };
+  const rooms: Rooms = { deps, limits, send, sendFramed, connectionOf, byAuction: new Map() };
   return {
     subscribe: (ws: WebSocket, conn: Connection, auctionId: string, afterRevision: number | undefined) =>
       subscribe(rooms, ws, conn, auctionId, afterRevision),
@@ -160,20 +198,19 @@ export function getAuctionRooms(
     joinLot: (ws: WebSocket, auctionId: string, afterRevision?: number) =>
       joinLot(rooms, ws, auctionId, afterRevision),
     leaveLot: (sub: Subscription) => leaveLot(rooms, sub),
-    /** A batch from the change feed: every event, with the view after it, to its room. */
-    onChange(message: ChangeMessage) {
-      for (const auction of message.auctions) {
-        const room = rooms.byAuction.get(auction.auctionId);
-        if (!room || room.size === 0) continue;
-        const steps = stepsOf(auction);
-        // Each socket gets the batch's frames in one write: a write is a system call (most of a
-        // send's cost), and the events of a batch are due together anyway.
-        for (const sub of room) {
-          const socket = connectionOf(sub.ws)?.socket;
-          socket?.cork();
-          for (const step of steps) apply(rooms, sub, offer(sub.seq, step));
-          socket?.uncork();
+    /** Batches from the change feed, in order: every event, with the view after it, to its room. */
+    onChanges(messages: ChangeMessage[]) {
+      const byAuction = new Map<string, LiveStep[]>();
+      for (const message of messages)
+        for (const auction of message.auctions) {
+          if (!rooms.byAuction.get(auction.auctionId)?.size) continue;
+          const steps = byAuction.get(auction.auctionId);
+          if (steps) steps.push(...stepsOf(auction));
+          else byAuction.set(auction.auctionId, stepsOf(auction));
         }
+      for (const [auctionId, steps] of byAuction) {
+        const room = rooms.byAuction.get(auctionId);
+        if (room) broadcast(rooms, room, steps);
       }
     },
     /** The feed may have lost messages: every subscription checks the event store. */

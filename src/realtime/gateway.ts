@@ -25,6 +25,8 @@ export type { Step } from './revisionSequence';
 
 type Limits = typeof DEFAULT_LIMITS;
 type Send = (ws: WebSocket, frame: string | Buffer) => void;
+/** Bytes already framed for the wire (wireFrames.ts), holding `messages` messages, to a connection's socket. */
+export type SendFramed = (ws: WebSocket, socket: Duplex, bytes: Buffer, messages: number) => void;
 
 /**
  * Sends a frame to an open connection, unless it lets too much pile up unread: then it is closed
@@ -38,19 +40,31 @@ function getSender(limits: Limits, onMessagesSent?: (count: number) => void) {
     onMessagesSent?.(unreported);
     unreported = 0;
   };
-  const send: Send = (ws, frame) => {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (ws.bufferedAmount > limits.maxBufferedBytes) {
-      // The close frame queues behind what is unread; a client that never reads is cut off.
-      ws.close(1013, 'too slow: messages are piling up unread');
-      slowClosed++;
-      setTimeout(() => ws.terminate(), 5000).unref();
-      return;
-    }
-    ws.send(frame, { binary: false });
-    if (unreported++ === 0) setImmediate(reportSent);
+  /** Whether a connection may be sent more: open, and not letting too much pile up unread. */
+  const writable = (ws: WebSocket) => {
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    if (ws.bufferedAmount <= limits.maxBufferedBytes) return true;
+    // The close frame queues behind what is unread; a client that never reads is cut off.
+    ws.close(1013, 'too slow: messages are piling up unread');
+    slowClosed++;
+    setTimeout(() => ws.terminate(), 5000).unref();
+    return false;
   };
-  return { send, slowClosed: () => slowClosed };
+  const count = (messages: number) => {
+    if (unreported === 0) setImmediate(reportSent);
+    unreported += messages;
+  };
+  const send: Send = (ws, frame) => {
+    if (!writable(ws)) return;
+    ws.send(frame, { binary: false });
+    count(1);
+  };
+  const sendFramed: SendFramed = (ws, socket, bytes, messages) => {
+    if (!writable(ws)) return;
+    socket.write(bytes);
+    count(messages);
+  };
+  return { send, sendFramed, slowClosed: () => slowClosed };
 }
 
 interface MessageContext {
@@ -166,12 +180,19 @@ export function getRealtimeGateway(deps: GatewayDeps) {
     perMessageDeflate: false,
   });
   const connections = new WeakMap<WebSocket, Connection>();
-  const { send, slowClosed } = getSender(limits, deps.onMessagesSent);
+  const { send, sendFramed, slowClosed } = getSender(limits, deps.onMessagesSent);
   const me = deps.me && getMeChannel(deps.me, send);
-  const rooms = getAuctionRooms(deps, limits, send, (ws) => connections.get(ws));
+  const rooms = getAuctionRooms(deps, limits, { send, sendFramed }, (ws) => connections.get(ws));
   const sales = getSaleRooms(deps, rooms, limits, send);
   const ctx: MessageContext = { deps, limits, send, me, rooms, sales };
   let closing = false;
+  let pending: ChangeMessage[] = [];
+  const flush = () => {
+    const messages = pending;
+    pending = [];
+    for (const message of messages) sales.onChange(message);
+    rooms.onChanges(messages);
+  };
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return reject(socket, 404, 'Not Found');
@@ -186,10 +207,14 @@ export function getRealtimeGateway(deps: GatewayDeps) {
   deps.server.on('upgrade', onUpgrade);
   const pinger = startPinger(wss, connections, limits.pingIntervalMs);
   return {
-    /** A batch from the change feed: every event, with the view after it, to its room. */
+    /**
+     * A batch from the change feed: every event, with the view after it, to its room. The batches
+     * that arrive together (one read of the feed's connection) go out together, at the end of the
+     * current task: a socket gets one write for all of them, so a server that falls behind sends
+     * fewer, larger writes instead of falling further behind.
+     */
     onChange: (message: ChangeMessage) => {
-      sales.onChange(message);
-      rooms.onChange(message);
+      if (pending.push(message) === 1) queueMicrotask(flush);
     },
     /** New notifications from the feed: each to its user's `me` subscriptions. */
     onNotifications: (message: NotificationMessage) => me?.onNotifications(message),

@@ -55,7 +55,7 @@ export interface Subscription {
 
 /** What the gateway keeps per connection, beside the socket rather than on it. */
 export interface Connection {
-  /** The connection's socket, as the upgrade handed it over: corked while a batch is written. */
+  /** The connection's socket, as the upgrade handed it over: broadcasts write their pre-framed bytes to it. */
   socket: Duplex;
   subscriptions: Map<string, Subscription>;
   /** The sales followed: each holds one subscription per lot (counted as one against the limit). */

@@ -3,6 +3,7 @@ import {
   type Auction,
   type AuctionClosed,
   type BidPlaced,
+  type SealedBidPlaced,
   sharedFoldStep,
 } from '../auction';
 import type { RecordedEvent } from '../events';
@@ -74,6 +75,11 @@ export function foldFacts(
       if (bid.auto) facts.autoBids++;
       if (lateFrom !== undefined && Date.parse(bid.placedAt) >= lateFrom) facts.lateBids++;
       // A new array, never the one the facts before this event hold.
+      if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
+    } else if (event.type === 'SealedBidPlaced') {
+      const bid = event.data as SealedBidPlaced;
+      facts.bids++;
+      if (lateFrom !== undefined && Date.parse(bid.placedAt) >= lateFrom) facts.lateBids++;
       if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
     } else if (event.type === 'AuctionExtended') facts.extensions++;
     else if (event.type === 'AuctionCancelled') {

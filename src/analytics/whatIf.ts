@@ -4,6 +4,7 @@ import {
   evolve,
   evolveAll,
   foldStep,
+  formatOf,
   minimumBid,
   type Auction,
   type AuctionCreated,
@@ -13,6 +14,7 @@ import {
   type BidPlaced,
   type IncrementBand,
   type MaxBidRaised,
+  type SealedBidPlaced,
 } from '../auction';
 import type { RecordedEvent } from '../events';
 
@@ -26,6 +28,8 @@ export interface WhatIfRules {
   increments?: IncrementBand[];
   /** false: every bid stands at its amount; nobody's ceiling answers for them. */
   proxyBidding?: boolean;
+  /** English auctions replayed as sealed bids: each bidder's highest ceiling, sealed. */
+  format?: 'sealed_first_price' | 'sealed_second_price';
 }
 
 export interface AuctionResult {
@@ -81,6 +85,9 @@ function intentsOf(recorded: RecordedEvent[]) {
         maxAmount: bid.maxAmount,
         at: bid.placedAt,
       });
+    } else if (type === 'SealedBidPlaced') {
+      const { bidderId, amount, placedAt } = data as SealedBidPlaced;
+      intents.push({ kind: 'bid', bidderId, amount, at: placedAt });
     } else if (type === 'AuctionBoughtNow') {
       const { buyerId, boughtAt } = data as AuctionBoughtNow;
       intents.push({ kind: 'buy', bidderId: buyerId, at: boughtAt });
@@ -135,6 +142,35 @@ function decideAgain(state: AuctionState, intent: Intent, n: number, proxy: bool
   }
 }
 
+/**
+ * An English auction as a sealed one: each bidder seals the highest they were willing to pay
+ * (their highest ceiling, bid or buy) at the time they first reached it, and it closes at its
+ * planned end (no soft close).
+ */
+function sealedAgain(created: AuctionCreated, format: NonNullable<WhatIfRules['format']>, intents: Intent[]) {
+  const highest = new Map<string, { amount: number; at: string }>();
+  for (const intent of intents) {
+    const amount =
+      intent.kind === 'buy'
+        ? (created.buyNowPrice ?? 0)
+        : intent.kind === 'raise'
+          ? intent.maxAmount
+          : Math.max(intent.amount, intent.maxAmount ?? 0);
+    const before = highest.get(intent.bidderId);
+    if (!before || amount > before.amount) highest.set(intent.bidderId, { amount, at: intent.at });
+  }
+  const { buyNowPrice: _none, ...terms } = created;
+  let state = evolve(null, {
+    type: 'AuctionCreated',
+    data: { ...terms, format, softClose: null, minIncrement: null, increments: null },
+  });
+  const sealed = [...highest].sort(([, a], [, b]) => Date.parse(a.at) - Date.parse(b.at));
+  sealed.forEach(([bidderId, { amount, at }], n) => {
+    state = decideAgain(state, { kind: 'bid', bidderId, amount, at }, n, false);
+  });
+  return state;
+}
+
 /** A buy decided again: under the other rules a bid may stand by then, and the buy is refused. */
 function buyAgain(state: AuctionState, intent: Extract<Intent, { kind: 'buy' }>, n: number): AuctionState {
   try {
@@ -160,11 +196,11 @@ function buyAgain(state: AuctionState, intent: Extract<Intent, { kind: 'buy' }>,
 export function replayUnderRules(recorded: RecordedEvent[], rules: WhatIfRules): WhatIfItem | undefined {
   const { actual, created, intents } = intentsOf(recorded);
   if (!actual || !created || actual.status !== 'closed') return undefined;
+  if (rules.format && formatOf(actual) !== 'english') return undefined;
   const proxy = rules.proxyBidding ?? true;
-  let state = intents.reduce(
-    (s, intent, n) => decideAgain(s, intent, n, proxy),
-    createdUnder(created, rules),
-  );
+  let state = rules.format
+    ? sealedAgain(created, rules.format, intents)
+    : intents.reduce((s, intent, n) => decideAgain(s, intent, n, proxy), createdUnder(created, rules));
   // Bought now, it closed then; else it closes at its end.
   if (state!.status === 'active')
     state = evolveAll(decide({ type: 'CloseAuction', now: new Date(state!.endsAt) }, state), state);

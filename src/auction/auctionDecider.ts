@@ -1,11 +1,12 @@
 import type { AuctionClosed, AuctionCreated, AuctionEvent } from './auctionEvents';
 import { AuctionRuleError } from './auctionRuleError';
 import type { Decider } from '../events';
-import { evolve, initialState, isOpenAt, minimumBid, type Auction, type AuctionState } from './auctionState';
+import { evolve, initialState, minimumBid, type Auction, type AuctionState } from './auctionState';
 import { incrementAt, incrementTableError } from './increments';
 import { addPhoto, removePhoto, type AddPhotoData } from './photoRules';
 import { pushLot } from './lotRules';
 import { buyNow, buyNowPriceError, type BuyNowData } from './buyNowRules';
+import * as formats from './formatRules';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
 
@@ -86,12 +87,17 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   }
   const wrongBuyNow = buyNowPriceError(data);
   if (wrongBuyNow) throw refuse('buyNowPrice', wrongBuyNow);
+  const wrongFormat = formats.formatTermsError(data);
+  if (wrongFormat) throw refuse(wrongFormat.field, wrongFormat.message);
   if (data.increments) {
     if (data.minIncrement !== null) throw refuse('increments', 'give increments or minIncrement, not both');
     const wrong = incrementTableError(data.increments);
     if (wrong) throw refuse('increments', wrong);
   }
-  return [{ type: 'AuctionCreated', data: { ...data, createdAt: now.toISOString() } }];
+  // A Dutch auction ends once its floor has been offered for a drop period, if that is sooner.
+  const ends = data.dutch ? formats.dutchEndsAt({ ...data, dutch: data.dutch }, startsAt, endsAt) : endsAt;
+  const created = { ...data, endsAt: new Date(ends).toISOString(), createdAt: now.toISOString() };
+  return [{ type: 'AuctionCreated', data: created }];
 }
 
 /**
@@ -100,10 +106,9 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
  * automatically at min(cL, c + inc). A ceiling at or above the reserve lifts the price to it.
  */
 function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[] {
-  if (!isOpenAt(auction, now.getTime()))
-    throw new AuctionRuleError('AUCTION_NOT_OPEN', notOpenReason(auction, now));
-  if (bid.bidderId === auction.sellerId)
-    throw new AuctionRuleError('SELLER_CANNOT_BID', 'Sellers cannot bid');
+  formats.checkMayBid(auction, bid.bidderId, now, () => notOpenReason(auction, now));
+  if (formats.isSealed(auction)) return formats.placeSealedBid(bid, now, auction);
+  if (formats.formatOf(auction) === 'dutch') return formats.placeDutchBid(bid, now, auction);
   const minimum = minimumBid(auction);
   if (bid.amount < minimum) {
     throw new AuctionRuleError('BID_TOO_LOW', `The minimum bid is ${minimum}`, { minimumBid: minimum });
@@ -225,6 +230,7 @@ function markEndingSoon(withinSeconds: number, now: Date, auction: Auction): Auc
 
 function closing(auction: Auction, now: Date): AuctionClosed {
   const closedAt = now.toISOString();
+  if (formats.isSealed(auction)) return formats.sealedClosing(auction, closedAt);
   if (!auction.leader || auction.currentPrice === null) {
     return { outcome: 'no_bids', winnerId: null, finalPrice: null, closedAt };
   }

@@ -59,6 +59,23 @@ const auctionCreated = {
       description:
         'Buy it now: the price at which anyone may buy the lot at once while no bid stands (absent: none)',
     },
+    format: {
+      type: 'string',
+      enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'],
+      description: 'How the auction is sold (absent: english, as every auction before formats)',
+    },
+    dutch: {
+      type: 'object',
+      description:
+        "A Dutch auction's falling price: from startingPrice down by dropAmount every dropEverySeconds, to floorPrice",
+      properties: {
+        floorPrice: money,
+        dropAmount: { ...money, minimum: 1 },
+        dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+      },
+      required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
+      additionalProperties: false,
+    },
     saleId: { ...id, description: 'The sale this auction is a lot of (absent: a standalone auction)' },
     lotNumber: { type: 'integer', minimum: 1, description: "The lot's number in its sale, from 1" },
     createdAt: time,
@@ -109,6 +126,17 @@ const maxBidRaised = {
   required: ['bidId', 'bidderId', 'maxAmount', 'raisedAt'],
 } as const;
 export type MaxBidRaised = Exact<FromSchema<typeof maxBidRaised>>;
+
+/**
+ * A sealed bid (sealed first or second price): private to its bidder until the close, like a
+ * ceiling (no list, frame, count but bidCount, or page shows it); every one is shown after.
+ */
+const sealedBidPlaced = {
+  type: 'object',
+  properties: { bidId: id, bidderId: id, amount: money, placedAt: time },
+  required: ['bidId', 'bidderId', 'amount', 'placedAt'],
+} as const;
+export type SealedBidPlaced = Exact<FromSchema<typeof sealedBidPlaced>>;
 
 const auctionExtended = {
   type: 'object',
@@ -194,6 +222,7 @@ export type AuctionEvent =
   | { type: 'AuctionCreated'; data: AuctionCreated }
   | { type: 'BidPlaced'; data: BidPlaced }
   | { type: 'MaxBidRaised'; data: MaxBidRaised }
+  | { type: 'SealedBidPlaced'; data: SealedBidPlaced }
   | { type: 'AuctionExtended'; data: AuctionExtended }
   | { type: 'AuctionCancelled'; data: AuctionCancelled }
   | { type: 'AuctionEndingSoon'; data: AuctionEndingSoon }
@@ -209,6 +238,7 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
   AuctionCreated: auctionCreated,
   BidPlaced: bidPlaced,
   MaxBidRaised: maxBidRaised,
+  SealedBidPlaced: sealedBidPlaced,
   AuctionExtended: auctionExtended,
   AuctionCancelled: auctionCancelled,
   AuctionEndingSoon: auctionEndingSoon,

@@ -12,7 +12,8 @@ export type AuctionRuleCode =
   | 'TOO_MANY_PHOTOS'
   | 'PHOTO_EXISTS'
   | 'PHOTO_NOT_FOUND'
-  | 'BUY_NOW_UNAVAILABLE';
+  | 'BUY_NOW_UNAVAILABLE'
+  | 'PROXY_NOT_ALLOWED';
 
 /** A command refused by the rules of an auction: an expected outcome with a stable code. */
 export class AuctionRuleError extends Error {

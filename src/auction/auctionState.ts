@@ -16,6 +16,17 @@ export interface Auction extends Omit<AuctionCreated, 'startsAt' | 'endsAt' | 'c
   finalPrice: number | null;
   /** The lot's photos, in the order they were added. */
   photos: AuctionPhoto[];
+  /** A sealed auction's bids, in log order (absent: none, or a state stored before formats). */
+  sealedBids?: SealedBid[];
+}
+
+export interface SealedBid {
+  bidId: string;
+  bidderId: string;
+  amount: number;
+  placedAt: number;
+  /** The bids' order in the log, for a tie of equal times. */
+  revision: number;
 }
 
 export interface AuctionPhoto {
@@ -46,6 +57,12 @@ export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
       return bidPlaced(state, event.data);
     case 'MaxBidRaised':
       return maxBidRaised(state, event.data);
+    case 'SealedBidPlaced': {
+      const { bidId, bidderId, amount, placedAt } = event.data;
+      const sealedBids = state.sealedBids ?? [];
+      const bid = { bidId, bidderId, amount, placedAt: Date.parse(placedAt), revision: sealedBids.length };
+      return { ...state, sealedBids: [...sealedBids, bid], bidCount: state.bidCount + 1 };
+    }
     case 'AuctionExtended':
       return { ...state, endsAt: Date.parse(event.data.endsAt) };
     case 'AuctionCancelled':
@@ -95,6 +112,8 @@ function created(data: AuctionCreated): Auction {
     softClose: data.softClose,
     ...(data.buyNowPrice !== undefined ? { buyNowPrice: data.buyNowPrice } : {}),
     ...(data.saleId !== undefined ? { saleId: data.saleId, lotNumber: data.lotNumber } : {}),
+    ...(data.format !== undefined && data.format !== 'english' ? { format: data.format } : {}),
+    ...(data.dutch !== undefined ? { dutch: data.dutch } : {}),
     createdAt: Date.parse(data.createdAt),
     currentPrice: null,
     leader: null,

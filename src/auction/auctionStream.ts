@@ -42,7 +42,7 @@ export function foldStep(
 }
 
 /** Events nobody but their own bidder may see (no list, count, frame or page shows them). */
-export const isPrivateEvent = (type: string) => type === 'MaxBidRaised';
+export const isPrivateEvent = (type: string) => type === 'MaxBidRaised' || type === 'SealedBidPlaced';
 
 /** Where a fold stops: after the last event recorded at or before `at`, or at `revision`. */
 export interface FoldUntil {

@@ -1,5 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { minimumBid, type Auction } from './auctionState';
+import { formatViewFields } from './formatView';
+import type { AuctionFormat, DutchTerms } from './formatRules';
 const uuidSchema = { type: 'string', format: 'uuid' } as const;
 
 /**
@@ -8,7 +10,12 @@ const uuidSchema = { type: 'string', format: 'uuid' } as const;
  * only to the seller; `leaderCeiling` is internal (viewFor turns it into `myMaxAmount` for the
  * leader); `myMaxAmount` is the viewer's own standing ceiling while they lead, else null.
  */
-export type AuctionView = Omit<FromSchema<typeof auctionViewSchema>, 'reservePrice' | 'myMaxAmount'> & {
+export type AuctionView = Omit<
+  FromSchema<typeof auctionViewSchema>,
+  'reservePrice' | 'myMaxAmount' | 'format' | 'dutch'
+> & {
+  format: AuctionFormat;
+  dutch: DutchTerms | null;
   reservePrice?: number | null;
   leaderCeiling?: number | null;
   myMaxAmount?: number | null;
@@ -38,13 +45,9 @@ export function toAuctionView(auction: Auction, revision: number, now: number): 
     saleId: auction.saleId ?? null,
     lotNumber: auction.lotNumber ?? null,
     buyNowPrice: auction.buyNowPrice ?? null,
-    currentPrice: auction.currentPrice,
-    minimumBid: status === 'open' || status === 'scheduled' ? minimumBid(auction) : null,
-    leadingBidderId: auction.leader?.bidderId ?? null,
+    ...formatViewFields(auction, status, now, () => minimumBid(auction)),
     bidCount: auction.bidCount,
-    reserveMet: auction.reservePrice === null ? null : (auction.currentPrice ?? -1) >= auction.reservePrice,
     reservePrice: auction.reservePrice,
-    leaderCeiling: auction.leader?.ceiling ?? null,
     startsAt: new Date(auction.startsAt).toISOString(),
     endsAt: new Date(auction.endsAt).toISOString(),
     status,
@@ -119,7 +122,29 @@ export const auctionViewSchema = {
       description:
         'Buy it now: anyone but the seller may buy at this price (POST /auctions/{id}/buy-now) while the auction is open and bidCount is 0; null: no buy-it-now price',
     },
-    currentPrice: moneyOrNull,
+    format: {
+      type: 'string',
+      enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'],
+      description:
+        'english: open ascending bids with proxy ceilings; sealed_first_price / sealed_second_price: one sealed amount per bidder, nothing of it shown to anyone else until the close; dutch: the price falls with time, the first bid at or above it wins',
+    },
+    dutch: {
+      type: ['object', 'null'],
+      description:
+        "A Dutch auction's terms (null for the other formats): the price at time t is max(floorPrice, startingPrice - dropAmount * floor((t - startsAt) / dropEverySeconds)); currentPrice is it at the reply's time",
+      properties: {
+        floorPrice: money,
+        dropAmount: { type: 'integer', minimum: 1 },
+        dropEverySeconds: { type: 'integer', minimum: 1 },
+      },
+      required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
+      additionalProperties: false,
+    },
+    currentPrice: {
+      ...moneyOrNull,
+      description:
+        'English: the price the leading bid stands at (null before the first bid); sealed: the starting price until the close, then the highest bid; dutch: the price now',
+    },
     minimumBid: moneyOrNull,
     leadingBidderId: uuidOrNull,
     bidCount: { type: 'integer', minimum: 0 },
@@ -166,6 +191,8 @@ export const auctionViewSchema = {
     'saleId',
     'lotNumber',
     'buyNowPrice',
+    'format',
+    'dutch',
     'currentPrice',
     'minimumBid',
     'leadingBidderId',

@@ -15,6 +15,15 @@ export {
 export { MAX_PHOTOS } from './photoRules';
 export { type BuyNowData, buyNowPriceError } from './buyNowRules';
 export {
+  type AuctionFormat,
+  dutchPriceAt,
+  type DutchTerms,
+  formatOf,
+  isSealed,
+  rankSealedBids,
+} from './formatRules';
+export { dutchViewAt } from './formatView';
+export {
   type AuctionBoughtNow,
   type AuctionClosed,
   type AuctionCreated,
@@ -25,9 +34,18 @@ export {
   type AuctionOutcome,
   type BidPlaced,
   type MaxBidRaised,
+  type SealedBidPlaced,
 } from './auctionEvents';
 export { type AuctionRuleCode, AuctionRuleError } from './auctionRuleError';
-export { type Auction, type AuctionState, evolve, evolveAll, initialState, minimumBid } from './auctionState';
+export {
+  type Auction,
+  type AuctionState,
+  type SealedBid,
+  evolve,
+  evolveAll,
+  initialState,
+  minimumBid,
+} from './auctionState';
 export {
   affectedAuctionIds,
   auctionIdOfEvent,

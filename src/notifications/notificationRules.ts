@@ -3,6 +3,7 @@ import {
   type Auction,
   type AuctionClosed,
   type BidPlaced,
+  type SealedBidPlaced,
   sharedFoldStep,
   toAuctionView,
   viewFor,
@@ -177,6 +178,9 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
       if (!bidders.includes(bid.bidderId)) bidders = [...bidders, bid.bidderId];
       break;
     }
+    case 'SealedBidPlaced': // nobody is told (an outbid would tell an amount): its bidder hears at the close
+      bidders = [...new Set([...bidders, (event.data as SealedBidPlaced).bidderId])];
+      break;
     case 'AuctionEndingSoon':
       notify('ending_soon', audience());
       break;

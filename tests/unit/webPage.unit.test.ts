@@ -18,6 +18,8 @@ const view = (overrides: Partial<AuctionView> = {}): AuctionView => ({
   minIncrement: null,
   increments: null,
   saleId: null,
+  format: 'english',
+  dutch: null,
   buyNowPrice: null,
   lotNumber: null,
   currentPrice: 1000,

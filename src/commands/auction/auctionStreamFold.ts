@@ -29,7 +29,7 @@ export interface AuctionReply {
   amount?: number;
   /** Only in the reply to the leader raising their own ceiling. */
   maxAmount?: number;
-  status?: 'leading' | 'outbid';
+  status?: 'leading' | 'outbid' | 'sealed' | 'won';
   currentPrice?: number;
   leadingBidderId?: string | null;
   endsAt?: string;
@@ -81,13 +81,29 @@ export function replyFor(
       endsAt: new Date(after.endsAt).toISOString(),
     };
   }
+  const sealed = commandEvents.find((e) => e.type === 'SealedBidPlaced');
+  if (sealed?.type === 'SealedBidPlaced') {
+    // Nothing of anyone else's: the price shown to all, no leader.
+    const { bidId, amount } = sealed.data;
+    const endsAt = new Date(after.endsAt).toISOString();
+    return {
+      ...base,
+      bidId,
+      amount,
+      status: 'sealed',
+      currentPrice: after.startingPrice,
+      leadingBidderId: null,
+      endsAt,
+    };
+  }
+  const won = commandEvents.some((e) => e.type === 'AuctionClosed');
   const own = commandEvents.find((e) => e.type === 'BidPlaced' && !e.data.auto);
   const bid = own?.type === 'BidPlaced' ? own.data : undefined;
   return {
     ...base,
     bidId: bid?.bidId,
     amount: bid?.amount,
-    status: after.leader?.bidderId === bid?.bidderId ? 'leading' : 'outbid',
+    status: after.leader?.bidderId === bid?.bidderId ? (won ? 'won' : 'leading') : 'outbid',
     currentPrice: after.currentPrice ?? undefined,
     leadingBidderId: after.leader?.bidderId ?? null,
     endsAt: new Date(after.endsAt).toISOString(),

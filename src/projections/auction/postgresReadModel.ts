@@ -2,7 +2,7 @@ import { storedCheckpoint } from '../storedCheckpoint';
 import type { Knex } from 'knex';
 import { jsonRowsWith, preparedStatement } from '../../platform';
 import type { RecordedEvent } from '../../events';
-import { fromStoredState, type BidPlaced } from '../../auction';
+import { fromStoredState, type BidPlaced, type SealedBidPlaced } from '../../auction';
 import {
   affectedAuctionIds,
   auctionIdOfEvent,
@@ -39,15 +39,16 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
       state,
     };
   });
-  const bids = applied.filter((e) => e.type === 'BidPlaced');
+  // Sealed bids are kept like the others; the queries show them to nobody until the close.
+  const bids = applied.filter((e) => e.type === 'BidPlaced' || e.type === 'SealedBidPlaced');
   const bidRows = bids.map((e) => {
-    const bid = e.data as BidPlaced;
+    const bid = e.data as BidPlaced | SealedBidPlaced;
     return {
       bid_id: bid.bidId,
       auction_id: auctionIdOfEvent(e)!,
       bidder_id: bid.bidderId,
       amount: bid.amount,
-      auto: bid.auto,
+      auto: 'auto' in bid && bid.auto,
       placed_at: bid.placedAt,
       revision: Number(e.revision),
     };

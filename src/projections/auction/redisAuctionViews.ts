@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { AuctionView } from '../../auction';
+import { dutchViewAt, type AuctionView } from '../../auction';
 import { REDIS_PROJECTION, currentGeneration, redisKeys } from './redisReadModel';
 
 /**
@@ -91,18 +91,23 @@ export function renderStoredView(
   const parsed = () => JSON.parse(view.viewJson) as AuctionView;
   const isSeller = viewerId !== undefined && viewerId === view.sellerId;
   const isLeader = viewerId !== undefined && viewerId === view.leader;
+  // A Dutch auction's price falls with time: its stored view was right when it was stored.
+  const dutch = view.viewJson.includes('"format":"dutch"');
   let status = view.status;
   let startsAt = view.startsAt;
   if (status === undefined || startsAt === undefined) {
-    if (!isSeller && !isLeader && !view.viewJson.includes('"status":"scheduled"')) return view.viewJson;
+    if (!isSeller && !isLeader && !dutch && !view.viewJson.includes('"status":"scheduled"'))
+      return view.viewJson;
     const p = parsed();
     status = p.status;
     startsAt = Date.parse(p.startsAt);
   }
   const stale = status === 'scheduled' && now >= startsAt;
-  if (!stale && !isSeller && !isLeader) return view.viewJson;
-  const result = parsed();
+  const falling = dutch && (status === 'open' || status === 'scheduled');
+  if (!stale && !isSeller && !isLeader && !falling) return view.viewJson;
+  let result = parsed();
   if (stale) result.status = 'open';
+  if (falling) result = dutchViewAt(result, now);
   if (isSeller) result.reservePrice = view.reserve;
   if (isLeader) result.myMaxAmount = view.ceiling;
   return result;

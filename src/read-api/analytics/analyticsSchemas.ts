@@ -79,6 +79,12 @@ export const whatIfBodySchema = {
         minIncrement: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100_000_000 }, { const: 'ladder' }] },
         increments: incrementTableSchema,
         proxyBidding: { type: 'boolean' },
+        format: {
+          type: 'string',
+          enum: ['sealed_first_price', 'sealed_second_price'],
+          description:
+            "English auctions replayed as if each bidder had sealed their highest ceiling (at the time they reached it), closed at the auction's planned end: revenue under the other format, on the platform's own bids. Auctions of other formats are left out.",
+        },
       },
       additionalProperties: false,
     },

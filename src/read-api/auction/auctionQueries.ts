@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
-import { fromStoredState, type Auction, toAuctionView, viewFor, type AuctionView } from '../../auction';
+import {
+  isSealed,
+  fromStoredState,
+  type Auction,
+  toAuctionView,
+  viewFor,
+  type AuctionView,
+} from '../../auction';
 import { READ_MODEL_SCHEMA } from '../../projections';
 
 export interface ListFilter {
@@ -80,7 +87,17 @@ async function listAuctions(
   };
 }
 
+/** A sealed auction's bids are nobody's to see (the list is public) until it has closed. */
+async function sealedUntilClose(knex: Knex, t: Table, auctionId: string) {
+  const row = (await knex(t('auctions'))
+    .where({ auction_id: auctionId })
+    .first('status', knex.raw(`state->>'format' AS format`))) as
+    { status: string; format: string | null } | undefined;
+  return row !== undefined && row.status !== 'closed' && (row.format ?? '').startsWith('sealed');
+}
+
 async function bidsOf(knex: Knex, t: Table, auctionId: string, limit: number, beforeRevision?: number) {
+  if (await sealedUntilClose(knex, t, auctionId)) return { items: [], nextCursor: null };
   const q = knex(t('bids'))
     .where({ auction_id: auctionId })
     .orderBy('revision', 'desc')
@@ -125,6 +142,7 @@ async function lotsOf(
 function myStateIn(state: Auction, userId: string) {
   if (state.status === 'closed') return state.winnerId === userId ? 'won' : 'lost';
   if (state.status === 'cancelled') return 'lost';
+  if (isSealed(state)) return 'sealed'; // where it stands is nobody's to know until the close
   return state.leader?.bidderId === userId ? 'leading' : 'outbid';
 }
 
@@ -138,7 +156,7 @@ function myBidItem(r: Record<string, unknown>, userId: string, now: Date) {
     title: state.title,
     currency: state.currency,
     myHighestBid: Number(r.my_highest_bid),
-    currentPrice: state.currentPrice,
+    currentPrice: view.currentPrice,
     state: myStateIn(state, userId),
     endsAt: view.endsAt,
     status: view.status,
@@ -187,6 +205,7 @@ export function getAuctionQueries(knex: Knex, schema = READ_MODEL_SCHEMA) {
     },
 
     async bid(auctionId: string, bidId: string) {
+      if (await sealedUntilClose(knex, t, auctionId)) return undefined;
       const row = await knex(t('bids')).where({ auction_id: auctionId, bid_id: bidId }).first(BID_COLUMNS);
       return row && toBid(row);
     },

@@ -68,7 +68,11 @@ export const myBidsSchema = pageOf({
     currency: { type: 'string' },
     myHighestBid: { type: 'integer' },
     currentPrice: { type: ['integer', 'null'] },
-    state: { type: 'string', enum: ['leading', 'outbid', 'won', 'lost'] },
+    state: {
+      type: 'string',
+      enum: ['leading', 'outbid', 'sealed', 'won', 'lost'],
+      description: 'sealed: your sealed bid stands; where it ranks is shown at the close',
+    },
     endsAt: { type: 'string', format: 'date-time' },
     status: { type: 'string', enum: ['scheduled', 'open', 'closed', 'cancelled'] },
     myMaxAmount: {

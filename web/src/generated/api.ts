@@ -832,8 +832,22 @@ export interface components {
                 createdAt: string;
                 currency: string;
                 description: string;
+                /** @description A Dutch auction's falling price: from startingPrice down by dropAmount every dropEverySeconds, to floorPrice */
+                dutch?: {
+                    /** Format: int64 */
+                    dropAmount: number;
+                    /** Format: int64 */
+                    dropEverySeconds: number;
+                    /** Format: int64 */
+                    floorPrice: number;
+                };
                 /** Format: date-time */
                 endsAt: string;
+                /**
+                 * @description How the auction is sold (absent: english, as every auction before formats)
+                 * @enum {string}
+                 */
+                format?: "english" | "sealed_first_price" | "sealed_second_price" | "dutch";
                 /** @description The auction's own increment table: from each price up, its increment (absent before tables) */
                 increments?: {
                     /** Format: int64 */
@@ -938,13 +952,30 @@ export interface components {
              */
             buyNowPrice: number | null;
             currency: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description English: the price the leading bid stands at (null before the first bid); sealed: the starting price until the close, then the highest bid; dutch: the price now
+             */
             currentPrice: number | null;
             description: string;
+            /** @description A Dutch auction's terms (null for the other formats): the price at time t is max(floorPrice, startingPrice - dropAmount * floor((t - startsAt) / dropEverySeconds)); currentPrice is it at the reply's time */
+            dutch: {
+                /** Format: int64 */
+                dropAmount: number;
+                /** Format: int64 */
+                dropEverySeconds: number;
+                /** Format: int64 */
+                floorPrice: number;
+            } | null;
             /** Format: date-time */
             endsAt: string;
             /** Format: int64 */
             finalPrice: number | null;
+            /**
+             * @description english: open ascending bids with proxy ceilings; sealed_first_price / sealed_second_price: one sealed amount per bidder, nothing of it shown to anyone else until the close; dutch: the price falls with time, the first bid at or above it wins
+             * @enum {string}
+             */
+            format: "english" | "sealed_first_price" | "sealed_second_price" | "dutch";
             /** @description The auction's increment table (null: minIncrement, else the default ladder) */
             increments: {
                 /** Format: int64 */
@@ -1067,8 +1098,11 @@ export interface components {
             currentPrice: number;
             /** Format: date-time */
             endsAt: string;
-            /** Format: uuid */
-            leadingBidderId: string;
+            /**
+             * Format: uuid
+             * @description null for a sealed bid
+             */
+            leadingBidderId: string | null;
             /**
              * Format: int64
              * @description Only when you led already: your new ceiling, recorded privately (not a bid anyone else sees)
@@ -1079,10 +1113,10 @@ export interface components {
             /** Format: int64 */
             revision: number;
             /**
-             * @description outbid: recorded, but a standing proxy bid outbid it at once
+             * @description outbid: recorded, but a standing proxy bid outbid it at once; sealed: a sealed bid, recorded and shown to nobody else until the close; won: a Dutch auction, taken at its current price (amount) and closed
              * @enum {string}
              */
-            status: "leading" | "outbid";
+            status: "leading" | "outbid" | "sealed" | "won";
         };
         CommandReply: {
             /** Format: uuid */
@@ -1127,8 +1161,11 @@ export interface components {
                  * @description Your standing ceiling (proxy maximum) while you lead an open auction, else null
                  */
                 myMaxAmount: number | null;
-                /** @enum {string} */
-                state: "leading" | "outbid" | "won" | "lost";
+                /**
+                 * @description sealed: your sealed bid stands; where it ranks is shown at the close
+                 * @enum {string}
+                 */
+                state: "leading" | "outbid" | "sealed" | "won" | "lost";
                 /** @enum {string} */
                 status: "scheduled" | "open" | "closed" | "cancelled";
                 title: string;
@@ -1225,7 +1262,7 @@ export interface components {
              */
             type: string;
         };
-        PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["AuctionBoughtNowEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
+        PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["SealedBidPlacedEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["AuctionBoughtNowEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
         SaleView: {
             buyersPremiumPercent: number;
             currency: string;
@@ -1274,6 +1311,27 @@ export interface components {
             /** @enum {string} */
             status: "scheduled" | "open" | "closed" | "cancelled";
             title: string;
+        };
+        /** @description A SealedBidPlaced event as anyone may see it */
+        SealedBidPlacedEvent: {
+            data: {
+                /** Format: int64 */
+                amount: number;
+                bidderId: string;
+                bidId: string;
+                /** Format: date-time */
+                placedAt: string;
+            };
+            position: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: int64 */
+            revision: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SealedBidPlaced";
         };
         WatchlistPage: {
             items: components["schemas"]["AuctionView"][];
@@ -1501,6 +1559,11 @@ export interface operations {
                     /** Format: date-time */
                     from?: string;
                     rules: {
+                        /**
+                         * @description English auctions replayed as if each bidder had sealed their highest ceiling (at the time they reached it), closed at the auction's planned end: revenue under the other format, on the platform's own bids. Auctions of other formats are left out.
+                         * @enum {string}
+                         */
+                        format?: "sealed_first_price" | "sealed_second_price";
                         /** @description Bands `{from, increment}` from 0 up, ascending: a bid must be at least the current price plus the increment of the band the price is in. Instead of minIncrement; neither: the default ladder. */
                         increments?: {
                             /** Format: int64 */
@@ -1956,8 +2019,23 @@ export interface operations {
                     buyNowPrice?: number;
                     currency: string;
                     description?: string;
+                    /** @description The falling price of a Dutch auction: required with format dutch, refused with the others */
+                    dutch?: {
+                        /** Format: int64 */
+                        dropAmount: number;
+                        /** Format: int64 */
+                        dropEverySeconds: number;
+                        /** Format: int64 */
+                        floorPrice: number;
+                    };
                     /** Format: date-time */
                     endsAt: string;
+                    /**
+                     * @description english (the default): open ascending bids with proxy ceilings; sealed_first_price / sealed_second_price: one sealed amount per bidder, raised never lowered, hidden from everyone else until the close (no proxy, soft close or buy it now); dutch: the price falls from startingPrice by dutch.dropAmount every dutch.dropEverySeconds to dutch.floorPrice, and the first bid at or above it wins at once
+                     * @default english
+                     * @enum {string}
+                     */
+                    format?: "english" | "sealed_first_price" | "sealed_second_price" | "dutch";
                     /** @description Bands `{from, increment}` from 0 up, ascending: a bid must be at least the current price plus the increment of the band the price is in. Instead of minIncrement; neither: the default ladder. */
                     increments?: {
                         /** Format: int64 */

@@ -18,6 +18,7 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   PHOTO_EXISTS: { status: 409, title: 'Photo exists' },
   PHOTO_NOT_FOUND: { status: 404, title: 'Photo not found' },
   BUY_NOW_UNAVAILABLE: { status: 422, title: 'Buy it now unavailable' },
+  PROXY_NOT_ALLOWED: { status: 422, title: 'No proxy bidding in this format' },
 };
 
 /** The members the command side's problems add beyond RFC 9457's, for the API document. */

@@ -33,8 +33,31 @@ export const createAuctionSchema = {
       required: ['windowSeconds', 'extensionSeconds'],
       additionalProperties: false,
     },
+    format: {
+      type: 'string',
+      enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'],
+      default: 'english',
+      description:
+        'english (the default): open ascending bids with proxy ceilings; sealed_first_price / sealed_second_price: one sealed amount per bidder, raised never lowered, hidden from everyone else until the close (no proxy, soft close or buy it now); dutch: the price falls from startingPrice by dutch.dropAmount every dutch.dropEverySeconds to dutch.floorPrice, and the first bid at or above it wins at once',
+    },
+    dutch: {
+      type: 'object',
+      description:
+        'The falling price of a Dutch auction: required with format dutch, refused with the others',
+      properties: {
+        floorPrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
+        dropAmount: { type: 'integer', minimum: 1, maximum: MAX_MONEY },
+        dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+      },
+      required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
+      additionalProperties: false,
+    },
   },
   required: ['title', 'currency', 'startingPrice', 'endsAt'],
+  // The format decides which terms apply: `dutch` with format dutch and only then.
+  if: { properties: { format: { const: 'dutch' } }, required: ['format'] },
+  then: { properties: { dutch: true }, required: ['dutch'] },
+  else: { not: { properties: { dutch: true }, required: ['dutch'] } },
   additionalProperties: false,
 } as const;
 export type CreateAuctionBody = FromSchema<typeof createAuctionSchema>;
@@ -89,11 +112,12 @@ export const bidReplySchema = {
     },
     status: {
       type: 'string',
-      enum: ['leading', 'outbid'],
-      description: 'outbid: recorded, but a standing proxy bid outbid it at once',
+      enum: ['leading', 'outbid', 'sealed', 'won'],
+      description:
+        'outbid: recorded, but a standing proxy bid outbid it at once; sealed: a sealed bid, recorded and shown to nobody else until the close; won: a Dutch auction, taken at its current price (amount) and closed',
     },
     currentPrice: { type: 'integer' },
-    leadingBidderId: uuidSchema,
+    leadingBidderId: { ...uuidSchema, type: ['string', 'null'], description: 'null for a sealed bid' },
     endsAt: { type: 'string', format: 'date-time' },
   },
   required: [

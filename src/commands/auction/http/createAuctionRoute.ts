@@ -70,6 +70,8 @@ export const createAuction =
         minIncrement: body.minIncrement ?? null,
         ...(body.increments ? { increments: body.increments } : {}),
         ...(body.buyNowPrice !== undefined ? { buyNowPrice: body.buyNowPrice } : {}),
+        ...(body.format !== undefined && body.format !== 'english' ? { format: body.format } : {}),
+        ...(body.dutch ? { dutch: body.dutch } : {}),
         startsAt: new Date(body.startsAt ? Date.parse(body.startsAt) : now.getTime()).toISOString(),
         endsAt: new Date(Date.parse(body.endsAt)).toISOString(),
         softClose: body.softClose ?? null,

@@ -1,0 +1,209 @@
+/**
+ * The formats over HTTP and WebSocket against the real stores (api.md, "Formats"):
+ * - sealed bids: until the close nobody else (the seller included) learns an amount or a bidder
+ *   from the view, the bids list, a bid's URL, /me/bids, a frame, an error or the bid reply;
+ *   the close (by the scheduler, on time) picks the winner and price and then shows every bid;
+ * - Dutch: the price falls with the server's clock, the first bid at or above it wins at that
+ *   price and closes at once, two buyers at the same instant: exactly one wins.
+ */
+import { auctionStreamId } from '../../src/auction';
+import { waitUntil } from '../support/readModelSnapshot';
+import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { connectWs } from '../support/wsClient';
+
+type TestApp = Awaited<ReturnType<typeof startTestApp>>;
+type User = Awaited<ReturnType<typeof registerUser>>;
+
+describe('formats', () => {
+  let t: TestApp;
+  let seller: User;
+  let ann: User;
+  let bob: User;
+  let eve: User;
+
+  beforeAll(async () => {
+    t = await startTestApp({ label: 'formats' });
+    [seller, ann, bob, eve] = await Promise.all(
+      ['seller', 'ann', 'bob', 'eve'].map((name) => registerUser(t.url, name)),
+    );
+  });
+  afterAll(() => t.stop());
+
+  const create = async (body: Record<string, unknown>) => {
+    const res = await call(t.url, 'POST', '/auctions', {
+      token: seller.token,
+      body: { title: 'Vase', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(3600), ...body },
+    });
+    expect(res.status).toBe(201);
+    return res.body as { auctionId: string; position: string };
+  };
+  const bid = (auctionId: string, user: User, amount: number, extra: object = {}) =>
+    call(t.url, 'POST', `/auctions/${auctionId}/bids`, { token: user.token, body: { amount, ...extra } });
+  const view = (auctionId: string, user?: User, position?: string) =>
+    call(t.url, 'GET', `/auctions/${auctionId}`, {
+      token: user?.token,
+      headers: position ? { 'X-Min-Position': position } : {},
+    });
+
+  it('sealed: nothing of any bid shows to anyone else before the close, and everything after', async () => {
+    const { auctionId, position } = await create({
+      format: 'sealed_second_price',
+      reservePrice: 1200,
+      endsAt: inSeconds(6),
+    });
+    const watcher = await connectWs(t.url);
+    watcher.send({ type: 'subscribe', auctionId });
+    await watcher.until((m) => m.some((x) => x.type === 'subscribed'));
+    expect((await view(auctionId, undefined, position)).body).toMatchObject({
+      format: 'sealed_second_price',
+    });
+
+    const first = await bid(auctionId, ann, 1500);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      amount: 1500,
+      status: 'sealed',
+      currentPrice: 1000,
+      leadingBidderId: null,
+    });
+    expect((await bid(auctionId, ann, 1400)).body).toMatchObject({ code: 'BID_TOO_LOW' });
+    expect((await bid(auctionId, bob, 1500, { maxAmount: 3000 })).body).toMatchObject({
+      code: 'PROXY_NOT_ALLOWED',
+    });
+    const tooLow = await bid(auctionId, bob, 999);
+    expect(tooLow.body).toMatchObject({ code: 'BID_TOO_LOW', minimumBid: 1000 });
+    const second = await bid(auctionId, bob, 2500);
+    expect(second.status).toBe(201);
+    const raised = await bid(auctionId, ann, 2000);
+    expect(raised.status).toBe(201);
+
+    const secrets = /1500|2000|2500/;
+    for (const viewer of [undefined, seller, ann, bob, eve]) {
+      const seen = await view(auctionId, viewer, raised.body.position as string);
+      expect(seen.body).toMatchObject({
+        currentPrice: 1000,
+        leadingBidderId: null,
+        reserveMet: null,
+        bidCount: 3,
+      });
+      expect(JSON.stringify(seen.body)).not.toMatch(secrets);
+      expect(JSON.stringify(seen.body)).not.toContain(ann.userId);
+      expect(JSON.stringify(seen.body)).not.toContain(bob.userId);
+    }
+    const list = await call(t.url, 'GET', `/auctions/${auctionId}/bids`);
+    expect(list.body).toEqual({ items: [], nextCursor: null });
+    const one = await call(t.url, 'GET', `/auctions/${auctionId}/bids/${second.body.bidId as string}`);
+    expect(one.status).toBe(404);
+    const mine = await call(t.url, 'GET', '/me/bids', { token: ann.token });
+    const item = (mine.body.items as Array<Record<string, unknown>>).find((i) => i.auctionId === auctionId);
+    expect(item).toMatchObject({ state: 'sealed', currentPrice: 1000 });
+    // Frames: only public events (an ending-soon notice), nothing of a bid, not even its count.
+    const early = watcher.messages.filter((m) => m.type === 'auction.event');
+    expect(early.map((m) => m.event?.type).filter((type) => type !== 'AuctionEndingSoon')).toEqual([]);
+    expect(JSON.stringify(early)).not.toMatch(secrets);
+    expect(JSON.stringify(early)).not.toContain(ann.userId);
+
+    // The scheduler closes it on time: bob wins, pays ann's 2000 (the second-highest distinct bidder).
+    await waitUntil(async () => (await view(auctionId)).body.status === 'closed', 20_000, 'the close');
+    const closed = (await view(auctionId)).body;
+    expect(closed).toMatchObject({
+      outcome: 'sold',
+      winnerId: bob.userId,
+      finalPrice: 2000,
+      currentPrice: 2000,
+      leadingBidderId: bob.userId,
+      reserveMet: true,
+    });
+    const revealed = await call(t.url, 'GET', `/auctions/${auctionId}/bids`);
+    expect((revealed.body.items as Array<{ amount: number }>).map((b) => b.amount).sort()).toEqual([
+      1500, 2000, 2500,
+    ]);
+    await watcher.until((m) =>
+      m.some((x) => x.type === 'auction.event' && x.event?.type === 'AuctionClosed'),
+    );
+    const frames = watcher.messages.filter((m) => m.type === 'auction.event');
+    expect(frames.map((m) => m.event?.type).filter((type) => type !== 'AuctionEndingSoon')).toEqual([
+      'AuctionClosed',
+    ]);
+    watcher.close();
+    const won = await call(t.url, 'GET', '/me/bids', { token: bob.token });
+    expect(
+      (won.body.items as Array<Record<string, unknown>>).find((i) => i.auctionId === auctionId),
+    ).toMatchObject({
+      state: 'won',
+    });
+  });
+
+  it('sealed first price: the highest pays their own amount', async () => {
+    const { auctionId } = await create({ format: 'sealed_first_price', endsAt: inSeconds(4) });
+    expect((await bid(auctionId, ann, 1700)).status).toBe(201);
+    expect((await bid(auctionId, bob, 1600)).status).toBe(201);
+    await waitUntil(async () => (await view(auctionId)).body.status === 'closed', 20_000, 'the close');
+    expect((await view(auctionId)).body).toMatchObject({
+      outcome: 'sold',
+      winnerId: ann.userId,
+      finalPrice: 1700,
+    });
+  });
+
+  it('Dutch: the price falls with the clock; the first bid at it wins at once; the second finds it closed', async () => {
+    const startsAt = new Date(Date.now() - 2500).toISOString();
+    const dutch = { floorPrice: 500, dropAmount: 100, dropEverySeconds: 1 };
+    const { auctionId, position } = await create({ format: 'dutch', startingPrice: 2000, startsAt, dutch });
+    const seen = (await view(auctionId, undefined, position)).body;
+    const elapsed = Math.floor(
+      (Date.parse(seen.serverTime ?? new Date().toISOString()) - Date.parse(startsAt)) / 1000,
+    );
+    expect(seen).toMatchObject({ format: 'dutch', dutch, status: 'open' });
+    expect(seen.currentPrice).toBeLessThanOrEqual(2000 - 100 * Math.min(elapsed, 2));
+    expect(seen.currentPrice).toBe(seen.minimumBid);
+    expect((await bid(auctionId, ann, 100)).body).toMatchObject({ code: 'BID_TOO_LOW' });
+
+    const [a, b] = await Promise.all([bid(auctionId, ann, 2000), bid(auctionId, bob, 2000)]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([201, 422]);
+    const winner = a.status === 201 ? a : b;
+    const loser = a.status === 201 ? b : a;
+    expect(loser.body).toMatchObject({ code: 'AUCTION_NOT_OPEN' });
+    expect(winner.body).toMatchObject({ status: 'won' });
+    const price = winner.body.amount as number;
+    expect(price).toBeLessThan(2000);
+    const log = await t.app.eventStore.readStream(auctionStreamId(auctionId));
+    const decided = log.filter((e) => e.type === 'BidPlaced' || e.type === 'AuctionClosed');
+    expect(decided.map((e) => e.type)).toEqual(['BidPlaced', 'AuctionClosed']);
+    const placedAt = Date.parse((decided[0]!.data as { placedAt: string }).placedAt);
+    expect(price).toBe(Math.max(500, 2000 - 100 * Math.floor((placedAt - Date.parse(startsAt)) / 1000)));
+    const after = (await view(auctionId, undefined, winner.body.position as string)).body;
+    expect(after).toMatchObject({ status: 'closed', outcome: 'sold', finalPrice: price });
+  });
+
+  it('Dutch: nobody at the floor by its end: closed with no_bids by the scheduler', async () => {
+    const dutch = { floorPrice: 800, dropAmount: 100, dropEverySeconds: 1 };
+    const { auctionId, position } = await create({ format: 'dutch', startingPrice: 1000, dutch });
+    // 1000 -> 800 in 2 drops; the floor is offered for one more second, then it ends.
+    const created = (await view(auctionId, undefined, position)).body;
+    expect(Date.parse(created.endsAt as string) - Date.parse(created.startsAt as string)).toBe(3000);
+    await waitUntil(async () => (await view(auctionId)).body.status === 'closed', 20_000, 'the close');
+    expect((await view(auctionId)).body).toMatchObject({ outcome: 'no_bids', winnerId: null });
+  });
+
+  it('the terms each format takes are checked (400, as every refused term of an auction)', async () => {
+    const refused = async (body: object) =>
+      (
+        await call(t.url, 'POST', '/auctions', {
+          token: seller.token,
+          body: { title: 'Vase', currency: 'EUR', startingPrice: 1000, endsAt: inSeconds(3600), ...body },
+        })
+      ).status;
+    expect(await refused({ format: 'dutch' })).toBe(400);
+    expect(await refused({ dutch: { floorPrice: 1, dropAmount: 1, dropEverySeconds: 1 } })).toBe(400);
+    expect(await refused({ format: 'auction' })).toBe(400);
+    expect(
+      await refused({ format: 'dutch', dutch: { floorPrice: 2000, dropAmount: 1, dropEverySeconds: 1 } }),
+    ).toBe(400);
+    expect(await refused({ format: 'sealed_first_price', buyNowPrice: 5000 })).toBe(400);
+    expect(
+      await refused({ format: 'sealed_first_price', softClose: { windowSeconds: 60, extensionSeconds: 60 } }),
+    ).toBe(400);
+  });
+});

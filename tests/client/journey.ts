@@ -74,7 +74,7 @@ async function main() {
     body: { amount: minimum ?? 1000, maxAmount: 5000 },
   });
   if (!placed.data) throw new Error(`bid: ${placed.error?.code}`);
-  const status: 'leading' | 'outbid' = placed.data.status;
+  const status: 'leading' | 'outbid' | 'sealed' | 'won' = placed.data.status;
   const position: string = placed.data.position;
 
   const view = await api.GET('/auctions/{id}', {

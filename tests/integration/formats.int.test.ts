@@ -23,9 +23,12 @@ describe('formats', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ label: 'formats' });
-    [seller, ann, bob, eve] = await Promise.all(
-      ['seller', 'ann', 'bob', 'eve'].map((name) => registerUser(t.url, name)),
-    );
+    [seller, ann, bob, eve] = await Promise.all([
+      registerUser(t.url, 'seller'),
+      registerUser(t.url, 'ann'),
+      registerUser(t.url, 'bob'),
+      registerUser(t.url, 'eve'),
+    ]);
   });
   afterAll(() => t.stop());
 
@@ -150,12 +153,16 @@ describe('formats', () => {
     const startsAt = new Date(Date.now() - 2500).toISOString();
     const dutch = { floorPrice: 500, dropAmount: 100, dropEverySeconds: 1 };
     const { auctionId, position } = await create({ format: 'dutch', startingPrice: 2000, startsAt, dutch });
+    const priceAt = (ms: number) =>
+      Math.max(500, 2000 - 100 * Math.floor((ms - Date.parse(startsAt)) / 1000));
+    const asked = Date.now();
     const seen = (await view(auctionId, undefined, position)).body;
-    const elapsed = Math.floor(
-      (Date.parse(seen.serverTime ?? new Date().toISOString()) - Date.parse(startsAt)) / 1000,
-    );
+    const answered = Date.now();
     expect(seen).toMatchObject({ format: 'dutch', dutch, status: 'open' });
-    expect(seen.currentPrice).toBeLessThanOrEqual(2000 - 100 * Math.min(elapsed, 2));
+    // The price at the server's instant of the reply: between the prices at the ask and the answer.
+    expect(seen.currentPrice).toBeLessThanOrEqual(priceAt(asked));
+    expect(seen.currentPrice).toBeGreaterThanOrEqual(priceAt(answered));
+    expect(seen.currentPrice).toBeLessThanOrEqual(1800);
     expect(seen.currentPrice).toBe(seen.minimumBid);
     expect((await bid(auctionId, ann, 100)).body).toMatchObject({ code: 'BID_TOO_LOW' });
 

@@ -101,7 +101,7 @@ export default tseslint.config(
   },
   { files: ['bench/**', 'tests/**', 'src/cli/**'], rules: { 'no-console': 'off' } },
   // The web app (web/): browser TypeScript, built by esbuild. It reaches the service only over
-  // HTTP and the WebSocket, and of src only the pure increments (one definition of the ladder).
+  // HTTP and the WebSocket, and of src only the pure increments and Dutch price (one definition each).
   {
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     languageOptions: { globals: globals.browser },
@@ -110,7 +110,7 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(\\.\\./)+src/(?!auction/increments$)', message: 'The web app uses the API, not the server code.' }] },
+        { patterns: [{ regex: '^(\\.\\./)+src/(?!auction/(increments|dutchPrice)$)', message: 'The web app uses the API, not the server code.' }] },
       ],
     },
   },

@@ -1,6 +1,7 @@
 import type { AuctionClosed, AuctionCreated, AuctionEvent } from './auctionEvents';
 import { AuctionRuleError } from './auctionRuleError';
 import { isOpenAt, type Auction, type SealedBid } from './auctionState';
+import { dutchPriceAt, type DutchTerms } from './dutchPrice';
 
 /**
  * The formats other than English (api.md, "Formats"), each a small pure part of the decider:
@@ -11,7 +12,8 @@ import { isOpenAt, type Auction, type SealedBid } from './auctionState';
  *   once, at that price.
  */
 export type AuctionFormat = NonNullable<AuctionCreated['format']>;
-export type DutchTerms = NonNullable<AuctionCreated['dutch']>;
+export type { DutchTerms };
+export { dutchPriceAt };
 
 export const formatOf = (auction: Pick<Auction, 'format'>): AuctionFormat => auction.format ?? 'english';
 export const isSealed = (auction: Pick<Auction, 'format'>) =>
@@ -40,19 +42,6 @@ export function formatTermsError(
   if (format !== 'english' && data.softClose)
     return { field: 'softClose', message: 'is only for an English auction' };
   return undefined;
-}
-
-/**
- * A Dutch auction's price at `now`: max(floor, start - drop * floor((now - startsAt) / every)).
- * Before the start it is the starting price. Pure: the view, the decider and the page use it.
- */
-export function dutchPriceAt(
-  auction: Pick<Auction, 'startingPrice' | 'startsAt'> & { dutch?: DutchTerms },
-  now: number,
-): number {
-  const terms = auction.dutch!;
-  const drops = Math.max(0, Math.floor((now - auction.startsAt) / (terms.dropEverySeconds * 1000)));
-  return Math.max(terms.floorPrice, auction.startingPrice - terms.dropAmount * drops);
 }
 
 /**

@@ -241,6 +241,14 @@ describeBrowser(`the live auction page in Chromium${skipReason ? ` (skipped: ${s
     await page.getByRole('form', { name: 'What if' }).getByLabel('no proxy bidding').check();
     await page.getByRole('button', { name: 'Replay' }).click();
     await resultLine(page, 'replayed').waitFor();
+    // The same auctions as sealed bids: the revenue, actual and what-if, side by side.
+    await page.getByRole('form', { name: 'What if' }).getByLabel('no proxy bidding').uncheck();
+    await page
+      .getByRole('form', { name: 'What if' })
+      .getByLabel(/^Format/)
+      .selectOption('sealed_second_price');
+    await page.getByRole('button', { name: 'Replay' }).click();
+    await page.getByRole('table', { name: 'Revenue, actual and what-if' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     expect(people.problems()).toEqual([]);
   }, 60_000);

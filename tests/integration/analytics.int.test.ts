@@ -242,6 +242,29 @@ describe('analytics', () => {
       });
     });
 
+    it('as sealed bids (rules.format): each bidder seals their highest ceiling; the earlier of equals wins', async () => {
+      // Ceilings: alice 5000, bob 6000, carol 9000 (at 240 s), dave 9000 (at 300 s).
+      const first = await whatIf({ auctionIds: [ids.a6], rules: { format: 'sealed_first_price' } });
+      expect(item(first, ids.a6).whatIf).toMatchObject({
+        outcome: 'sold',
+        winnerId: carol,
+        finalPrice: 9000,
+      });
+      const second = await whatIf({ auctionIds: [ids.a6], rules: { format: 'sealed_second_price' } });
+      expect(item(second, ids.a6).whatIf).toMatchObject({
+        outcome: 'sold',
+        winnerId: carol,
+        finalPrice: 9000,
+      });
+      expect(second.body.summary).toMatchObject({
+        revenueActual: { CHF: 9000 },
+        revenueWhatIf: { CHF: 9000 },
+      });
+      const alone = await whatIf({ auctionIds: [ids.a1], rules: { format: 'sealed_second_price' } });
+      expect(alone.status).toBe(200);
+      expect(await refusedFormat({ format: 'dutch' })).toBe(400);
+    });
+
     it('late in a soft-closing auction, without proxies the extension that kept it open never comes', async () => {
       const res = await whatIf({ auctionIds: [ids.a1], rules: { proxyBidding: false } });
       // bob's 6000 at 3590 was what extended it; without it the auction ends at 3600 with bob at 2000.
@@ -292,6 +315,8 @@ describe('analytics', () => {
       expect(table.status).toBe(200);
       expect(table.body.summary).toMatchObject({ auctions: 1, changed: 0 });
     });
+
+    const refusedFormat = async (rules: object) => (await whatIf({ auctionIds: [ids.a6], rules })).status;
 
     it('bad input: unknown rules, impossible windows, from after to, ids and a range, too many, a bidder', async () => {
       const refused = async (body: unknown, status = 400, token = analyst) => {

@@ -1,7 +1,8 @@
 /** The prices of a listing (an auction or a lot): where it starts, the reserve, buy it now. */
 import { toMinor } from '../format';
 
-export function PriceFields({ currency }: { currency?: string }) {
+/** `buyNow`: false for the formats that have no buy-it-now price (sealed, Dutch). */
+export function PriceFields({ currency, buyNow = true }: { currency?: string; buyNow?: boolean }) {
   const unit = currency ? ` (${currency})` : '';
   return (
     <>
@@ -12,10 +13,12 @@ export function PriceFields({ currency }: { currency?: string }) {
       <label>
         Reserve price (optional) <input name="reservePrice" type="number" min="0" step="0.01" />
       </label>
-      <label>
-        Buy it now price (optional: anyone may buy at it until the first bid){' '}
-        <input name="buyNowPrice" type="number" min="0.01" step="0.01" />
-      </label>
+      {buyNow && (
+        <label>
+          Buy it now price (optional: anyone may buy at it until the first bid){' '}
+          <input name="buyNowPrice" type="number" min="0.01" step="0.01" />
+        </label>
+      )}
     </>
   );
 }

@@ -1,16 +1,15 @@
 /** One auction, live: its figures, the bid box, the bids, and what its end means for the viewer. */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ok, type AuctionView, type Bid } from '../api';
-import { Ends } from '../components/Countdown';
 import { Gallery } from '../components/Gallery';
 import { LotNav } from '../components/LotNav';
 import { WatchStar } from '../components/WatchStar';
-import { money, reserveText } from '../format';
+import { money } from '../format';
 import { onLive, watch, type LiveMessage } from '../live';
 import { isAnalyst, session } from '../session';
-import { BidForm } from './BidForm';
-import { BuyNow } from './BuyNow';
-import { bidIncrement, resultLine, type BidResult } from './bidding';
+import { AuctionFacts } from './AuctionFacts';
+import { BidBox, useDutchPrice } from './FormatBid';
+import { resultLine, type BidResult } from './bidding';
 import { withPatience } from './patience';
 import { aliasesOf, bidderName } from './aliases';
 
@@ -106,6 +105,30 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
   const [result, setResult] = useState<BidResult>();
   useEffect(() => setResult(undefined), [auctionId]);
   if (!view) return <p aria-busy="true">Loading…</p>;
+  return (
+    <LiveAuction
+      view={view}
+      setView={setView}
+      bids={bids}
+      aliases={aliases}
+      result={result}
+      setResult={setResult}
+    />
+  );
+}
+
+interface LiveProps {
+  view: AuctionView;
+  setView(update: (view: AuctionView | undefined) => AuctionView | undefined): void;
+  bids: Bid[];
+  aliases: ReturnType<typeof aliasesOf>;
+  result: BidResult | undefined;
+  setResult(result: BidResult): void;
+}
+
+/** The page of an auction that has loaded (a component of its own: the Dutch price ticks in it). */
+function LiveAuction({ view, setView, bids, aliases, result, setResult }: LiveProps) {
+  const price = useDutchPrice(view);
   const me = session.userId;
   const isSeller = me !== undefined && me === view.sellerId;
   const open = view.status === 'open';
@@ -126,7 +149,11 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
       </h1>
       {view.description && <p class="muted">{view.description}</p>}
       <Gallery view={view} isSeller={isSeller} />
-      <AuctionFacts view={view} leader={bidderName(aliases, view.leadingBidderId, me)} isSeller={isSeller} />
+      <AuctionFacts
+        view={view.format === 'dutch' ? { ...view, currentPrice: price } : view}
+        leader={bidderName(aliases, view.leadingBidderId, me)}
+        isSeller={isSeller}
+      />
       {isAnalyst() && (
         <p>
           <a href={`#/analyst/${view.auctionId}`}>Analyst view: price over time, state at any instant</a>
@@ -143,66 +170,12 @@ export function AuctionPage({ auctionId, onError }: { auctionId: string; onError
           <a href="#/login">Log in</a> to bid.
         </p>
       )}
-      {me && !isSeller && open && (
-        <>
-          <BuyNow view={view} onResult={onResult} />
-          <BidForm view={view} onResult={onResult} />
-        </>
-      )}
+      {me && !isSeller && open && <BidBox view={view} price={price} onResult={onResult} />}
       <p role="status" class={line?.error ? 'error' : undefined} aria-live="polite">
         {line?.text ?? ''}
       </p>
       <BidList bids={bids} currency={view.currency} name={(id) => bidderName(aliases, id, me)} />
     </section>
-  );
-}
-
-function AuctionFacts({ view, leader, isSeller }: { view: AuctionView; leader: string; isSeller: boolean }) {
-  const open = view.status === 'open' || view.status === 'scheduled';
-  return (
-    <dl class="facts" aria-label="Auction figures">
-      <dt>Current price</dt>
-      <dd>{money(view.currentPrice, view.currency)}</dd>
-      {open && (
-        <>
-          <dt>Minimum bid</dt>
-          <dd>{money(view.minimumBid, view.currency)}</dd>
-          <dt>Bid increment</dt>
-          <dd>{money(bidIncrement(view), view.currency)}</dd>
-        </>
-      )}
-      {view.buyNowPrice !== null && open && view.bidCount === 0 && (
-        <>
-          <dt>Buy it now</dt>
-          <dd>{money(view.buyNowPrice, view.currency)}</dd>
-        </>
-      )}
-      <dt>Leader</dt>
-      <dd>{leader}</dd>
-      <dt>Bids</dt>
-      <dd>{view.bidCount}</dd>
-      <dt>Reserve</dt>
-      <dd>
-        {reserveText(view)}
-        {isSeller &&
-          typeof view.reservePrice === 'number' &&
-          ` (yours: ${money(view.reservePrice, view.currency)})`}
-      </dd>
-      <dt>Status</dt>
-      <dd>{view.status}</dd>
-      <dt>Ends</dt>
-      <dd>
-        <Ends view={view} />
-      </dd>
-      {typeof view.myMaxAmount === 'number' && (
-        <>
-          <dt>Your maximum</dt>
-          <dd title="Only you see this: automatic bids defend your lead up to it">
-            {money(view.myMaxAmount, view.currency)} (only you see this)
-          </dd>
-        </>
-      )}
-    </dl>
   );
 }
 

@@ -1,14 +1,16 @@
-/** Selling: a title, a price, an optional reserve and buy-it-now price, and how long it runs. */
+/** Selling: a title, a format, a price, an optional reserve and buy-it-now price, and how long it runs. */
 import { useState } from 'preact/hooks';
 import { ApiError, api, idempotencyKey, ok } from '../api';
 import { problemText } from '../format';
 import { serverNow } from '../live';
 import { ListingFields } from '../components/ListingFields';
 import { PriceFields, pricesOf } from '../components/PriceFields';
+import { FormatFields, formatOf, type Format } from '../components/FormatFields';
 import { go } from '../router';
 
 export function CreateAuction() {
   const [error, setError] = useState('');
+  const [format, setFormat] = useState<Format>('english');
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -19,6 +21,7 @@ export function CreateAuction() {
       ...(text('description') ? { description: text('description') } : {}),
       currency: text('currency'),
       ...pricesOf(text),
+      ...formatOf(format, text),
       endsAt: new Date(serverNow() + Number(text('minutes')) * 60_000).toISOString(),
     };
     try {
@@ -35,7 +38,8 @@ export function CreateAuction() {
       <h1 id="create-title">Sell something</h1>
       <form onSubmit={submit} aria-labelledby="create-title">
         <ListingFields />
-        <PriceFields />
+        <FormatFields format={format} onFormat={setFormat} />
+        <PriceFields buyNow={format === 'english'} />
         <label>
           Runs for (minutes) <input name="minutes" type="number" min="1" max="129600" value="60" required />
         </label>

@@ -40,8 +40,10 @@ export type BidResult =
   | { kind: 'leading'; price: number }
   | { kind: 'outbid-at-once'; price: number }
   | { kind: 'raised'; price: number; maxAmount: number }
-  /** Bought now: the page's outcome says it ("You won"), nothing more to add. */
+  /** Bought now (or a Dutch auction taken): the page's outcome says it ("You won"), nothing more to add. */
   | { kind: 'bought'; price: number }
+  /** A sealed bid recorded: where it stands is nobody's to know until the close. */
+  | { kind: 'sealed'; amount: number }
   | { kind: 'refused'; text: string };
 
 /**
@@ -52,6 +54,11 @@ export function resultLine(result: BidResult | undefined, view: AuctionView, me:
   if (!result) return undefined;
   if (result.kind === 'refused') return { text: result.text, error: true };
   if (view.status !== 'open') return undefined;
+  if (result.kind === 'sealed')
+    return {
+      text: `Your sealed bid of ${money(result.amount, view.currency)} is in. Nobody else sees it; the result comes at the end.`,
+      error: false,
+    };
   const leads = view.leadingBidderId === me;
   const price = money(view.currentPrice, view.currency);
   if (!leads && result.kind === 'outbid-at-once')

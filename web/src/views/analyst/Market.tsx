@@ -99,6 +99,8 @@ function rulesOf(form: FormData): Rules {
   const increment = String(form.get('increment') ?? '');
   if (increment) rules.minIncrement = increment === 'ladder' ? 'ladder' : Number(increment);
   if (form.get('noProxy')) rules.proxyBidding = false;
+  const format = String(form.get('format') ?? '');
+  if (format === 'sealed_first_price' || format === 'sealed_second_price') rules.format = format;
   return rules;
 }
 
@@ -135,9 +137,41 @@ function RuleFields() {
         </select>
       </label>
       <label>
+        Format
+        <select name="format">
+          <option value="">as it was</option>
+          <option value="sealed_first_price">sealed bids, first price</option>
+          <option value="sealed_second_price">sealed bids, second price</option>
+        </select>
+      </label>
+      <label>
         <input name="noProxy" type="checkbox" /> no proxy bidding
       </label>
     </>
+  );
+}
+
+/** Revenue by currency, as it was and under the other rules, side by side. */
+function RevenueTable({ summary }: { summary: WhatIf['summary'] }) {
+  return (
+    <table aria-label="Revenue, actual and what-if">
+      <thead>
+        <tr>
+          <th scope="col">Currency</th>
+          <th scope="col">Actual</th>
+          <th scope="col">What if</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.keys(summary.revenueActual).map((c) => (
+          <tr key={c}>
+            <th scope="row">{c}</th>
+            <td>{money(summary.revenueActual[c] ?? 0, c)}</td>
+            <td>{money(summary.revenueWhatIf[c] ?? 0, c)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -199,6 +233,7 @@ function WhatIfForm() {
       <p role="status" class={status.error ? 'error' : undefined}>
         {status.text}
       </p>
+      {reply && <RevenueTable summary={reply.summary} />}
       {reply && <ChangedTable reply={reply} />}
     </>
   );

@@ -3,7 +3,7 @@ import {
   type Auction,
   type AuctionClosed,
   type BidPlaced,
-  type SealedBidPlaced,
+  type SealedBid,
   sharedFoldStep,
 } from '../auction';
 import type { RecordedEvent } from '../events';
@@ -28,6 +28,13 @@ export interface AuctionFacts {
   extensions: number;
   bidders: string[];
 }
+
+/** A sealed auction's bid facts, from its bids as the close reveals them. */
+const sealedFacts = (bids: SealedBid[], endsAt: number) => ({
+  bids: bids.length,
+  lateBids: bids.filter((b) => b.placedAt >= endsAt - LATE_BID_MS).length,
+  bidders: [...new Set(bids.map((b) => b.bidderId))],
+});
 
 /**
  * Pure: the facts after a batch of the log. Events at or below an auction's stored revision
@@ -76,11 +83,6 @@ export function foldFacts(
       if (lateFrom !== undefined && Date.parse(bid.placedAt) >= lateFrom) facts.lateBids++;
       // A new array, never the one the facts before this event hold.
       if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
-    } else if (event.type === 'SealedBidPlaced') {
-      const bid = event.data as SealedBidPlaced;
-      facts.bids++;
-      if (lateFrom !== undefined && Date.parse(bid.placedAt) >= lateFrom) facts.lateBids++;
-      if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
     } else if (event.type === 'AuctionExtended') facts.extensions++;
     else if (event.type === 'AuctionCancelled') {
       facts.status = 'cancelled';
@@ -91,6 +93,8 @@ export function foldFacts(
       facts.endedAt = closed.closedAt;
       facts.outcome = closed.outcome;
       facts.finalPrice = closed.finalPrice;
+      // A sealed auction's bids are counted only now: until the close they are nobody's to count.
+      if (state.sealedBids) Object.assign(facts, sealedFacts(state.sealedBids, state.endsAt));
     }
     changed.set(auctionId, facts);
   }

@@ -6,9 +6,11 @@
  * - Dutch: the price falls with the server's clock, the first bid at or above it wins at that
  *   price and closes at once, two buyers at the same instant: exactly one wins.
  */
+import { randomUUID } from 'node:crypto';
 import { auctionStreamId } from '../../src/auction';
+import { getTokenIssuer } from '../../src/auth';
 import { waitUntil } from '../support/readModelSnapshot';
-import { call, inSeconds, registerUser, startTestApp } from '../support/testApp';
+import { call, inSeconds, registerUser, startTestApp, TEST_JWT_SECRET } from '../support/testApp';
 import { connectWs } from '../support/wsClient';
 
 type TestApp = Awaited<ReturnType<typeof startTestApp>>;
@@ -100,6 +102,22 @@ describe('formats', () => {
     const mine = await call(t.url, 'GET', '/me/bids', { token: ann.token });
     const item = (mine.body.items as Array<Record<string, unknown>>).find((i) => i.auctionId === auctionId);
     expect(item).toMatchObject({ state: 'sealed', currentPrice: 1000 });
+    // Analysts too: the stream and the log export say a sealed bid was placed, not by whom or how much.
+    const analyst = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: randomUUID(), roles: ['analyst'] });
+    const stream = await call(t.url, 'GET', `/auctions/${auctionId}/events`, { token: analyst });
+    const sealedEvents = (stream.body.items as Array<{ type: string; data: object }>).filter(
+      (e) => e.type === 'SealedBidPlaced',
+    );
+    expect(sealedEvents).toHaveLength(3);
+    for (const e of sealedEvents) expect(Object.keys(e.data).sort()).toEqual(['bidId', 'placedAt']);
+    const exported = await fetch(`${t.url}/events?types=SealedBidPlaced`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    const lines = (await exported.text()).trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(lines.join('\n')).not.toMatch(secrets);
+    expect(lines.join('\n')).not.toContain(bob.userId);
+
     // Frames: only public events (an ending-soon notice), nothing of a bid, not even its count.
     const early = watcher.messages.filter((m) => m.type === 'auction.event');
     expect(early.map((m) => m.event?.type).filter((type) => type !== 'AuctionEndingSoon')).toEqual([]);
@@ -129,6 +147,12 @@ describe('formats', () => {
       'AuctionClosed',
     ]);
     watcher.close();
+    const streamAfter = await call(t.url, 'GET', `/auctions/${auctionId}/events`, { token: analyst });
+    expect(
+      (streamAfter.body.items as Array<{ type: string; data: { amount?: number } }>)
+        .filter((e) => e.type === 'SealedBidPlaced')
+        .map((e) => e.data.amount),
+    ).toEqual([1500, 2500, 2000]);
     const won = await call(t.url, 'GET', '/me/bids', { token: bob.token });
     expect(
       (won.body.items as Array<Record<string, unknown>>).find((i) => i.auctionId === auctionId),

@@ -4,6 +4,8 @@ import type { RecordedEvent } from '../../events';
 
 /** Fields of event data nobody else may see: the seller's reserve, a bidder's ceiling. */
 const PRIVATE_FIELDS = ['reservePrice', 'maxAmount'];
+/** Fields of a sealed bid nobody else may see until its auction closes. */
+const SEALED_FIELDS = ['bidderId', 'amount'];
 
 /** An event as it may be shown to anyone: no reserve, no bidder's ceiling. */
 export interface PublicEvent {
@@ -14,9 +16,14 @@ export interface PublicEvent {
   recordedAt: string;
 }
 
-export function publicEvent(e: RecordedEvent): PublicEvent {
+/**
+ * `sealed`: the event's auction is sealed and not closed yet, so a sealed bid shows only that it
+ * was placed (and when): not its amount, not its bidder.
+ */
+export function publicEvent(e: RecordedEvent, sealed = false): PublicEvent {
   const data = { ...(e.data as Record<string, unknown>) };
   for (const field of PRIVATE_FIELDS) delete data[field];
+  if (sealed && e.type === 'SealedBidPlaced') for (const field of SEALED_FIELDS) delete data[field];
   return {
     type: e.type,
     data,
@@ -26,16 +33,23 @@ export function publicEvent(e: RecordedEvent): PublicEvent {
   };
 }
 
-const withoutPrivateFields = (schema: SchemaObject): SchemaObject => ({
-  ...schema,
-  properties: Object.fromEntries(
-    Object.entries(schema.properties as Record<string, SchemaObject>).filter(
-      ([k]) => !PRIVATE_FIELDS.includes(k),
+const withoutPrivateFields = (schema: SchemaObject, type: string): SchemaObject => {
+  // A sealed bid's bidder and amount are shown only once its auction has closed.
+  const optional = type === 'SealedBidPlaced' ? SEALED_FIELDS : [];
+  return {
+    ...schema,
+    ...(optional.length ? { description: 'bidderId and amount only once the auction has closed' } : {}),
+    properties: Object.fromEntries(
+      Object.entries(schema.properties as Record<string, SchemaObject>).filter(
+        ([k]) => !PRIVATE_FIELDS.includes(k),
+      ),
     ),
-  ),
-  required: (schema.required as string[]).filter((k) => !PRIVATE_FIELDS.includes(k)),
-  additionalProperties: false,
-});
+    required: (schema.required as string[]).filter(
+      (k) => !PRIVATE_FIELDS.includes(k) && !optional.includes(k),
+    ),
+    additionalProperties: false,
+  };
+};
 
 /**
  * The published shape of each public event, by type: its own typed `data`, so a generated
@@ -49,7 +63,7 @@ export const publicEventSchemas = Object.fromEntries(
       description: `A ${type} event as anyone may see it`,
       properties: {
         type: { type: 'string', const: type },
-        data: withoutPrivateFields(schema),
+        data: withoutPrivateFields(schema, type),
         revision: { type: 'integer', minimum: 0 },
         position: { type: 'string' },
         recordedAt: { type: 'string', format: 'date-time' },

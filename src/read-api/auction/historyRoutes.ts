@@ -5,6 +5,7 @@ import {
   auctionStreamId,
   foldAuction,
   foldStep,
+  isSealed,
   type AuctionState,
   auctionViewSchema,
   toAuctionView,
@@ -64,6 +65,23 @@ export const logLineSchema = {
   })),
 };
 
+/** Whether an auction is sealed and not closed: its sealed bids show neither bidder nor amount. */
+const sealedUntilClose = (state: AuctionState) =>
+  state !== null && isSealed(state) && state.status !== 'closed';
+
+/** Per export: whether each auction stream is sealed and open now (read once, on its first sealed bid). */
+function sealedAuctions(eventStore: EventStore) {
+  const known = new Map<string, Promise<boolean>>();
+  return (streamId: string) => {
+    let answer = known.get(streamId);
+    if (!answer) {
+      answer = eventStore.readStream(streamId).then((events) => sealedUntilClose(foldAuction(events).state));
+      known.set(streamId, answer);
+    }
+    return answer;
+  };
+}
+
 interface Deps {
   eventStore: EventStore;
   requireAuth: RequestHandler;
@@ -97,12 +115,13 @@ const streamEvents =
   (streamOf: StreamOf): RequestHandler =>
   async (req, res) => {
     let state: AuctionState = null;
-    const items = (await streamOf(String(req.params.id))).map((recorded) => {
+    const steps = (await streamOf(String(req.params.id))).map((recorded) => {
       const step = foldStep(state, recorded); // today's shape of every event
       state = step.state;
-      return publicEvent(step.event);
+      return step.event;
     });
-    res.json({ items });
+    const sealed = sealedUntilClose(state);
+    res.json({ items: steps.map((event) => publicEvent(event, sealed)) });
   };
 
 const auctionStateSpec = {
@@ -176,6 +195,7 @@ const exportLog =
     let sent = 0;
     const limit = q.limit ?? Number.POSITIVE_INFINITY;
     const upcast = getLogUpcaster(eventStore);
+    const sealed = sealedAuctions(eventStore);
     // Pages from the log, written as the client reads: a slow client pauses the reading.
     while (!closed && sent < limit) {
       const page = await eventStore.readAll({ after, limit: pageSize });
@@ -184,7 +204,11 @@ const exportLog =
         after = recorded.position;
         const e = await upcast(recorded);
         if (types && !types.includes(e.type)) continue;
-        const line = JSON.stringify({ stream: e.streamId, ...publicEvent(e), metadata: e.metadata });
+        const hidden = e.type === 'SealedBidPlaced' && (await sealed(e.streamId));
+        // A sealed bid's metadata names its bidder (userId): not until the close either.
+        const { userId: _bidder, ...anonymous } = e.metadata as Record<string, unknown>;
+        const metadata = hidden ? anonymous : e.metadata;
+        const line = JSON.stringify({ stream: e.streamId, ...publicEvent(e, hidden), metadata });
         if (!res.write(`${line}\n`)) await Promise.race([once(res, 'drain'), once(req, 'close')]);
         if (++sent >= limit || closed) break;
       }

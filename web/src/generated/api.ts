@@ -2058,7 +2058,23 @@ export interface operations {
                     /** Format: date-time */
                     startsAt?: string;
                     title: string;
-                };
+                } & ({
+                    dutch?: unknown;
+                    /** @constant */
+                    format?: "english";
+                } | {
+                    dutch?: unknown;
+                    /** @constant */
+                    format: "sealed_first_price";
+                } | {
+                    dutch?: unknown;
+                    /** @constant */
+                    format: "sealed_second_price";
+                } | {
+                    dutch: unknown;
+                    /** @constant */
+                    format: "dutch";
+                });
             };
         };
         responses: {

@@ -54,10 +54,32 @@ export const createAuctionSchema = {
     },
   },
   required: ['title', 'currency', 'startingPrice', 'endsAt'],
-  // The format decides which terms apply: `dutch` with format dutch and only then.
-  if: { properties: { format: { const: 'dutch' } }, required: ['format'] },
-  then: { properties: { dutch: true }, required: ['dutch'] },
-  else: { not: { properties: { dutch: true }, required: ['dutch'] } },
+  // One shape per format (the OpenAPI clients' union type): `dutch` with format dutch and only
+  // then; a missing format is English.
+  oneOf: [
+    {
+      title: 'English',
+      properties: { format: { const: 'english' }, dutch: true },
+      not: { properties: { dutch: true }, required: ['dutch'] },
+    },
+    {
+      title: 'Sealed, first price',
+      properties: { format: { const: 'sealed_first_price' }, dutch: true },
+      required: ['format'],
+      not: { properties: { dutch: true }, required: ['dutch'] },
+    },
+    {
+      title: 'Sealed, second price',
+      properties: { format: { const: 'sealed_second_price' }, dutch: true },
+      required: ['format'],
+      not: { properties: { dutch: true }, required: ['dutch'] },
+    },
+    {
+      title: 'Dutch',
+      properties: { format: { const: 'dutch' }, dutch: true },
+      required: ['format', 'dutch'],
+    },
+  ],
   additionalProperties: false,
 } as const;
 export type CreateAuctionBody = FromSchema<typeof createAuctionSchema>;

@@ -94,8 +94,7 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
     const wrong = incrementTableError(data.increments);
     if (wrong) throw refuse('increments', wrong);
   }
-  // A Dutch auction ends once its floor has been offered for a drop period, if that is sooner.
-  const ends = data.dutch ? formats.dutchEndsAt({ ...data, dutch: data.dutch }, startsAt, endsAt) : endsAt;
+  const ends = formats.endsAtFor(data, startsAt, endsAt);
   const created = { ...data, endsAt: new Date(ends).toISOString(), createdAt: now.toISOString() };
   return [{ type: 'AuctionCreated', data: created }];
 }

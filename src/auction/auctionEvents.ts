@@ -17,8 +17,19 @@ export const eventSchemaParts = {
   moneyOrNull: { type: ['integer', 'null'], minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
   time: { type: 'string', format: 'date-time' },
   id: { type: 'string', minLength: 1, maxLength: 64 },
+  format: { type: 'string', enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'] },
+  dutchTerms: {
+    type: 'object',
+    properties: {
+      floorPrice: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      dropAmount: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+      dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+    },
+    required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
+    additionalProperties: false,
+  },
 } as const;
-const { money, moneyOrNull, time, id } = eventSchemaParts;
+const { money, moneyOrNull, time, id, format, dutchTerms } = eventSchemaParts;
 
 /**
  * The events of an auction stream (`auction-<auctionId>`), each a JSON schema (2020-12) and the
@@ -60,21 +71,13 @@ const auctionCreated = {
         'Buy it now: the price at which anyone may buy the lot at once while no bid stands (absent: none)',
     },
     format: {
-      type: 'string',
-      enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'],
+      ...format,
       description: 'How the auction is sold (absent: english, as every auction before formats)',
     },
     dutch: {
-      type: 'object',
+      ...dutchTerms,
       description:
         "A Dutch auction's falling price: from startingPrice down by dropAmount every dropEverySeconds, to floorPrice",
-      properties: {
-        floorPrice: money,
-        dropAmount: { ...money, minimum: 1 },
-        dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
-      },
-      required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
-      additionalProperties: false,
     },
     saleId: { ...id, description: 'The sale this auction is a lot of (absent: a standalone auction)' },
     lotNumber: { type: 'integer', minimum: 1, description: "The lot's number in its sale, from 1" },

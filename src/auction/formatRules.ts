@@ -59,6 +59,20 @@ export function dutchEndsAt(
   return Math.min(endsAt, atFloor + dropEverySeconds * 1000);
 }
 
+/**
+ * Where an auction created with these terms ends: a Dutch auction once its floor has been
+ * offered for a drop period, if that is sooner; a Dutch lot keeps the end its sale planned (lots
+ * close in turn), its floor held until then; every other auction at its `endsAt`.
+ */
+export function endsAtFor(
+  data: Pick<AuctionCreated, 'dutch' | 'saleId' | 'startingPrice'>,
+  startsAt: number,
+  endsAt: number,
+) {
+  if (!data.dutch || data.saleId !== undefined) return endsAt;
+  return dutchEndsAt({ startingPrice: data.startingPrice, dutch: data.dutch }, startsAt, endsAt);
+}
+
 export interface FormatBid {
   bidId: string;
   bidderId: string;

@@ -19,10 +19,12 @@ export {
   dutchPriceAt,
   type DutchTerms,
   formatOf,
+  formatTermsError,
   isSealed,
   rankSealedBids,
 } from './formatRules';
 export { dutchViewAt } from './formatView';
+export { formatBodyProperties, formatBodyShapes } from './formatSchemas';
 export {
   type AuctionBoughtNow,
   type AuctionClosed,

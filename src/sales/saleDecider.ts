@@ -1,4 +1,11 @@
-import { buyNowPriceError, incrementTableError, MAX_DURATION_MS } from '../auction';
+import {
+  type AuctionFormat,
+  buyNowPriceError,
+  type DutchTerms,
+  formatTermsError,
+  incrementTableError,
+  MAX_DURATION_MS,
+} from '../auction';
 import type { Decider } from '../events';
 import type { LotClosed, SaleCreated, SaleEvent } from './saleEvents';
 import { MAX_LOTS, plannedLotEnd, SaleRuleError } from './saleRules';
@@ -15,6 +22,8 @@ export interface AddLotData {
   startingPrice: number;
   reservePrice: number | null;
   buyNowPrice?: number;
+  format?: AuctionFormat;
+  dutch?: DutchTerms;
   idempotencyKey?: string;
 }
 
@@ -86,6 +95,9 @@ function addLot(data: AddLotData, now: Date, sale: Sale): SaleEvent[] {
     throw invalid('reservePrice', 'must be at least startingPrice');
   const wrongBuyNow = buyNowPriceError(data);
   if (wrongBuyNow) throw invalid('buyNowPrice', wrongBuyNow);
+  // The sale's soft close applies to its English lots only; a lot's other terms are checked here.
+  const wrongFormat = formatTermsError({ ...data, softClose: null });
+  if (wrongFormat) throw invalid(wrongFormat.field, wrongFormat.message);
   const { userId: _, idempotencyKey, ...lot } = data;
   return [
     {

@@ -2,7 +2,7 @@ import type { SchemaObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { eventSchemaParts, incrementTableSchema } from '../auction';
 
-const { money, moneyOrNull, time, id } = eventSchemaParts;
+const { money, moneyOrNull, time, id, format, dutchTerms } = eventSchemaParts;
 
 /** A sale's soft close, for all its lots: a bid in the last `windowSeconds` extends that lot. */
 export const saleSoftCloseSchema = {
@@ -68,6 +68,8 @@ const lotAdded = {
     startingPrice: money,
     reservePrice: moneyOrNull,
     buyNowPrice: { ...money, description: "The lot's buy-it-now price (absent: none)" },
+    format: { ...format, description: "The lot's format (absent: english)" },
+    dutch: { ...dutchTerms, description: "A Dutch lot's falling price" },
     endsAt: { ...time, description: 'The end the lot was planned with (later lots may be pushed on)' },
     idempotencyKey: { type: 'string', description: 'The request that added it: a retry adds nothing' },
     addedAt: time,

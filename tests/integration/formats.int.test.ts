@@ -218,6 +218,52 @@ describe('formats', () => {
     expect((await view(auctionId)).body).toMatchObject({ outcome: 'no_bids', winnerId: null });
   });
 
+  it('lots of a sale in a format: a sealed lot and a Dutch lot, in the sale of English ones', async () => {
+    const startsAt = Date.now() + 1500; // lots are added until the sale starts
+    const sale = await call(t.url, 'POST', '/sales', {
+      token: seller.token,
+      body: {
+        title: 'Mixed sale',
+        currency: 'EUR',
+        startsAt: new Date(startsAt).toISOString(),
+        firstLotEndsAt: inSeconds(600),
+        lotGapSeconds: 60,
+        softClose: { windowSeconds: 60, extensionSeconds: 60 },
+      },
+    });
+    expect(sale.status).toBe(201);
+    const saleId = sale.body.saleId as string;
+    const addLot = (body: object) =>
+      call(t.url, 'POST', `/sales/${saleId}/lots`, {
+        token: seller.token,
+        body: { startingPrice: 1000, ...body },
+      });
+    const sealedLot = await addLot({ title: 'Letter', format: 'sealed_second_price' });
+    const dutch = { floorPrice: 100, dropAmount: 100, dropEverySeconds: 60 };
+    const dutchLot = await addLot({ title: 'Roses', format: 'dutch', dutch });
+    expect([sealedLot.status, dutchLot.status]).toEqual([201, 201]);
+    expect((await addLot({ title: 'x', format: 'dutch' })).status).toBe(400);
+    expect((await addLot({ title: 'x', format: 'sealed_first_price', buyNowPrice: 5000 })).status).toBe(400);
+
+    const sealedView = (
+      await view(sealedLot.body.auctionId as string, undefined, sealedLot.body.position as string)
+    ).body;
+    expect(sealedView).toMatchObject({ format: 'sealed_second_price', saleId, lotNumber: 1 });
+    const dutchView = (await view(dutchLot.body.auctionId as string)).body;
+    expect(dutchView).toMatchObject({ format: 'dutch', dutch, lotNumber: 2 });
+    // A Dutch lot keeps the end its sale planned: lots close in turn.
+    expect(Date.parse(dutchView.endsAt as string) - Date.parse(sealedView.endsAt as string)).toBe(60_000);
+
+    await new Promise((r) => setTimeout(r, startsAt + 50 - Date.now()));
+    const sealedBid = await bid(sealedLot.body.auctionId as string, ann, 1500);
+    expect(sealedBid.body).toMatchObject({ status: 'sealed', leadingBidderId: null });
+    const after = (await view(sealedLot.body.auctionId as string, eve, sealedBid.body.position as string))
+      .body;
+    expect(after).toMatchObject({ currentPrice: 1000, leadingBidderId: null, bidCount: 1 });
+    const taken = await bid(dutchLot.body.auctionId as string, bob, 1000);
+    expect(taken.body).toMatchObject({ status: 'won', amount: 1000 });
+  });
+
   it('the terms each format takes are checked (400, as every refused term of an auction)', async () => {
     const refused = async (body: object) =>
       (

@@ -44,11 +44,14 @@ export const lotAuction = (sale: Sale, lot: LotAdded): CreateAuctionData => ({
   startingPrice: lot.startingPrice,
   reservePrice: lot.reservePrice,
   ...(lot.buyNowPrice !== undefined ? { buyNowPrice: lot.buyNowPrice } : {}),
+  ...(lot.format !== undefined && lot.format !== 'english' ? { format: lot.format } : {}),
+  ...(lot.dutch ? { dutch: lot.dutch } : {}),
   minIncrement: null,
   ...(sale.increments ? { increments: sale.increments } : {}),
   startsAt: new Date(sale.startsAt).toISOString(),
   endsAt: lot.endsAt,
-  softClose: sale.softClose,
+  // The sale's soft close is for its English lots: the other formats have none.
+  softClose: (lot.format ?? 'english') === 'english' ? sale.softClose : null,
   saleId: sale.saleId,
   lotNumber: lot.lotNumber,
 });
@@ -106,7 +109,9 @@ const sameTerms = (lot: LotAdded, data: Omit<AddLotData, 'auctionId'>) =>
   lot.description === data.description &&
   lot.startingPrice === data.startingPrice &&
   lot.reservePrice === data.reservePrice &&
-  lot.buyNowPrice === data.buyNowPrice;
+  lot.buyNowPrice === data.buyNowPrice &&
+  (lot.format ?? 'english') === (data.format ?? 'english') &&
+  isDeepStrictEqual(lot.dutch, data.dutch);
 
 /**
  * A retry of a request that added its lot: the first reply again, from the LotAdded it recorded

@@ -165,6 +165,8 @@ const addLot = (commands: SaleCommands, clock: () => Date) => async (req: Reques
     startingPrice: body.startingPrice,
     reservePrice: body.reservePrice ?? null,
     ...(body.buyNowPrice !== undefined ? { buyNowPrice: body.buyNowPrice } : {}),
+    ...(body.format !== undefined && body.format !== 'english' ? { format: body.format } : {}),
+    ...(body.dutch ? { dutch: body.dutch } : {}),
     ...(key ? { idempotencyKey: key } : {}),
   };
   await answer(

@@ -1,5 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { incrementTableSchema } from '../../auction';
+import { formatBodyProperties, formatBodyShapes, incrementTableSchema } from '../../auction';
 import { uuidSchema } from '../../platform';
 
 /** Request and reply schemas of the sale command routes; the request types are derived from them. */
@@ -58,8 +58,10 @@ export const addLotSchema = {
       maximum: MAX_MONEY,
       description: 'Buy it now: anyone may buy the lot at this price while no bid stands',
     },
+    ...formatBodyProperties,
   },
   required: ['title', 'startingPrice'],
+  oneOf: formatBodyShapes,
   additionalProperties: false,
 } as const;
 export type AddLotBody = FromSchema<typeof addLotSchema>;

@@ -1314,10 +1314,11 @@ export interface components {
         };
         /** @description A SealedBidPlaced event as anyone may see it */
         SealedBidPlacedEvent: {
+            /** @description bidderId and amount only once the auction has closed */
             data: {
                 /** Format: int64 */
-                amount: number;
-                bidderId: string;
+                amount?: number;
+                bidderId?: string;
                 bidId: string;
                 /** Format: date-time */
                 placedAt: string;
@@ -6008,12 +6009,43 @@ export interface operations {
                      */
                     buyNowPrice?: number;
                     description?: string;
+                    /** @description The falling price of a Dutch auction: required with format dutch, refused with the others */
+                    dutch?: {
+                        /** Format: int64 */
+                        dropAmount: number;
+                        /** Format: int64 */
+                        dropEverySeconds: number;
+                        /** Format: int64 */
+                        floorPrice: number;
+                    };
+                    /**
+                     * @description english (the default): open ascending bids with proxy ceilings; sealed_first_price / sealed_second_price: one sealed amount per bidder, raised never lowered, hidden from everyone else until the close (no proxy, soft close or buy it now); dutch: the price falls from startingPrice by dutch.dropAmount every dutch.dropEverySeconds to dutch.floorPrice, and the first bid at or above it wins at once
+                     * @default english
+                     * @enum {string}
+                     */
+                    format?: "english" | "sealed_first_price" | "sealed_second_price" | "dutch";
                     /** Format: int64 */
                     reservePrice?: number;
                     /** Format: int64 */
                     startingPrice: number;
                     title: string;
-                };
+                } & ({
+                    dutch?: unknown;
+                    /** @constant */
+                    format?: "english";
+                } | {
+                    dutch?: unknown;
+                    /** @constant */
+                    format: "sealed_first_price";
+                } | {
+                    dutch?: unknown;
+                    /** @constant */
+                    format: "sealed_second_price";
+                } | {
+                    dutch: unknown;
+                    /** @constant */
+                    format: "dutch";
+                });
             };
         };
         responses: {

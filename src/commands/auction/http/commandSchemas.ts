@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { uuidSchema } from '../../../platform';
-import { incrementTableSchema } from '../../../auction';
+import { formatBodyProperties, formatBodyShapes, incrementTableSchema } from '../../../auction';
 
 /** Request and reply schemas of the command routes; the request types are derived from them. */
 const MAX_MONEY = Number.MAX_SAFE_INTEGER;
@@ -33,53 +33,10 @@ export const createAuctionSchema = {
       required: ['windowSeconds', 'extensionSeconds'],
       additionalProperties: false,
     },
-    format: {
-      type: 'string',
-      enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'],
-      default: 'english',
-      description:
-        'english (the default): open ascending bids with proxy ceilings; sealed_first_price / sealed_second_price: one sealed amount per bidder, raised never lowered, hidden from everyone else until the close (no proxy, soft close or buy it now); dutch: the price falls from startingPrice by dutch.dropAmount every dutch.dropEverySeconds to dutch.floorPrice, and the first bid at or above it wins at once',
-    },
-    dutch: {
-      type: 'object',
-      description:
-        'The falling price of a Dutch auction: required with format dutch, refused with the others',
-      properties: {
-        floorPrice: { type: 'integer', minimum: 0, maximum: MAX_MONEY },
-        dropAmount: { type: 'integer', minimum: 1, maximum: MAX_MONEY },
-        dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
-      },
-      required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
-      additionalProperties: false,
-    },
+    ...formatBodyProperties,
   },
   required: ['title', 'currency', 'startingPrice', 'endsAt'],
-  // One shape per format (the OpenAPI clients' union type): `dutch` with format dutch and only
-  // then; a missing format is English.
-  oneOf: [
-    {
-      title: 'English',
-      properties: { format: { const: 'english' }, dutch: true },
-      not: { properties: { dutch: true }, required: ['dutch'] },
-    },
-    {
-      title: 'Sealed, first price',
-      properties: { format: { const: 'sealed_first_price' }, dutch: true },
-      required: ['format'],
-      not: { properties: { dutch: true }, required: ['dutch'] },
-    },
-    {
-      title: 'Sealed, second price',
-      properties: { format: { const: 'sealed_second_price' }, dutch: true },
-      required: ['format'],
-      not: { properties: { dutch: true }, required: ['dutch'] },
-    },
-    {
-      title: 'Dutch',
-      properties: { format: { const: 'dutch' }, dutch: true },
-      required: ['format', 'dutch'],
-    },
-  ],
+  oneOf: formatBodyShapes,
   additionalProperties: false,
 } as const;
 export type CreateAuctionBody = FromSchema<typeof createAuctionSchema>;

@@ -1,11 +1,13 @@
-/** The seller adds the next lot of a sale (until it starts). */
+/** The seller adds the next lot of a sale (until it starts), in any format. */
 import { useState } from 'preact/hooks';
 import { ApiError, api, idempotencyKey, ok } from '../../api';
 import { problemText } from '../../format';
 import { PriceFields, pricesOf } from '../../components/PriceFields';
+import { FormatFields, formatOf, type Format } from '../../components/FormatFields';
 
 export function AddLot({ saleId, currency }: { saleId: string; currency: string }) {
   const [message, setMessage] = useState({ text: '', error: false });
+  const [format, setFormat] = useState<Format>('english');
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -15,6 +17,7 @@ export function AddLot({ saleId, currency }: { saleId: string; currency: string 
       title: text('title'),
       ...(text('description') ? { description: text('description') } : {}),
       ...pricesOf(text),
+      ...formatOf(format, text),
     };
     try {
       const lot = await ok(
@@ -40,7 +43,8 @@ export function AddLot({ saleId, currency }: { saleId: string; currency: string 
       <label>
         Description <textarea name="description" maxLength={5000} rows={2} />
       </label>
-      <PriceFields currency={currency} />
+      <FormatFields format={format} onFormat={setFormat} />
+      <PriceFields currency={currency} buyNow={format === 'english'} />
       <button type="submit">Add lot</button>
       <p role="status" class={message.error ? 'error' : undefined}>
         {message.text}

@@ -1,5 +1,6 @@
 import type { SchemaObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
+import { dutchTermsSchema } from './dutchPrice';
 
 /**
  * An object schema's type as FromSchema derives it, without the index signature it adds where a
@@ -18,16 +19,7 @@ export const eventSchemaParts = {
   time: { type: 'string', format: 'date-time' },
   id: { type: 'string', minLength: 1, maxLength: 64 },
   format: { type: 'string', enum: ['english', 'sealed_first_price', 'sealed_second_price', 'dutch'] },
-  dutchTerms: {
-    type: 'object',
-    properties: {
-      floorPrice: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-      dropAmount: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
-      dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
-    },
-    required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
-    additionalProperties: false,
-  },
+  dutchTerms: dutchTermsSchema,
 } as const;
 const { money, moneyOrNull, time, id, format, dutchTerms } = eventSchemaParts;
 

@@ -5,6 +5,18 @@ export interface DutchTerms {
   dropEverySeconds: number;
 }
 
+/** The terms as a JSON schema (events and request bodies). */
+export const dutchTermsSchema = {
+  type: 'object',
+  properties: {
+    floorPrice: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    dropAmount: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    dropEverySeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+  },
+  required: ['floorPrice', 'dropAmount', 'dropEverySeconds'],
+  additionalProperties: false,
+} as const;
+
 /**
  * The price at `now` (ms): max(floor, start - drop * floor((now - startsAt) / every)); before the
  * start, the starting price. Pure: the decider, the views and the page all use it.

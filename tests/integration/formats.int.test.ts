@@ -95,6 +95,19 @@ describe('formats', () => {
       expect(JSON.stringify(seen.body)).not.toContain(ann.userId);
       expect(JSON.stringify(seen.body)).not.toContain(bob.userId);
     }
+    // The ETag is the same for a bidder, a non-bidder and nobody: it does not tell who bid.
+    const tags = await Promise.all(
+      [undefined, ann, bob, eve].map(async (viewer) => {
+        const res = await fetch(`${t.url}/auctions/${auctionId}`, {
+          headers: {
+            'X-Min-Position': raised.body.position as string,
+            ...(viewer ? { authorization: `Bearer ${viewer.token}` } : {}),
+          },
+        });
+        return res.headers.get('etag');
+      }),
+    );
+    expect(new Set(tags).size).toBe(1);
     const list = await call(t.url, 'GET', `/auctions/${auctionId}/bids`);
     expect(list.body).toEqual({ items: [], nextCursor: null });
     const one = await call(t.url, 'GET', `/auctions/${auctionId}/bids/${second.body.bidId as string}`);
@@ -153,6 +166,20 @@ describe('formats', () => {
         .filter((e) => e.type === 'SealedBidPlaced')
         .map((e) => e.data.amount),
     ).toEqual([1500, 2500, 2000]);
+    // Notifications: nobody was told "outbid" (ann's 2000 was below bob's 2500 all along); at the
+    // close, bob won and ann lost.
+    const kinds = async (user: User) =>
+      (
+        (await call(t.url, 'GET', '/me/notifications', { token: user.token })).body.items as Array<{
+          kind: string;
+          auctionId: string;
+        }>
+      )
+        .filter((n) => n.auctionId === auctionId)
+        .map((n) => n.kind);
+    await waitUntil(async () => (await kinds(ann)).includes('lost'), 10_000, "ann's lost notification");
+    expect(await kinds(ann)).not.toContain('outbid');
+    expect(await kinds(bob)).toContain('won');
     const won = await call(t.url, 'GET', '/me/bids', { token: bob.token });
     expect(
       (won.body.items as Array<Record<string, unknown>>).find((i) => i.auctionId === auctionId),

@@ -10,6 +10,7 @@ import { call, inSeconds, registerUser, startTestApp } from '../support/testApp'
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`\n!! Browser e2e SKIPPED: ${skipReason}\n`);
+// Skipped only where no Chromium is installed; the reason is printed above and named in the suite's title.
 const describeBrowser = skipReason ? describe.skip : describe;
 
 describeBrowser(`the formats' pages in Chromium${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
@@ -52,6 +53,7 @@ describeBrowser(`the formats' pages in Chromium${skipReason ? ` (skipped: ${skip
     expect({ violations: await axeViolations(buyer) }).toEqual({ violations: [] });
     await buyer.getByRole('button', { name: /^Buy now at / }).click();
     await expectText(buyer, /You won this auction for €\d+\.00\./);
+    await buyer.screenshot({ path: 'reports/dutch-won.png', fullPage: true });
     await expectText(seller, /Sold for €\d+\.00\./);
     expect(people.problems()).toEqual([]);
   }, 60_000);

@@ -1,8 +1,9 @@
 /** The bid box: an amount kept at the minimum as the price moves, a ceiling, and quick bids. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, ok, type AuctionView } from '../api';
-import { money, problemText, toMinor } from '../format';
+import { api, idempotencyKey, ok, type AuctionView } from '../api';
+import { money, toMinor } from '../format';
 import { quickBids, suggestedAmount, type BidResult } from './bidding';
+import { refusal } from './refusal';
 
 interface Props {
   view: AuctionView;
@@ -27,8 +28,7 @@ function usePlaceBid(view: AuctionView, onResult: Props['onResult'], after: () =
         return onResult({ kind: 'leading', price: reply.currentPrice }, { myMaxAmount: maxAmount ?? amount });
       onResult({ kind: 'outbid-at-once', price: reply.currentPrice });
     } catch (error) {
-      const problem = error instanceof ApiError ? error.problem : undefined;
-      onResult({ kind: 'refused', text: problemText(problem, view.currency, (error as Error).message) });
+      onResult(refusal(error, view.currency));
     } finally {
       setBusy(false);
     }

@@ -1,8 +1,9 @@
 /** Buy it now: offered while the auction is open and no bid stands; asks once more before it buys. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, ok, type AuctionView } from '../api';
-import { money, problemText } from '../format';
+import { api, idempotencyKey, ok, type AuctionView } from '../api';
+import { money } from '../format';
 import type { BidResult } from './bidding';
+import { refusal } from './refusal';
 
 interface Props {
   view: AuctionView;
@@ -26,8 +27,7 @@ export function BuyNow({ view, onResult }: Props) {
       const { outcome, winnerId, finalPrice } = reply;
       onResult({ kind: 'bought', price: finalPrice }, { status: 'closed', outcome, winnerId, finalPrice });
     } catch (error) {
-      const problem = error instanceof ApiError ? error.problem : undefined;
-      onResult({ kind: 'refused', text: problemText(problem, view.currency, (error as Error).message) });
+      onResult(refusal(error, view.currency));
     } finally {
       setBusy(false);
       setAsking(false);

@@ -3,11 +3,12 @@
  * maximum) and a Dutch auction's (the price falling live on the server's clock, taken in one click).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, ok, type AuctionView } from '../api';
-import { money, problemText, toMinor } from '../format';
+import { api, idempotencyKey, ok, type AuctionView } from '../api';
+import { money, toMinor } from '../format';
 import { serverNow } from '../live';
 import { dutchPriceAt } from '../../../src/auction/dutchPrice';
 import type { BidResult } from './bidding';
+import { refusal } from './refusal';
 import { BidForm } from './BidForm';
 import { BuyNow } from './BuyNow';
 
@@ -31,8 +32,7 @@ function useBid({ view, onResult }: Props) {
         { status: 'closed', outcome: 'sold', winnerId: leadingBidderId, finalPrice: price },
       );
     } catch (error) {
-      const problem = error instanceof ApiError ? error.problem : undefined;
-      onResult({ kind: 'refused', text: problemText(problem, view.currency, (error as Error).message) });
+      onResult(refusal(error, view.currency));
     } finally {
       setBusy(false);
     }

@@ -2,11 +2,13 @@ import type { AuctionClosed, AuctionCreated, AuctionEvent } from './auctionEvent
 import { AuctionRuleError } from './auctionRuleError';
 import type { Decider } from '../events';
 import { evolve, initialState, minimumBid, type Auction, type AuctionState } from './auctionState';
-import { incrementAt, incrementTableError } from './increments';
+import { incrementTableError } from './increments';
+import { englishBid } from './englishRules';
 import { addPhoto, removePhoto, type AddPhotoData } from './photoRules';
 import { pushLot } from './lotRules';
 import { buyNow, buyNowPriceError, type BuyNowData } from './buyNowRules';
 import * as formats from './formatRules';
+import { cancelBids, type CancelBidsData } from './cancelRules';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
 
@@ -28,7 +30,9 @@ export type AuctionCommand =
   | { type: 'AddPhoto'; data: AddPhotoData; now: Date }
   | { type: 'RemovePhoto'; data: { userId: string; photoId: string }; now: Date }
   | { type: 'PushLot'; data: { endsAt: number }; now: Date }
-  | { type: 'BuyNow'; data: BuyNowData; now: Date };
+  | { type: 'BuyNow'; data: BuyNowData; now: Date }
+  /** `history`: the auction's stream, in today's shapes (a cancellation decides the bids again). */
+  | { type: 'CancelBids'; data: CancelBidsData; history: AuctionEvent[]; now: Date };
 
 /** How far ahead an auction may end: a rule of the decider, and only of it. */
 export const MAX_DURATION_MS = 90 * 24 * 3600 * 1000;
@@ -54,6 +58,8 @@ export function decide(command: AuctionCommand, state: AuctionState): AuctionEve
       return pushLot(command.data.endsAt, existing(state));
     case 'BuyNow':
       return buyNow(command.data, command.now, existing(state));
+    case 'CancelBids':
+      return cancelBids(command.data, command.history, command.now, existing(state));
     default: {
       const unknown: never = command;
       throw new Error(`Unknown command ${JSON.stringify(unknown)}`);
@@ -99,11 +105,6 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
   return [{ type: 'AuctionCreated', data: created }];
 }
 
-/**
- * Proxy bidding. With leader ceiling cL and a new bid of amount a and ceiling c from someone
- * else: if c > cL the newcomer leads at max(a, min(c, cL + inc)); otherwise the leader answers
- * automatically at min(cL, c + inc). A ceiling at or above the reserve lifts the price to it.
- */
 function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[] {
   formats.checkMayBid(auction, bid.bidderId, now, () => notOpenReason(auction, now));
   if (formats.isSealed(auction)) return formats.placeSealedBid(bid, now, auction);
@@ -112,69 +113,7 @@ function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[
   if (bid.amount < minimum) {
     throw new AuctionRuleError('BID_TOO_LOW', `The minimum bid is ${minimum}`, { minimumBid: minimum });
   }
-  const ceiling = Math.max(bid.amount, bid.maxAmount ?? bid.amount);
-  const placedAt = now.toISOString();
-  const placed = (
-    bidderId: string,
-    amount: number,
-    auto: boolean,
-    bidId: string,
-    maxAmount?: number,
-  ): AuctionEvent => ({
-    type: 'BidPlaced',
-    data: { bidId, bidderId, amount, ...(maxAmount !== undefined ? { maxAmount } : {}), auto, placedAt },
-  });
-  const liftToReserve = (price: number, leaderCeiling: number) =>
-    auction.reservePrice !== null && leaderCeiling >= auction.reservePrice
-      ? Math.max(price, auction.reservePrice)
-      : price;
-
-  const events: AuctionEvent[] = [];
-  const leader = auction.leader;
-  if (!leader) {
-    events.push(placed(bid.bidderId, liftToReserve(bid.amount, ceiling), false, bid.bidId, ceiling));
-  } else if (leader.bidderId === bid.bidderId) {
-    // Not a bid: the leader's ceiling goes up, privately. A reserve it now meets lifts the
-    // price, which everyone sees as the leader's automatic bid at the reserve.
-    const raised = Math.max(leader.ceiling, ceiling);
-    events.push({
-      type: 'MaxBidRaised',
-      data: { bidId: bid.bidId, bidderId: bid.bidderId, maxAmount: raised, raisedAt: placedAt },
-    });
-    const price = auction.currentPrice!;
-    const lifted = liftToReserve(price, raised);
-    if (lifted > price) events.push(placed(bid.bidderId, lifted, true, bid.autoBidId, raised));
-  } else if (ceiling > leader.ceiling) {
-    const price = Math.max(bid.amount, Math.min(ceiling, stepAbove(auction, leader.ceiling)));
-    events.push(placed(bid.bidderId, liftToReserve(price, ceiling), false, bid.bidId, ceiling));
-  } else {
-    events.push(placed(bid.bidderId, bid.amount, false, bid.bidId, ceiling));
-    const answer = Math.min(leader.ceiling, stepAbove(auction, ceiling));
-    events.push(
-      placed(leader.bidderId, liftToReserve(answer, leader.ceiling), true, bid.autoBidId, leader.ceiling),
-    );
-  }
-
-  // Only a bid others see extends: a private ceiling raise must not show through the end time.
-  const extended = events.some((e) => e.type === 'BidPlaced') && softCloseExtension(auction, now.getTime());
-  if (extended) events.push(extended);
-  return events;
-}
-
-/** One increment above `price`, by the auction's table, its fixed increment or the ladder. */
-const stepAbove = (auction: Auction, price: number) =>
-  price + incrementAt(price, auction.minIncrement, auction.increments);
-
-function softCloseExtension(auction: Auction, now: number): AuctionEvent | undefined {
-  if (!auction.softClose) return undefined;
-  const { windowSeconds, extensionSeconds } = auction.softClose;
-  if (now < auction.endsAt - windowSeconds * 1000) return undefined;
-  const endsAt = now + extensionSeconds * 1000;
-  if (endsAt <= auction.endsAt) return undefined;
-  return {
-    type: 'AuctionExtended',
-    data: { endsAt: new Date(endsAt).toISOString(), previousEndsAt: new Date(auction.endsAt).toISOString() },
-  };
+  return englishBid(bid, now, auction);
 }
 
 function notOpenReason(auction: Auction, now: Date): string {

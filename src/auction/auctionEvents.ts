@@ -1,5 +1,6 @@
 import type { SchemaObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
+import { bidCancelled } from './bidCancelEvents';
 import { dutchTermsSchema } from './dutchPrice';
 
 /**
@@ -98,6 +99,7 @@ const bidPlaced = {
     bidId: id,
     bidderId: id,
     amount: { ...money, description: 'The price at which this bid stands' },
+    asked: { ...money, description: 'What the bidder bid, when it stands at another price (absent: amount)' },
     maxAmount: {
       ...money,
       description: "The bidder's ceiling for automatic bidding; secret to everyone but the bidder",
@@ -132,6 +134,7 @@ const sealedBidPlaced = {
   required: ['bidId', 'bidderId', 'amount', 'placedAt'],
 } as const;
 export type SealedBidPlaced = Exact<FromSchema<typeof sealedBidPlaced>>;
+export type BidCancelled = Exact<FromSchema<typeof bidCancelled>>;
 
 const auctionExtended = {
   type: 'object',
@@ -218,6 +221,7 @@ export type AuctionEvent =
   | { type: 'BidPlaced'; data: BidPlaced }
   | { type: 'MaxBidRaised'; data: MaxBidRaised }
   | { type: 'SealedBidPlaced'; data: SealedBidPlaced }
+  | { type: 'BidCancelled'; data: BidCancelled }
   | { type: 'AuctionExtended'; data: AuctionExtended }
   | { type: 'AuctionCancelled'; data: AuctionCancelled }
   | { type: 'AuctionEndingSoon'; data: AuctionEndingSoon }
@@ -234,6 +238,7 @@ export const auctionEventSchemas: Record<AuctionEventType, SchemaObject> = {
   BidPlaced: bidPlaced,
   MaxBidRaised: maxBidRaised,
   SealedBidPlaced: sealedBidPlaced,
+  BidCancelled: bidCancelled,
   AuctionExtended: auctionExtended,
   AuctionCancelled: auctionCancelled,
   AuctionEndingSoon: auctionEndingSoon,

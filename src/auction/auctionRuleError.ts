@@ -13,7 +13,9 @@ export type AuctionRuleCode =
   | 'PHOTO_EXISTS'
   | 'PHOTO_NOT_FOUND'
   | 'BUY_NOW_UNAVAILABLE'
-  | 'PROXY_NOT_ALLOWED';
+  | 'PROXY_NOT_ALLOWED'
+  | 'BID_NOT_FOUND'
+  | 'RETRACTION_TOO_LATE';
 
 /** A command refused by the rules of an auction: an expected outcome with a stable code. */
 export class AuctionRuleError extends Error {

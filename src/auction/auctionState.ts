@@ -1,4 +1,11 @@
-import type { AuctionCreated, AuctionEvent, AuctionOutcome, BidPlaced, MaxBidRaised } from './auctionEvents';
+import type {
+  AuctionCreated,
+  AuctionEvent,
+  AuctionOutcome,
+  BidCancelled,
+  BidPlaced,
+  MaxBidRaised,
+} from './auctionEvents';
 import { incrementAt } from './increments';
 
 /** The auction as decided: what AuctionCreated said (times in ms), and what happened since. */
@@ -63,6 +70,8 @@ export function evolve(state: AuctionState, event: AuctionEvent): AuctionState {
       const bid = { bidId, bidderId, amount, placedAt: Date.parse(placedAt), revision: sealedBids.length };
       return { ...state, sealedBids: [...sealedBids, bid], bidCount: state.bidCount + 1 };
     }
+    case 'BidCancelled':
+      return bidsCancelled(state, event.data);
     case 'AuctionExtended':
       return { ...state, endsAt: Date.parse(event.data.endsAt) };
     case 'AuctionCancelled':
@@ -148,6 +157,23 @@ function maxBidRaised(state: Auction, raise: MaxBidRaised): Auction {
   const reserve = state.reservePrice;
   const lifted = reserve !== null && ceiling >= reserve ? Math.max(price, reserve) : price;
   return { ...state, currentPrice: lifted, leader: { bidderId: raise.bidderId, ceiling } };
+}
+
+/** The auction as the decider recomputed it without the cancelled bids (cancelRules.ts). */
+function bidsCancelled(state: Auction, cancelled: BidCancelled): Auction {
+  const { currentPrice, leadingBidderId, leaderCeiling, bidCount } = cancelled;
+  const gone = new Set(cancelled.bidIds);
+  return {
+    ...state,
+    currentPrice,
+    leader:
+      leadingBidderId === null
+        ? null
+        : { bidderId: leadingBidderId, ceiling: leaderCeiling ?? currentPrice ?? 0 },
+    bidCount,
+    endsAt: Date.parse(cancelled.endsAt),
+    ...(state.sealedBids ? { sealedBids: state.sealedBids.filter((b) => !gone.has(b.bidId)) } : {}),
+  };
 }
 
 export const evolveAll = (events: AuctionEvent[], state: AuctionState = initialState()) =>

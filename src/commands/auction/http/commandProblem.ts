@@ -19,6 +19,8 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   PHOTO_NOT_FOUND: { status: 404, title: 'Photo not found' },
   BUY_NOW_UNAVAILABLE: { status: 422, title: 'Buy it now unavailable' },
   PROXY_NOT_ALLOWED: { status: 422, title: 'No proxy bidding in this format' },
+  BID_NOT_FOUND: { status: 404, title: 'Bid not found' },
+  RETRACTION_TOO_LATE: { status: 422, title: 'Too late to retract' },
 };
 
 /** The members the command side's problems add beyond RFC 9457's, for the API document. */

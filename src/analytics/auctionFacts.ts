@@ -2,6 +2,7 @@ import {
   auctionIdOfStream,
   type Auction,
   type AuctionClosed,
+  type BidCancelled,
   type BidPlaced,
   type SealedBid,
   sharedFoldStep,
@@ -83,7 +84,8 @@ export function foldFacts(
       if (lateFrom !== undefined && Date.parse(bid.placedAt) >= lateFrom) facts.lateBids++;
       // A new array, never the one the facts before this event hold.
       if (!facts.bidders.includes(bid.bidderId)) facts.bidders = [...facts.bidders, bid.bidderId];
-    } else if (event.type === 'AuctionExtended') facts.extensions++;
+    } else if (event.type === 'BidCancelled') afterCancel(facts, event.data as BidCancelled, state);
+    else if (event.type === 'AuctionExtended') facts.extensions++;
     else if (event.type === 'AuctionCancelled') {
       facts.status = 'cancelled';
       facts.endedAt = (event.data as { cancelledAt: string }).cancelledAt;
@@ -99,4 +101,15 @@ export function foldFacts(
     changed.set(auctionId, facts);
   }
   return changed;
+}
+
+/**
+ * As if the bidder never bid: the count is the decider's, and they leave the bidders. (Automatic
+ * and late bids are not counted again: the facts keep no list of bids.)
+ */
+function afterCancel(facts: AuctionFacts, cancelled: BidCancelled, state: { sealedBids?: unknown }) {
+  if (!state.sealedBids) facts.bids = cancelled.bidCount;
+  facts.autoBids = Math.min(facts.autoBids, facts.bids);
+  facts.lateBids = Math.min(facts.lateBids, facts.bids);
+  facts.bidders = facts.bidders.filter((b) => b !== cancelled.bidderId);
 }

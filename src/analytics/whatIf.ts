@@ -81,10 +81,15 @@ function intentsOf(recorded: RecordedEvent[]) {
       intents.push({
         kind: 'bid',
         bidderId: bid.bidderId,
-        amount: bid.amount,
+        amount: bid.asked ?? bid.amount,
         maxAmount: bid.maxAmount,
         at: bid.placedAt,
       });
+    } else if (type === 'BidCancelled') {
+      // Their bids so far are gone, as if never placed (their later ones stand).
+      const { bidderId } = data as { bidderId: string };
+      const kept = intents.filter((i) => i.bidderId !== bidderId);
+      intents.splice(0, intents.length, ...kept);
     } else if (type === 'SealedBidPlaced') {
       const { bidderId, amount, placedAt } = data as SealedBidPlaced;
       intents.push({ kind: 'bid', bidderId, amount, at: placedAt });

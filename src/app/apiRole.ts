@@ -128,6 +128,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       requireAuth,
       bidRateLimit: bidRateLimit ?? unlimited('bids'),
       photos: { eventStore, blobs: infra.blobs },
+      eventStore,
     }),
     photoRoutes({ blobs: infra.blobs }),
     ...readRoutes({

@@ -13,6 +13,7 @@ export {
   type PlaceBidData,
 } from './auctionDecider';
 export { MAX_PHOTOS } from './photoRules';
+export { type CancelBidsData, RETRACTION_MIN_REMAINING_MS } from './cancelRules';
 export { type BuyNowData, buyNowPriceError } from './buyNowRules';
 export {
   type AuctionFormat,
@@ -34,6 +35,7 @@ export {
   eventSchemaParts,
   type AuctionEventType,
   type AuctionOutcome,
+  type BidCancelled,
   type BidPlaced,
   type MaxBidRaised,
   type SealedBidPlaced,

@@ -2,7 +2,7 @@ import {
   auctionIdOfStream,
   type Auction,
   type AuctionClosed,
-  type BidPlaced,
+  type BidCancelled,
   type SealedBidPlaced,
   sharedFoldStep,
   toAuctionView,
@@ -11,9 +11,11 @@ import {
 } from '../auction';
 import type { RecordedEvent } from '../events';
 import { nameUuids } from '../platform';
+import { cancelNotices, outbidBy } from './bidNotices';
 import { isUserEventType, userIdOfStream, type AuctionWatched, type SaleWatched } from '../watching';
 
-export type NotificationKind = 'outbid' | 'won' | 'lost' | 'ending_soon' | 'cancelled';
+export type NotificationKind =
+  'outbid' | 'won' | 'lost' | 'ending_soon' | 'cancelled' | 'bid_cancelled' | 'leading_again';
 
 /** What the notifications projection keeps of each auction: its state and who bid in it. */
 export interface AuctionFacts {
@@ -126,17 +128,25 @@ function planWatch(plan: Planning, userId: string, recorded: RecordedEvent) {
   plan.watchChanges.push({ userId, auctionId, watching: on, at: recorded.recordedAt.toISOString() });
 }
 
-/** Who a bid outbids, and whose own bid the leader's proxy answered (told with that answer). */
-function outbidBy(bid: BidPlaced, before: AuctionFacts | undefined, leaderAfter: string | undefined) {
-  const leaderBefore = before?.state.leader?.bidderId;
-  const outbid = new Set<string>();
-  if (leaderBefore && leaderAfter !== leaderBefore) outbid.add(leaderBefore);
-  if (before?.answered && before.answered !== leaderAfter) outbid.add(before.answered);
-  const answered = !bid.auto && leaderAfter !== bid.bidderId ? bid.bidderId : null;
-  return { outbid, answered };
+/** An auction's event: the notifications it causes and the auction's facts after it. */
+/** Tells users of an auction's event; most events tell nobody, so the view is made only for those that do. */
+function notifier(plan: Planning, auctionId: string, recorded: RecordedEvent, state: Auction) {
+  let view: AuctionView | undefined;
+  const at = recorded.recordedAt;
+  return (kind: NotificationKind, users: Iterable<string>) => {
+    for (const user of users)
+      plan.notifications.push({
+        notificationId: notificationIdOf(recorded.id, kind, user),
+        userId: user,
+        kind,
+        auctionId,
+        auction: viewFor((view ??= toAuctionView(state, Number(recorded.revision), at.getTime())), user),
+        at: at.toISOString(),
+        position: recorded.position,
+      });
+  };
 }
 
-/** An auction's event: the notifications it causes and the auction's facts after it. */
 function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedEvent) {
   const before = plan.auctions.get(auctionId);
   const revision = Number(recorded.revision);
@@ -147,20 +157,7 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
   // bidder makes a new list, and most bids come from someone who bid already.
   let bidders = before?.bidders ?? [];
   let answered: string | null = null;
-  // Most events tell nobody: the view is made only for those that do.
-  let view: AuctionView | undefined;
-  const notify = (kind: NotificationKind, users: Iterable<string>) => {
-    for (const user of users)
-      plan.notifications.push({
-        notificationId: notificationIdOf(recorded.id, kind, user),
-        userId: user,
-        kind,
-        auctionId,
-        auction: viewFor((view ??= toAuctionView(state, revision, recorded.recordedAt.getTime())), user),
-        at: recorded.recordedAt.toISOString(),
-        position: recorded.position,
-      });
-  };
+  const notify = notifier(plan, auctionId, recorded, state);
   const audience = () =>
     new Set([
       ...bidders,
@@ -171,7 +168,7 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
   if (before?.answered && event.type !== 'BidPlaced') notify('outbid', [before.answered]);
   switch (event.type) {
     case 'BidPlaced': {
-      const bid = event.data as BidPlaced;
+      const bid = event.data as Parameters<typeof outbidBy>[0];
       const outcome = outbidBy(bid, before, state.leader?.bidderId);
       answered = outcome.answered;
       notify('outbid', outcome.outbid);
@@ -181,6 +178,12 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
     case 'SealedBidPlaced': // nobody is told (an outbid would tell an amount): its bidder hears at the close
       bidders = [...new Set([...bidders, (event.data as SealedBidPlaced).bidderId])];
       break;
+    case 'BidCancelled': {
+      const told = cancelNotices(event.data as BidCancelled, before);
+      for (const [kind, users] of told.notices) notify(kind, users);
+      bidders = bidders.filter((b) => b !== told.gone);
+      break;
+    }
     case 'AuctionEndingSoon':
       notify('ending_soon', audience());
       break;
@@ -209,6 +212,7 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
  * - `ending_soon`: the auction's ending-soon notice, to whoever bid in it or watches it (or its
  *   sale) then.
  * - `cancelled`: to whoever bid in it or watches it (or its sale).
+ * - `bid_cancelled`, `leading_again`: a cancellation's (bidNotices.ts).
  * Events at or below an auction's stored revision were planned already and are skipped.
  */
 export function planNotifications(

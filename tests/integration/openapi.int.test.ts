@@ -232,6 +232,32 @@ describe('the OpenAPI document', () => {
       token: bidder.token,
       body: {},
     });
+    const later = await createAuction(url, seller.token, {
+      endsAt: new Date(Date.now() + 2 * 24 * 3600_000).toISOString(),
+    });
+    const bidOn = async () =>
+      (
+        JSON.parse(
+          await check('POST', `/auctions/${later}/bids`, '/auctions/{id}/bids', {
+            token: bidder.token,
+            body: { amount: 1500 },
+          }),
+        ) as { bidId: string }
+      ).bidId;
+    await bidOn();
+    await check('POST', `/auctions/${later}/retract`, '/auctions/{id}/retract', {
+      token: bidder.token,
+      body: { reason: 'typo' },
+    });
+    await check(
+      'POST',
+      `/auctions/${later}/bids/${await bidOn()}/cancel`,
+      '/auctions/{id}/bids/{bidId}/cancel',
+      {
+        token: seller.token,
+        body: { reason: 'not a real bidder' },
+      },
+    );
     const photo = JSON.parse(
       await check('POST', `/auctions/${auctionId}/photos`, '/auctions/{id}/photos', {
         token: seller.token,

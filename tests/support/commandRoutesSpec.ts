@@ -34,6 +34,7 @@ export function commandRoutesSpec(options: { now: Date }) {
         requireAuth,
         clock,
         photos: { eventStore, blobs },
+        eventStore,
       }),
       watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth, clock }),
       saleCommandRoutes({ commands: getSaleCommands(eventStore, handler), requireAuth, clock }),

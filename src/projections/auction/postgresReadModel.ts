@@ -2,14 +2,9 @@ import { storedCheckpoint } from '../storedCheckpoint';
 import type { Knex } from 'knex';
 import { jsonRowsWith, preparedStatement } from '../../platform';
 import type { RecordedEvent } from '../../events';
-import { fromStoredState, type BidPlaced, type SealedBidPlaced } from '../../auction';
-import {
-  affectedAuctionIds,
-  auctionIdOfEvent,
-  foldAuctions,
-  storedStateJson,
-  type StoredAuction,
-} from '../../auction';
+import { fromStoredState } from '../../auction';
+import { bidChanges } from './bidRows';
+import { affectedAuctionIds, foldAuctions, storedStateJson, type StoredAuction } from '../../auction';
 import { READ_MODEL_SCHEMA } from './migrations';
 import { CheckpointMovedError, type AuctionChange, type ProjectionStore } from '../projectionStore';
 import { getStateCache, type StateCache } from '../stateCache';
@@ -39,20 +34,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
       state,
     };
   });
-  // Sealed bids are kept like the others; the queries show them to nobody until the close.
-  const bids = applied.filter((e) => e.type === 'BidPlaced' || e.type === 'SealedBidPlaced');
-  const bidRows = bids.map((e) => {
-    const bid = e.data as BidPlaced | SealedBidPlaced;
-    return {
-      bid_id: bid.bidId,
-      auction_id: auctionIdOfEvent(e)!,
-      bidder_id: bid.bidderId,
-      amount: bid.amount,
-      auto: 'auto' in bid && bid.auto,
-      placed_at: bid.placedAt,
-      revision: Number(e.revision),
-    };
-  });
+  const { bidRows, deletedBidIds, recountPairs } = bidChanges(applied);
   const userBids = new Map<
     string,
     { user_id: string; auction_id: string; my_highest_bid: number; last_bid_at: string }
@@ -74,6 +56,8 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
   return {
     auctionRows,
     bidRows,
+    deletedBidIds,
+    recountPairs,
     userBidRows: [...userBids.values()],
     changes: changedIds.map((auctionId) => ({
       auctionId,
@@ -109,7 +93,7 @@ const writeBatchSql = (schema: string, withCheckpoint: boolean) => `
     SELECT * FROM jsonb_to_recordset(:bids::jsonb) AS x(bid_id uuid, auction_id uuid, bidder_id uuid, amount bigint,
       auto boolean, placed_at timestamptz, revision bigint)
     WHERE EXISTS (SELECT 1 FROM cp)
-    ON CONFLICT (bid_id) DO NOTHING
+    ON CONFLICT (bid_id) DO UPDATE SET amount = EXCLUDED.amount, revision = EXCLUDED.revision
   ), u AS (
     INSERT INTO "${schema}".user_bids (user_id, auction_id, my_highest_bid, last_bid_at)
     SELECT * FROM jsonb_to_recordset(:userBids::jsonb) AS x(user_id uuid, auction_id uuid, my_highest_bid bigint,
@@ -157,6 +141,21 @@ export async function applyToReadModel(
       found.set(r.auction_id, { state: fromStoredState(r.state), revision: Number(r.revision) });
   }
   const plan = planBatch(found, events);
+  if (plan.deletedBidIds.length > 0 || plan.recountPairs.length > 0) {
+    // A cancellation (rare): the batch, the bids it deletes and the rows of user_bids it counts
+    // again, in one transaction.
+    const write = (trx: Knex.Transaction) => writeBatch(trx, schema, plan, checkpoint);
+    await ('commit' in db ? write(db) : db.transaction(write));
+  } else await writeBatch(db, schema, plan, checkpoint);
+  return { changes: plan.changes, states: plan.states };
+}
+
+async function writeBatch(
+  db: Knex | Knex.Transaction,
+  schema: string,
+  plan: ReturnType<typeof planBatch>,
+  checkpoint: { name: string; expected: string | undefined; next: string } | undefined,
+) {
   const { rows } = await writeBatchStatement(schema, Boolean(checkpoint))(db, {
     next: checkpoint?.next ?? '',
     name: checkpoint?.name ?? '',
@@ -166,7 +165,16 @@ export async function applyToReadModel(
     userBids: JSON.stringify(plan.userBidRows),
   });
   if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${checkpoint?.name} checkpoint moved`);
-  return { changes: plan.changes, states: plan.states };
+  if (plan.deletedBidIds.length > 0)
+    await db(`${schema}.bids`).whereIn('bid_id', plan.deletedBidIds).delete();
+  for (const { user_id, auction_id } of plan.recountPairs) {
+    const [left] = await db(`${schema}.bids`)
+      .where({ bidder_id: user_id, auction_id })
+      .max<{ amount: string | null; at: Date | null }[]>({ amount: 'amount', at: 'placed_at' });
+    const pair = db(`${schema}.user_bids`).where({ user_id, auction_id });
+    if (left?.amount == null) await pair.delete();
+    else await pair.update({ my_highest_bid: left.amount, last_bid_at: left.at });
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { auctionEventSchemas, type AuctionEventType } from '../../auction';
 import type { RecordedEvent } from '../../events';
 
 /** Fields of event data nobody else may see: the seller's reserve, a bidder's ceiling. */
-const PRIVATE_FIELDS = ['reservePrice', 'maxAmount'];
+const PRIVATE_FIELDS = ['reservePrice', 'maxAmount', 'leaderCeiling'];
 /** Fields of a sealed bid nobody else may see until its auction closes. */
 const SEALED_FIELDS = ['bidderId', 'amount'];
 

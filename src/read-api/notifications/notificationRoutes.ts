@@ -5,7 +5,15 @@ import { apiRouter, validationProblem, type DocumentedRouter } from '../../platf
 import { awaitReadModel, readModelDocs } from '../consistency';
 import { decodeWatchCursor, type NotificationQueries } from './notificationQueries';
 
-export const NOTIFICATION_KINDS = ['outbid', 'won', 'lost', 'ending_soon', 'cancelled'] as const;
+export const NOTIFICATION_KINDS = [
+  'outbid',
+  'won',
+  'lost',
+  'ending_soon',
+  'cancelled',
+  'bid_cancelled',
+  'leading_again',
+] as const;
 
 export const notificationSchema = {
   type: 'object',

@@ -23,11 +23,14 @@ export interface CloseJobData {
 export const closeJobId = (auctionId: string, endsAt: number) => `close-${auctionId}-${endsAt}`;
 export const endingSoonJobId = (auctionId: string, endsAt: number) => `soon-${auctionId}-${endsAt}`;
 
+/** The events that set an auction's end (a cancellation recomputes it, perhaps earlier). */
+const MOVES_END = new Set(['AuctionCreated', 'AuctionExtended', 'BidCancelled']);
+
 /** Its last end, from its stream (an auction this process has not seen an end of). */
 async function lastEnd(eventStore: EventStore, auctionId: string): Promise<number | undefined> {
   const events = await eventStore.readStream(auctionStreamId(auctionId));
   return events
-    .filter((e) => e.type === 'AuctionCreated' || e.type === 'AuctionExtended')
+    .filter((e) => MOVES_END.has(e.type))
     .map((e) => Date.parse((e.data as { endsAt: string }).endsAt))
     .at(-1);
 }
@@ -41,8 +44,7 @@ function plansOf(events: RecordedEvent[]): Plans {
     const auctionId = auctionIdOfEvent(e);
     if (!auctionId) continue;
     const plan = plans.get(auctionId) ?? { over: false };
-    if (e.type === 'AuctionCreated' || e.type === 'AuctionExtended')
-      plan.endsAt = Date.parse((e.data as { endsAt: string }).endsAt);
+    if (MOVES_END.has(e.type)) plan.endsAt = Date.parse((e.data as { endsAt: string }).endsAt);
     else if (e.type === 'AuctionCancelled' || e.type === 'AuctionClosed') plan.over = true;
     else continue;
     plans.set(auctionId, plan);

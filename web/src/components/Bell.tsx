@@ -19,6 +19,10 @@ function notificationText(n: Notification) {
       return `${title} ends soon, at ${new Date(a.endsAt).toLocaleTimeString()}.`;
     case 'cancelled':
       return `${title} was cancelled.`;
+    case 'bid_cancelled':
+      return `Your bids on ${title} were cancelled.`;
+    case 'leading_again':
+      return `You lead ${title} again, at ${money(a.currentPrice, a.currency)}.`;
     default:
       return `${title}: ${String(n.kind)}`;
   }

@@ -192,6 +192,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auctions/{id}/bids/{bidId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a bidder's bids (the seller or an admin)
+         * @description Cancels the bid and every other bid of its bidder on this open auction (BidCancelled): the auction then stands as if they had never been placed, its price, leader, ceilings and soft close recomputed from the remaining bids. Repeating it changes nothing (200, `cancelledBidIds` empty). The bidder may bid again unless blocked.
+         */
+        post: operations["cancelBid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auctions/{id}/buy-now": {
         parameters: {
             query?: never;
@@ -289,6 +309,26 @@ export interface paths {
          * @description Takes the photo off the auction and deletes its files: its URLs answer 404 from then on.
          */
         delete: operations["removePhoto"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auctions/{id}/retract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retract your own bids on an auction
+         * @description Retracts all your bids on this auction while more than 12 hours remain before its end: the auction then stands as if you had never bid. Later: 422 RETRACTION_TOO_LATE. With nothing of yours left to retract: 200, `cancelledBidIds` empty.
+         */
+        post: operations["retractBids"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1054,6 +1094,54 @@ export interface components {
             /** Format: int64 */
             revision: number;
         };
+        /** @description A BidCancelled event as anyone may see it */
+        BidCancelledEvent: {
+            data: {
+                /** Format: int64 */
+                bidCount: number;
+                /** @description Whose bids are gone */
+                bidderId: string;
+                /** @description That bidder's bids that stood and are gone (their ceiling raises included) */
+                bidIds: string[];
+                /** Format: date-time */
+                cancelledAt: string;
+                /** @description The user who cancelled (the bidder, for a retraction) */
+                cancelledBy: string;
+                /** Format: int64 */
+                currentPrice: number | null;
+                /** Format: date-time */
+                endsAt: string;
+                /**
+                 * @description cancelled: by the seller, an admin or a suspension; retracted: by the bidder
+                 * @enum {string}
+                 */
+                kind: "cancelled" | "retracted";
+                leadingBidderId: string | null;
+                /** @description Bids that now stand at another amount, or newly (a leader answering again) */
+                placedBids: {
+                    /** Format: int64 */
+                    amount: number;
+                    auto: boolean;
+                    bidderId: string;
+                    bidId: string;
+                    /** Format: date-time */
+                    placedAt: string;
+                }[];
+                reason: string | null;
+                /** @description Every bid that no longer stands: the bidder's, and the answers other bids gave them */
+                removedBidIds: string[];
+            };
+            position: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** Format: int64 */
+            revision: number;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BidCancelled";
+        };
         BidPage: {
             items: components["schemas"]["Bid"][];
             /** @description Pass as cursor for the next page */
@@ -1067,6 +1155,11 @@ export interface components {
                  * @description The price at which this bid stands
                  */
                 amount: number;
+                /**
+                 * Format: int64
+                 * @description What the bidder bid, when it stands at another price (absent: amount)
+                 */
+                asked?: number;
                 auto: boolean;
                 bidderId: string;
                 bidId: string;
@@ -1182,7 +1275,7 @@ export interface components {
             /** @description Resume after this notification: `after` here or on the `me` channel */
             cursor: string;
             /** @enum {string} */
-            kind: "outbid" | "won" | "lost" | "ending_soon" | "cancelled";
+            kind: "outbid" | "won" | "lost" | "ending_soon" | "cancelled" | "bid_cancelled" | "leading_again";
             /** Format: uuid */
             notificationId: string;
         };
@@ -1262,7 +1355,7 @@ export interface components {
              */
             type: string;
         };
-        PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["SealedBidPlacedEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["AuctionBoughtNowEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
+        PublicEvent: components["schemas"]["AuctionCreatedEvent"] | components["schemas"]["BidPlacedEvent"] | components["schemas"]["MaxBidRaisedEvent"] | components["schemas"]["SealedBidPlacedEvent"] | components["schemas"]["BidCancelledEvent"] | components["schemas"]["AuctionExtendedEvent"] | components["schemas"]["AuctionCancelledEvent"] | components["schemas"]["AuctionEndingSoonEvent"] | components["schemas"]["AuctionClosedEvent"] | components["schemas"]["AuctionBoughtNowEvent"] | components["schemas"]["PhotoAddedEvent"] | components["schemas"]["PhotoRemovedEvent"];
         SaleView: {
             buyersPremiumPercent: number;
             currency: string;
@@ -2670,6 +2763,193 @@ export interface operations {
             };
         };
     };
+    cancelBid: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bidId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The auction as it now stands */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        auctionId: string;
+                        /** Format: int64 */
+                        bidCount: number;
+                        /**
+                         * Format: uuid
+                         * @description Whose bids went
+                         */
+                        bidderId: string | null;
+                        /** @description The bids that went with this request; empty when nothing of theirs was left (a repeat) */
+                        cancelledBidIds: string[];
+                        /**
+                         * Format: int64
+                         * @description As recomputed from the remaining bids
+                         */
+                        currentPrice: number | null;
+                        /**
+                         * Format: date-time
+                         * @description The soft close recomputed from the remaining bids
+                         */
+                        endsAt: string;
+                        /** Format: uuid */
+                        leadingBidderId: string | null;
+                        /** @description Send as X-Min-Position to read your own write */
+                        position: string;
+                        /** Format: int64 */
+                        revision: number;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: NOT_SELLER */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_SELLER";
+                    };
+                };
+            };
+            /** @description Not found: AUCTION_NOT_FOUND, BID_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "AUCTION_NOT_FOUND" | "BID_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: AUCTION_NOT_OPEN */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "AUCTION_NOT_OPEN";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     buyNow: {
         parameters: {
             query?: never;
@@ -3384,6 +3664,178 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "AUCTION_NOT_FOUND" | "PHOTO_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    retractBids: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The auction as it now stands */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        auctionId: string;
+                        /** Format: int64 */
+                        bidCount: number;
+                        /**
+                         * Format: uuid
+                         * @description Whose bids went
+                         */
+                        bidderId: string | null;
+                        /** @description The bids that went with this request; empty when nothing of theirs was left (a repeat) */
+                        cancelledBidIds: string[];
+                        /**
+                         * Format: int64
+                         * @description As recomputed from the remaining bids
+                         */
+                        currentPrice: number | null;
+                        /**
+                         * Format: date-time
+                         * @description The soft close recomputed from the remaining bids
+                         */
+                        endsAt: string;
+                        /** Format: uuid */
+                        leadingBidderId: string | null;
+                        /** @description Send as X-Min-Position to read your own write */
+                        position: string;
+                        /** Format: int64 */
+                        revision: number;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not found: AUCTION_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "AUCTION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: AUCTION_NOT_OPEN, RETRACTION_TOO_LATE */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "AUCTION_NOT_OPEN" | "RETRACTION_TOO_LATE";
                     };
                 };
             };

@@ -4,6 +4,8 @@ import { apiRouter, type BlobStore, type DocumentedRouter } from '../../../platf
 import type { CommandHandler } from '../commandHandler';
 import { buyNow, buyNowSpec } from './buyNowRoute';
 import { cancelAuction, cancelAuctionSpec } from './cancelAuctionRoute';
+import { cancelBidRoute, cancelBidSpec, retractRoute, retractSpec } from './cancelBidRoutes';
+import { getCancelBids } from '../cancelBids';
 import { createAuction, createAuctionSpec } from './createAuctionRoute';
 import { idempotencyKeyHeader } from './idempotency';
 import type { PlaceBid } from './placeBid';
@@ -23,6 +25,8 @@ interface Deps {
   bidRateLimit?: RequestHandler;
   /** Where photos are read from (their auction's stream) and kept (the blob store). */
   photos: { eventStore: EventStore; blobs: BlobStore };
+  /** The auctions' streams, read whole by a cancellation. */
+  eventStore: EventStore;
   clock?: () => Date;
 }
 
@@ -33,6 +37,7 @@ export function commandRoutes({
   requireAuth,
   bidRateLimit,
   photos,
+  eventStore,
   clock = () => new Date(),
 }: Deps): DocumentedRouter {
   const { router, route } = apiRouter();
@@ -44,6 +49,9 @@ export function commandRoutes({
   );
   route({ ...common, ...buyNowSpec }, buyNow(handler, clock));
   route({ ...common, ...cancelAuctionSpec }, cancelAuction(handler, clock));
+  const cancelBids = getCancelBids(eventStore, clock);
+  route({ ...common, headers: [], ...cancelBidSpec }, cancelBidRoute(cancelBids));
+  route({ ...common, headers: [], ...retractSpec }, retractRoute(cancelBids));
   route({ ...common, ...addPhotoSpec }, addPhoto({ handler, ...photos, clock }));
   route({ ...common, ...removePhotoSpec }, removePhoto({ handler, ...photos, clock }));
   return router;

@@ -12,6 +12,7 @@ import { BidBox, useDutchPrice } from './FormatBid';
 import { resultLine, type BidResult } from './bidding';
 import { withPatience } from './patience';
 import { aliasesOf, bidderName } from './aliases';
+import { afterCancel, CancelBid, RetractBids, type CancelledBids } from './BidCancel';
 
 /** What a closed auction means for whoever is looking at it. */
 function outcomeFor(view: AuctionView, me: string | undefined) {
@@ -80,7 +81,8 @@ function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
       if (message.type !== 'auction.event' && message.type !== 'subscribed') return;
       const pushed = (message as { auction?: AuctionView }).auction;
       if (!pushed || pushed.auctionId !== auctionId) return;
-      const event = (message as { event?: { type: string; revision: number; data: Bid } }).event;
+      const event = (message as { event?: { type: string; revision: number; data: Bid & CancelledBids } })
+        .event;
       setView((mine) =>
         mine && pushed.revision >= mine.revision ? merged(mine, pushed, session.userId) : mine,
       );
@@ -90,6 +92,7 @@ function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
             ? held
             : [{ ...event.data, revision: event.revision }, ...held],
         );
+      if (event?.type === 'BidCancelled') setBids((held) => afterCancel(held, event.data, event.revision));
     });
     return () => {
       live = false;
@@ -165,29 +168,44 @@ function LiveAuction({ view, setView, bids, aliases, result, setResult }: LivePr
         </p>
       )}
       {isSeller && open && <p class="note">You are the seller of this auction, so you cannot bid on it.</p>}
-      {!me && open && (
-        <p class="note">
-          <a href="#/login">Log in</a> to bid.
-        </p>
-      )}
+      {!me && open && <LoginToBid />}
       {me && !isSeller && open && <BidBox view={view} price={price} onResult={onResult} />}
       <p role="status" class={line?.error ? 'error' : undefined} aria-live="polite">
         {line?.text ?? ''}
       </p>
-      <BidList bids={bids} currency={view.currency} name={(id) => bidderName(aliases, id, me)} />
+      {me && !isSeller && open && bids.some((b) => b.bidderId === me) && (
+        <RetractBids view={view} onResult={setResult} />
+      )}
+      <BidList
+        bids={bids}
+        currency={view.currency}
+        name={(id) => bidderName(aliases, id, me)}
+        control={
+          isSeller && open ? (bid) => <CancelBid view={view} bid={bid} onResult={setResult} /> : undefined
+        }
+      />
     </section>
   );
 }
+
+const LoginToBid = () => (
+  <p class="note">
+    <a href="#/login">Log in</a> to bid.
+  </p>
+);
 
 /** The latest hundred bids, newest first. */
 function BidList({
   bids,
   currency,
   name,
+  control,
 }: {
   bids: Bid[];
   currency: string;
   name(bidderId: string): string;
+  /** The seller's control on each bid of an open auction. */
+  control?: (bid: Bid) => preact.JSX.Element;
 }) {
   return (
     <>
@@ -199,7 +217,8 @@ function BidList({
           {bids.slice(0, 100).map((bid) => (
             <li key={bid.bidId}>
               {money(bid.amount, currency)} by {name(bid.bidderId)}
-              {bid.auto ? ' (automatic)' : ''} at {new Date(bid.placedAt).toLocaleTimeString()}
+              {bid.auto ? ' (automatic)' : ''} at {new Date(bid.placedAt).toLocaleTimeString()}{' '}
+              {control?.(bid)}
             </li>
           ))}
         </ol>

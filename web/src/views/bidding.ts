@@ -44,7 +44,9 @@ export type BidResult =
   | { kind: 'bought'; price: number }
   /** A sealed bid recorded: where it stands is nobody's to know until the close. */
   | { kind: 'sealed'; amount: number }
-  | { kind: 'refused'; text: string };
+  | { kind: 'refused'; text: string }
+  /** Another action on the auction (a bid cancelled, bids retracted): its sentence. */
+  | { kind: 'done'; text: string };
 
 /**
  * The result line as the auction stands now: "You lead" only while you do and it is open; once
@@ -53,6 +55,7 @@ export type BidResult =
 export function resultLine(result: BidResult | undefined, view: AuctionView, me: string | undefined) {
   if (!result) return undefined;
   if (result.kind === 'refused') return { text: result.text, error: true };
+  if (result.kind === 'done') return { text: result.text, error: false };
   if (view.status !== 'open') return undefined;
   if (result.kind === 'sealed')
     return {

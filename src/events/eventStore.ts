@@ -52,6 +52,12 @@ export interface SubscribeOptions {
   onEvents(events: RecordedEvent[]): Promise<void>;
   /** Called when onEvents throws; the subscription stops, it never skips the batch. */
   onError?(error: unknown): void;
+  /**
+   * Deliver only events of these types (the subscription still moves past the others). A store
+   * that can filters where the log is kept, so a subscriber to a few rare types does not read
+   * every event.
+   */
+  eventTypes?: readonly string[];
   /** Called once the subscription has delivered everything that existed when it started. */
   onCaughtUp?(): void;
   batchSize?: number;
@@ -111,4 +117,17 @@ export async function readStreamsOneByOne(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, streamIds.length) }, worker));
   return new Map(streamIds.map((id) => [id, result.get(id)!]));
+}
+
+/** `options` delivering only its `eventTypes`, filtered here (for a store that cannot filter where it reads). */
+export function filteredByType(options: SubscribeOptions): SubscribeOptions {
+  if (!options.eventTypes) return options;
+  const wanted = new Set(options.eventTypes);
+  return {
+    ...options,
+    onEvents(events) {
+      const kept = events.filter((e) => wanted.has(e.type));
+      return kept.length > 0 ? options.onEvents(kept) : Promise.resolve();
+    },
+  };
 }

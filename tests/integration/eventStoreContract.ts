@@ -377,6 +377,45 @@ export function eventStoreContract(fixture: ContractFixture): void {
       }
     });
 
+    it('to some event types: only those, in order, past long runs of others, and live', async () => {
+      const s = `${prefix()}-types`;
+      const start = await store().headPosition();
+      const types = ['Noise', 'Wanted', 'Noise', 'Noise', 'Other', ...Array(120).fill('Noise'), 'Wanted'];
+      await store().appendToStream(
+        s,
+        types.map((t, i) => ev(t, { i })),
+        { expectedRevision: 'no_stream' },
+      );
+      const received: RecordedEvent[] = [];
+      let caughtUp = false;
+      const subscription = store().subscribeToAll({
+        after: start,
+        batchSize: 7,
+        eventTypes: ['Wanted', 'Other'],
+        onEvents: async (events) => void received.push(...events),
+        onCaughtUp: () => (caughtUp = true),
+      });
+      try {
+        const mine = () => received.filter((e) => e.streamId === s);
+        const deadline = Date.now() + 10_000;
+        while ((mine().length < 3 || !caughtUp) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        expect(mine().map((e) => [e.type, (e.data as { i: number }).i])).toEqual([
+          ['Wanted', 1],
+          ['Other', 4],
+          ['Wanted', 125],
+        ]);
+        expect(received.every((e) => e.type === 'Wanted' || e.type === 'Other')).toBe(true);
+        await store().appendToStream(s, [ev('Noise'), ev('Wanted', { i: 'live' })], {
+          expectedRevision: 125n,
+        });
+        while (mine().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        expect(mine().at(-1)).toMatchObject({ type: 'Wanted', data: { i: 'live' } });
+      } finally {
+        await subscription.stop();
+      }
+    });
+
     it('delivers live appends promptly after catching up', async () => {
       const s = `${prefix()}-live`;
       const c = collector(store(), await store().headPosition());

@@ -18,7 +18,7 @@ import {
 } from '@eventstore/db-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventStore, ExpectedRevision, NewEvent, ReadStreamOptions, RecordedEvent } from '../eventStore';
-import { WrongExpectedRevisionError, readStreamsOneByOne } from '../eventStore';
+import { WrongExpectedRevisionError, filteredByType, readStreamsOneByOne } from '../eventStore';
 import { joinPosition, splitPosition, toJson } from '../serialization';
 import { eventStoreDbSubscription } from './eventStoreDbSubscription';
 
@@ -166,7 +166,7 @@ export function getEventStoreDbEventStore({ connectionString }: EventStoreDbOpti
     readAll: readAllOf,
     headPosition: () => headPosition(client),
     subscribeToAll: (options) =>
-      eventStoreDbSubscription(options, {
+      eventStoreDbSubscription(filteredByType(options), {
         connect: () => EventStoreDBClient.connectionString(connectionString),
         readAll: readAllOf,
         filter: excludeSystemEvents(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  filteredByType,
   WrongExpectedRevisionError,
   readStreamsOneByOne,
   type AppendResult,
@@ -148,7 +149,7 @@ export function getInMemoryEventStore(): EventStore {
     async headPosition() {
       return memory.log[memory.log.length - 1]?.position;
     },
-    subscribeToAll: (options: SubscribeOptions) => subscribe(memory, options),
+    subscribeToAll: (options: SubscribeOptions) => subscribe(memory, filteredByType(options)),
     async ping() {},
     async close() {},
   };

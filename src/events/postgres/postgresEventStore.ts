@@ -18,6 +18,7 @@ import {
   eventsAboveHorizonSql,
   headPositionSql,
   readAllSql,
+  readFilteredBatchSql,
   readBatchSql,
   readStreamSql,
   readStreamsSql,
@@ -165,6 +166,29 @@ function sharedPages(pool: Pool) {
   };
 }
 
+/**
+ * A page of the log for a subscriber to a few event types, filtered by the database (see
+ * readFilteredBatchSql): the wanted events, and how far the page reached.
+ */
+function filteredPages(pool: Pool, eventTypes: readonly string[]) {
+  return async (after: string | undefined, limit: number) => {
+    const [xid, position] = after ? splitPosition(after) : [0n, 0n];
+    const { rows } = await pool.query<EventRow & { mark: boolean; scanned: number }>({
+      name: 'read-filtered-batch',
+      text: readFilteredBatchSql,
+      values: [xid.toString(), position.toString(), limit, eventTypes],
+    });
+    const mark = rows.find((r) => r.mark);
+    const events = rows.filter((r) => !r.mark).map(toRecordedEvent);
+    events.sort((a, b) => (a.position < b.position ? -1 : 1));
+    return {
+      events,
+      scannedTo: mark ? joinPosition(mark.xid, mark.position) : undefined,
+      more: mark !== undefined && mark.scanned >= limit,
+    };
+  };
+}
+
 async function eventsAboveHorizon(pool: Pool) {
   const { rows } = await pool.query<{ blocked: boolean }>(eventsAboveHorizonSql);
   return rows[0]?.blocked ?? false;
@@ -194,7 +218,7 @@ export function getPostgresEventStore(options: PostgresEventStoreOptions): Event
     headPosition: () => headPosition(pool),
     subscribeToAll: (subscribeOptions) =>
       postgresSubscription(subscribeOptions, {
-        readBatch,
+        readBatch: subscribeOptions.eventTypes ? filteredPages(pool, subscribeOptions.eventTypes) : readBatch,
         eventsAboveHorizon: () => eventsAboveHorizon(pool),
         signal,
         pollIntervalMs: options.pollIntervalMs ?? 1000,

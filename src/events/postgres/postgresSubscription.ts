@@ -9,7 +9,7 @@ interface Deps {
   readBatch(
     after: string | undefined,
     limit: number,
-  ): Promise<{ events: RecordedEvent[]; blocked?: boolean; more?: boolean }>;
+  ): Promise<{ events: RecordedEvent[]; blocked?: boolean; more?: boolean; scannedTo?: string }>;
   eventsAboveHorizon(): Promise<boolean>;
   signal: ChangeSignal;
   pollIntervalMs: number;
@@ -41,10 +41,12 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
       let events: RecordedEvent[];
       let blocked: boolean;
       let more: boolean;
+      let scannedTo: string | undefined;
       try {
         const batch = await deps.readBatch(after, batchSize);
         events = batch.events;
         more = batch.more ?? false;
+        scannedTo = batch.scannedTo;
         blocked = batch.blocked ?? (await deps.eventsAboveHorizon());
         backoff = 100;
       } catch {
@@ -61,9 +63,14 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
           options.onError?.(error);
           return;
         }
-        after = events[events.length - 1]!.position;
+        after = scannedTo ?? events[events.length - 1]!.position;
         blockedRetries = 0;
         if (events.length === batchSize || more) continue;
+      }
+      // A filtered page moves past the events it left out (and says whether the log goes on).
+      if (scannedTo !== undefined && (after === undefined || scannedTo > after)) {
+        after = scannedTo;
+        if (more) continue;
       }
       if (blocked) {
         await sleep(BLOCKED_RETRY_MS[Math.min(blockedRetries++, BLOCKED_RETRY_MS.length - 1)]!);

@@ -75,3 +75,23 @@ export const headPositionSql = `SELECT position, transaction_id::text AS xid FRO
   ORDER BY transaction_id DESC, position DESC LIMIT 1`;
 
 export const NOTIFY_CHANNEL = 'event_store_appended';
+
+/**
+ * A subscriber's page of the log that keeps only some event types, filtered here: a page of at
+ * most $3 events of the log (below the horizon, as readBatchSql) is scanned by the global-order
+ * index, only the wanted ones are read whole, and one more row marks where the page ended, so
+ * the subscriber moves past the events it does not want without reading them.
+ */
+export const readFilteredBatchSql = `WITH page AS MATERIALIZED (
+    SELECT transaction_id, position, type = ANY($4::text[]) AS wanted FROM events
+    WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY transaction_id, position LIMIT $3)
+  SELECT e.position, e.transaction_id::text AS xid, e.event_id, e.stream_id, e.stream_revision, e.type,
+      e.data::text AS data, e.metadata::text AS metadata,
+      trunc(extract(epoch FROM e.recorded_at) * 1000)::float8 AS recorded_ms, false AS mark, 0 AS scanned
+    FROM page p JOIN events e ON (e.transaction_id, e.position) = (p.transaction_id, p.position) WHERE p.wanted
+  UNION ALL
+  (SELECT p.position, p.transaction_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, true,
+      (SELECT count(*) FROM page)::int
+    FROM page p ORDER BY p.transaction_id DESC, p.position DESC LIMIT 1)`;

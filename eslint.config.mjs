@@ -14,17 +14,28 @@ const LAYERS = {
   // The pure domains: events, state, deciders, pure rules and views. No I/O.
   auction: ['events'],
   watching: ['events'],
+  bidders: ['auction', 'events'],
   notifications: ['auction', 'events', 'platform', 'watching'],
   analytics: ['auction', 'events'],
   sales: ['auction', 'events'],
   auth: ['platform'],
   web: ['platform'],
   // The technical folders: each capability's I/O slice in a subfolder named after it.
-  commands: ['auction', 'events', 'platform', 'sales', 'watching'],
-  projections: ['analytics', 'auction', 'events', 'notifications', 'platform', 'sales', 'watching'],
-  'read-api': ['analytics', 'auction', 'events', 'notifications', 'platform', 'projections', 'sales', 'watching'],
+  commands: ['auction', 'bidders', 'events', 'platform', 'sales', 'watching'],
+  projections: ['analytics', 'auction', 'bidders', 'events', 'notifications', 'platform', 'sales', 'watching'],
+  'read-api': [
+    'analytics',
+    'auction',
+    'bidders',
+    'events',
+    'notifications',
+    'platform',
+    'projections',
+    'sales',
+    'watching',
+  ],
   realtime: ['auction', 'events', 'notifications', 'platform', 'projections', 'read-api', 'sales'],
-  scheduler: ['auction', 'commands', 'events', 'platform', 'projections', 'sales'],
+  scheduler: ['auction', 'bidders', 'commands', 'events', 'platform', 'projections', 'sales'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];
 const anyOf = (names) => `(${names.join('|')})`;

@@ -1,23 +1,19 @@
 import { type AuctionView } from '../auction';
 import type { Server } from 'node:http';
-import type { Request, RequestHandler, Router } from 'express';
+import type { Request, Router } from 'express';
 import { accountsRoutes, getAccountsStore, getJwtAuth, getTokenIssuer } from '../auth';
 import {
   commandRoutes,
   getPlaceBid,
-  getSaleCommands,
   getWatchlistCommands,
   placeBidFastLane,
-  saleCommandRoutes,
   watchlistCommandRoutes,
   type CommandHandler,
 } from '../commands';
 import { rateLimit, unlimited, type FastLane, type RateLimitConfig } from '../platform';
 import {
   postgresReadModel,
-  readStoredCheckpoint,
   renderStoredView,
-  SALES_PROJECTION,
   getRedisAuctionViews,
   subscribeChanges,
   subscribeNotifications,
@@ -36,11 +32,11 @@ import {
   notificationRoutes,
   photoRoutes,
   getSaleQueries,
-  saleQueryRoutes,
 } from '../read-api';
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
 import type { Closers } from './closers';
+import { accessOf, saleRoutes, whoMayBidRoutes } from './apiRouteGroups';
 import type { Infrastructure } from './infrastructure';
 import type { StartOptions } from './startOptions';
 
@@ -69,22 +65,6 @@ const readRoutes = (deps: Parameters<typeof queryRoutes>[0] & Parameters<typeof 
 ];
 
 /** The sales' routes: commands (through the sale's stream and the auctions' handler) and reads. */
-const saleRoutes = (
-  { eventStore, knex }: Infrastructure,
-  handler: CommandHandler,
-  auth: { optionalAuth: RequestHandler; requireAuth: RequestHandler },
-  auctions: { queries: ReturnType<typeof getAuctionQueries>; position: () => Promise<string | undefined> },
-) => [
-  saleCommandRoutes({ commands: getSaleCommands(eventStore, handler), requireAuth: auth.requireAuth }),
-  saleQueryRoutes({
-    queries: getSaleQueries(knex),
-    salesPosition: () => readStoredCheckpoint(knex, SALES_PROJECTION),
-    auctions: auctions.queries,
-    auctionsPosition: auctions.position,
-    optionalAuth: auth.optionalAuth,
-  }),
-];
-
 /** The current view of an auction for a new subscriber: Redis (its status at this time), else PostgreSQL. */
 const currentViewOf =
   (views: ReturnType<typeof getRedisAuctionViews>, queries: ReturnType<typeof getAuctionQueries>) =>
@@ -98,28 +78,28 @@ const currentViewOf =
     return queries.get(auctionId, undefined, new Date());
   };
 
-/** The api role's HTTP routes: accounts, commands, queries, history and the live page. */
-export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
+/**
+ * The api role's HTTP routes: accounts, commands, queries, history and the live page. One bid
+ * pipeline (placeBid): the express route and the fast lane both hand their bids to it.
+ */
+export function apiRoutes(infra: Infrastructure, handler: CommandHandler, closers: Closers) {
   const { config, knex, redis, eventStore } = infra;
-  const prefix = config.redisKeyPrefix;
   const tokens = getTokenIssuer(config.jwtSecret, config.jwtTtlSeconds);
   const auth = getJwtAuth(tokens.key);
-  const { requireAuth, optionalAuth, requireRole } = auth;
-  const limits = rateLimitsOf(infra);
-  const bidRateLimit = limits.bids;
-  // The one bid pipeline: the express route and the fast lane both hand their bids to it.
-  const placeBid = getPlaceBid({ handler, clock: () => new Date() });
+  const { requireAuth: anyUser, optionalAuth, requireRole } = auth;
+  const { access, requireAuth } = accessOf(infra, anyUser, closers);
+  const { bids: bidRateLimit, ...limits } = rateLimitsOf(infra);
+  const placeBid = getPlaceBid({ handler, clock: () => new Date(), access });
   const queries = getAuctionQueries(knex);
-  const views = getRedisAuctionViews(redis, prefix);
+  const views = getRedisAuctionViews(redis, config.redisKeyPrefix);
   const hot = getHotViews();
   const postgresCheckpoint = postgresReadModel(knex);
   const postgresPosition = () => postgresCheckpoint.readCheckpoint();
-  const notifications = getNotificationQueries(knex);
   const routers: Router[] = [
     accountsRoutes({
       accounts: getAccountsStore(knex),
       tokens,
-      requireAuth,
+      requireAuth: anyUser,
       authRateLimit: limits.auth ?? unlimited('auth'),
     }),
     commandRoutes({
@@ -129,7 +109,9 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       bidRateLimit: bidRateLimit ?? unlimited('bids'),
       photos: { eventStore, blobs: infra.blobs },
       eventStore,
+      access,
     }),
+    ...whoMayBidRoutes(infra, access, { anyUser, requireAuth, requireRole }),
     photoRoutes({ blobs: infra.blobs }),
     ...readRoutes({
       queries,
@@ -138,18 +120,16 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       postgresPosition,
       bidPosition: getBidPosition(eventStore),
       optionalAuth,
-      requireAuth,
+      requireAuth: anyUser,
     }),
     watchlistCommandRoutes({ commands: getWatchlistCommands(eventStore), requireAuth }),
-    notificationRoutes({ queries: notifications, requireAuth }),
-    historyRoutes({ eventStore, requireAuth, requireRole }),
-    analyticsRoutes({ queries: getAnalyticsQueries(knex), eventStore, requireAuth, requireRole }),
+    notificationRoutes({ queries: getNotificationQueries(knex), requireAuth: anyUser }),
+    historyRoutes({ eventStore, requireAuth: anyUser, requireRole }),
+    analyticsRoutes({ queries: getAnalyticsQueries(knex), eventStore, requireAuth: anyUser, requireRole }),
     ...saleRoutes(infra, handler, { optionalAuth, requireAuth }, { queries, position: postgresPosition }),
     pageRoutes(),
   ];
-  const currentView = currentViewOf(views, queries);
-  // The two hottest requests, answered in front of express: an anonymous watcher's GET from
-  // memory, and a bid.
+  // The two hottest requests in front of express: an anonymous watcher's GET from memory, a bid.
   const fastLanes: FastLane[] = [
     hotAuctionLane(hot),
     placeBidFastLane({
@@ -159,6 +139,8 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler) {
       onBug: (error) => infra.logger.error({ err: error }, 'unhandled error in request'),
     }),
   ];
+  const notifications = getNotificationQueries(knex);
+  const currentView = currentViewOf(views, queries);
   return { routers, hot, fastLanes, verifyToken: auth.verifyToken, currentView, notifications };
 }
 

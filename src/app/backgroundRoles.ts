@@ -21,7 +21,10 @@ export function startBackgroundRoles(
   const scheduler = roles.has('scheduler') ? startSchedulerRole(infra, handler, options, closers) : undefined;
   const checks: HealthCheck[] = [...(projector?.checks ?? []), ...(scheduler?.checks ?? [])];
   return {
-    runners: [...(projector?.runners ?? []), ...(scheduler ? [scheduler.reactor, scheduler.sales] : [])],
+    runners: [
+      ...(projector?.runners ?? []),
+      ...(scheduler ? [scheduler.reactor, scheduler.sales, scheduler.suspensions] : []),
+    ],
     scheduler: scheduler?.worker,
     checks,
   };

@@ -1,7 +1,7 @@
 import { getDueAuctions } from '../read-api';
 import { Queue } from 'bullmq';
 import type { Knex } from 'knex';
-import { getSaleCommands, type CommandHandler } from '../commands';
+import { getCancelBids, getSaleCommands, type CommandHandler } from '../commands';
 import { createKnex, type HealthCheck } from '../platform';
 import {
   SCHEDULER_PROJECTION,
@@ -13,6 +13,8 @@ import {
   closeInTurn,
   SALE_PROCESS,
   saleProcess,
+  SUSPENSION_PROCESS,
+  suspensionProcess,
   type CloseJobData,
 } from '../scheduler';
 import { runProjection } from '../projections';
@@ -49,6 +51,28 @@ function startSaleProcess(
   return runner;
 }
 
+/** The suspensions' process manager (their bids cancelled), under its lease. */
+function startSuspensionProcess(infra: Infrastructure, options: StartOptions, closers: Closers) {
+  const { eventStore, logger, knex } = infra;
+  const runner = runProjection({
+    name: SUSPENSION_PROCESS,
+    eventStore,
+    logger,
+    ...leaseSettings(infra, options),
+    onRestart: (projection, reason) => infra.metrics.projectionRestarts.inc({ projection, reason }),
+    store: async () =>
+      suspensionProcess({
+        knex,
+        eventStore,
+        cancelBids: getCancelBids(eventStore),
+        logger,
+        propagationMs: options.suspensionPropagationMs,
+      }),
+  });
+  closers.add('suspension process', () => runner.stop());
+  return runner;
+}
+
 /**
  * The scheduler role: the closing reactor (a projection that plans a delayed close job per
  * auction end) and the workers that send CloseAuction through the command handler.
@@ -82,6 +106,7 @@ export function startSchedulerRole(
   });
   closers.add('closing reactor', () => reactor.stop());
   const sales = startSaleProcess(infra, handler, options, closers, checkpointDb);
+  const suspensions = startSuspensionProcess(infra, options, closers);
   const closeDelay = closeDelayMetric(metrics.registry);
   const worker = startCloseWorker({
     queue,
@@ -99,8 +124,9 @@ export function startSchedulerRole(
   const checks: HealthCheck[] = [
     projectionCheck(reactor),
     projectionCheck(sales),
+    projectionCheck(suspensions),
     // The close queue answers, and says how much is waiting and failing in it.
     { name: 'schedulerQueue', check: () => queue.getJobCounts('delayed', 'waiting', 'active', 'failed') },
   ];
-  return { reactor, sales, worker, checks };
+  return { reactor, sales, suspensions, worker, checks };
 }

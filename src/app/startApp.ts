@@ -84,7 +84,7 @@ export async function startApp(
       checks: backgroundChecks,
     } = thread ?? startBackgroundRoles(infra, roles, handler, options, closers);
     checks.push(...backgroundChecks);
-    const api = roles.has('api') ? apiRoutes(infra, handler) : undefined;
+    const api = roles.has('api') ? apiRoutes(infra, handler, closers) : undefined;
     const http = createHttpServer(
       infra,
       { routers: api?.routers ?? [], checks, fastLanes: api?.fastLanes },

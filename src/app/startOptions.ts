@@ -11,4 +11,6 @@ export interface StartOptions {
   onChanges?(changes: AuctionChange[], position: string): void;
   onProjectionLag?(lagsMs: number[]): void;
   websocketLimits?: GatewayDeps['limits'];
+  /** How long the suspensions' process manager waits for a suspension to reach every instance. */
+  suspensionPropagationMs?: number;
 }

@@ -9,6 +9,7 @@ import { pushLot } from './lotRules';
 import { buyNow, buyNowPriceError, type BuyNowData } from './buyNowRules';
 import * as formats from './formatRules';
 import { cancelBids, type CancelBidsData } from './cancelRules';
+import { checkEligible, type BidderEligibility } from './eligibility';
 
 export type CreateAuctionData = Omit<AuctionCreated, 'createdAt'>;
 
@@ -19,6 +20,8 @@ export interface PlaceBidData {
   bidderId: string;
   amount: number;
   maxAmount?: number;
+  /** Whether the bidder may bid here (absent: not checked, as in replays of the log). */
+  eligibility?: BidderEligibility;
 }
 
 export type AuctionCommand =
@@ -106,6 +109,7 @@ function createAuction(data: CreateAuctionData, now: Date, state: AuctionState):
 }
 
 function placeBid(bid: PlaceBidData, now: Date, auction: Auction): AuctionEvent[] {
+  checkEligible(bid.eligibility, auction);
   formats.checkMayBid(auction, bid.bidderId, now, () => notOpenReason(auction, now));
   if (formats.isSealed(auction)) return formats.placeSealedBid(bid, now, auction);
   if (formats.formatOf(auction) === 'dutch') return formats.placeDutchBid(bid, now, auction);

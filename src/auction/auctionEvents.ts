@@ -2,16 +2,7 @@ import type { SchemaObject } from 'ajv';
 import type { FromSchema } from 'json-schema-to-ts';
 import { bidCancelled } from './bidCancelEvents';
 import { dutchTermsSchema } from './dutchPrice';
-
-/**
- * An object schema's type as FromSchema derives it, without the index signature it adds where a
- * schema does not say `additionalProperties: false` (the published event schemas leave that open).
- */
-type Exact<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T as string extends K ? never : K]: Exact<T[K]> }
-    : T;
+import type { Exact } from './exactType';
 
 /** The parts every event schema is made of (the sales' events use them too). */
 export const eventSchemaParts = {
@@ -74,6 +65,10 @@ const auctionCreated = {
     },
     saleId: { ...id, description: 'The sale this auction is a lot of (absent: a standalone auction)' },
     lotNumber: { type: 'integer', minimum: 1, description: "The lot's number in its sale, from 1" },
+    requiresApproval: {
+      type: 'boolean',
+      description: 'A lot of a sale that takes bids only from bidders its seller approved (absent: false)',
+    },
     createdAt: time,
   },
   required: [

@@ -15,7 +15,10 @@ export type AuctionRuleCode =
   | 'BUY_NOW_UNAVAILABLE'
   | 'PROXY_NOT_ALLOWED'
   | 'BID_NOT_FOUND'
-  | 'RETRACTION_TOO_LATE';
+  | 'RETRACTION_TOO_LATE'
+  | 'ACCOUNT_SUSPENDED'
+  | 'BIDDER_BLOCKED'
+  | 'BIDDER_NOT_APPROVED';
 
 /** A command refused by the rules of an auction: an expected outcome with a stable code. */
 export class AuctionRuleError extends Error {

@@ -121,6 +121,7 @@ function created(data: AuctionCreated): Auction {
     softClose: data.softClose,
     ...(data.buyNowPrice !== undefined ? { buyNowPrice: data.buyNowPrice } : {}),
     ...(data.saleId !== undefined ? { saleId: data.saleId, lotNumber: data.lotNumber } : {}),
+    ...(data.requiresApproval ? { requiresApproval: true } : {}),
     ...(data.format !== undefined && data.format !== 'english' ? { format: data.format } : {}),
     ...(data.dutch !== undefined ? { dutch: data.dutch } : {}),
     createdAt: Date.parse(data.createdAt),

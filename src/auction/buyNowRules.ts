@@ -1,11 +1,14 @@
 import type { AuctionCreated, AuctionEvent } from './auctionEvents';
 import { AuctionRuleError } from './auctionRuleError';
 import { isOpenAt, type Auction } from './auctionState';
+import { checkEligible, type BidderEligibility } from './eligibility';
 
 export interface BuyNowData {
   /** The request's id, named in the reply (like a bid's). */
   bidId: string;
   buyerId: string;
+  /** Whether the buyer may buy here (absent: not checked). */
+  eligibility?: BidderEligibility;
 }
 
 /** A buy-it-now price below what a bid must reach to win would sell for less than the seller asks. */
@@ -26,6 +29,7 @@ export function buyNowPriceError(
  * second is refused (BUY_NOW_UNAVAILABLE after a bid; AUCTION_NOT_OPEN after a buy).
  */
 export function buyNow(data: BuyNowData, now: Date, auction: Auction): AuctionEvent[] {
+  checkEligible(data.eligibility, auction);
   if (!isOpenAt(auction, now.getTime()))
     throw new AuctionRuleError('AUCTION_NOT_OPEN', 'The auction is not open');
   if (data.buyerId === auction.sellerId)

@@ -13,6 +13,7 @@ export {
   type PlaceBidData,
 } from './auctionDecider';
 export { MAX_PHOTOS } from './photoRules';
+export { type BidderEligibility, checkEligible } from './eligibility';
 export { type CancelBidsData, RETRACTION_MIN_REMAINING_MS } from './cancelRules';
 export { type BuyNowData, buyNowPriceError } from './buyNowRules';
 export {

@@ -19,3 +19,8 @@ export { saleCommandRoutes } from './sales/saleRoutes';
 export { getStreamCommands } from './streamCommands';
 export { getWatchlistCommands } from './watching/watchlistCommands';
 export { watchlistCommandRoutes } from './watching/watchlistRoutes';
+export { type BidderAccess, startBidderAccess } from './bidders/bidderAccess';
+export { getBidderCommands } from './bidders/bidderCommands';
+export { bidderRoutes } from './bidders/bidderRoutes';
+export { requireActiveAccount } from './bidders/activeAccount';
+export { type CancelBids, getCancelBids } from './auction/cancelBids';

@@ -163,3 +163,17 @@ function plainStream<State, Command, Event extends { type: string; data: unknown
     }),
   };
 }
+
+/** A stream folded whole by a decider's evolve (only its own events). */
+export async function foldStream<S, E extends { type: string; data: unknown }>(
+  eventStore: EventStore,
+  type: { decider: Decider<S, never, E>; eventOf(r: RecordedEvent): E | undefined },
+  streamId: string,
+): Promise<S> {
+  let state = type.decider.initialState();
+  for (const recorded of await eventStore.readStream(streamId)) {
+    const event = type.eventOf(recorded);
+    if (event) state = type.decider.evolve(state, event);
+  }
+  return state;
+}

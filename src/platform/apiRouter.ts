@@ -8,6 +8,8 @@ export interface GuardDoc {
   auth?: 'required' | 'optional';
   roles?: string[];
   rateLimit?: string;
+  /** Problems the guard itself may answer, by status. */
+  problems?: Record<number, string[]>;
 }
 
 const GUARD_DOC = Symbol('guardDoc');

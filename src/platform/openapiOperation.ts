@@ -54,6 +54,7 @@ function problemsOf(spec: RouteSpec, guards: GuardDoc[]): Map<number, Set<string
     if (guard.auth) add(401, 'UNAUTHORIZED'); // an invalid token is refused even where one is optional
     if (guard.roles) add(403, 'FORBIDDEN');
     if (guard.rateLimit) add(429, 'RATE_LIMITED');
+    for (const [status, codes] of Object.entries(guard.problems ?? {})) add(Number(status), ...codes);
   }
   for (const [status, codes] of Object.entries(spec.problems ?? {})) add(Number(status), ...codes);
   add(500, 'INTERNAL_ERROR'); // a bug of ours, never anything a client sent

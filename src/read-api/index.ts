@@ -26,3 +26,4 @@ export {
 } from './notifications/notificationRoutes';
 export { getSaleQueries, type SaleQueries } from './sales/saleQueries';
 export { saleQueryRoutes } from './sales/saleRoutes';
+export { userHistoryRoutes } from './bidders/userHistoryRoute';

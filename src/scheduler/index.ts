@@ -12,3 +12,4 @@ export {
 } from './auction/closingReactor';
 export { closeDelayMetric } from './closeDelayMetric';
 export { closeInTurn, SALE_PROCESS, saleProcess } from './sales/saleProcess';
+export { SUSPENSION_PROCESS, suspensionProcess } from './bidders/suspensionProcess';

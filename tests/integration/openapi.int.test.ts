@@ -340,6 +340,52 @@ describe('the OpenAPI document', () => {
       },
     );
 
+    // Who may bid: registrations, blocks, suspension and its history.
+    const strict = await call(url, 'POST', '/sales', {
+      token: seller.token,
+      body: {
+        title: 'Strict',
+        currency: 'EUR',
+        firstLotEndsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        requiresApproval: true,
+      },
+    });
+    const strictId = strict.body.saleId as string;
+    await check('POST', `/sales/${strictId}/registrations`, '/sales/{id}/registrations', {
+      token: bidder.token,
+      body: {},
+    });
+    await check('GET', `/sales/${strictId}/registrations`, '/sales/{id}/registrations', {
+      token: seller.token,
+    });
+    await check('GET', '/me/registrations', '/me/registrations', { token: bidder.token });
+    const registration = `/sales/${strictId}/registrations/${bidder.userId}`;
+    await check('POST', `${registration}/approve`, '/sales/{id}/registrations/{userId}/approve', {
+      token: seller.token,
+      body: {},
+    });
+    await check('POST', `${registration}/decline`, '/sales/{id}/registrations/{userId}/decline', {
+      token: seller.token,
+      body: { reason: 'no deposit' },
+    });
+    const blocked = `/me/blocked-bidders/${bidder.userId}`;
+    await check('PUT', blocked, '/me/blocked-bidders/{userId}', { token: seller.token });
+    await check('GET', '/me/blocked-bidders', '/me/blocked-bidders', { token: seller.token });
+    await check('DELETE', blocked, '/me/blocked-bidders/{userId}', { token: seller.token });
+    const admin = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: seller.userId, roles: ['admin'] });
+    const suspendee = await registerUser(url, 'suspendee');
+    await check('POST', `/admin/users/${suspendee.userId}/suspend`, '/admin/users/{id}/suspend', {
+      token: admin,
+      body: { reason: 'test' },
+    });
+    await check('POST', `/admin/users/${suspendee.userId}/reinstate`, '/admin/users/{id}/reinstate', {
+      token: admin,
+      body: {},
+    });
+    await check('GET', `/admin/users/${suspendee.userId}/history`, '/admin/users/{id}/history', {
+      token: admin,
+    });
+
     // Documented problems answer as documented too.
     await check('GET', '/auctions/00000000-0000-4000-8000-000000000000', '/auctions/{id}');
     await check('POST', `/auctions/${auctionId}/bids`, '/auctions/{id}/bids', {

@@ -54,6 +54,7 @@ export const lotAuction = (sale: Sale, lot: LotAdded): CreateAuctionData => ({
   softClose: (lot.format ?? 'english') === 'english' ? sale.softClose : null,
   saleId: sale.saleId,
   lotNumber: lot.lotNumber,
+  ...(sale.requiresApproval ? { requiresApproval: true } : {}),
 });
 
 /** Creates the lot's auction; one that exists already (a retry, the process manager) is fine. */

@@ -38,16 +38,10 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
     let blockedRetries = 0;
     while (!stopped) {
       const seen = deps.signal.version();
-      let events: RecordedEvent[];
-      let blocked: boolean;
-      let more: boolean;
-      let scannedTo: string | undefined;
+      let batch: Awaited<ReturnType<Deps['readBatch']>> & { blocked: boolean };
       try {
-        const batch = await deps.readBatch(after, batchSize);
-        events = batch.events;
-        more = batch.more ?? false;
-        scannedTo = batch.scannedTo;
-        blocked = batch.blocked ?? (await deps.eventsAboveHorizon());
+        const read = await deps.readBatch(after, batchSize);
+        batch = { ...read, blocked: read.blocked ?? (await deps.eventsAboveHorizon()) };
         backoff = 100;
       } catch {
         await sleep(backoff);
@@ -55,6 +49,7 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
         continue;
       }
       if (stopped) return;
+      const { events, blocked, scannedTo, more } = batch;
       if (events.length > 0) {
         try {
           await options.onEvents(events);
@@ -68,10 +63,8 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
         if (events.length === batchSize || more) continue;
       }
       // A filtered page moves past the events it left out (and says whether the log goes on).
-      if (scannedTo !== undefined && (after === undefined || scannedTo > after)) {
-        after = scannedTo;
-        if (more) continue;
-      }
+      if (scannedTo !== undefined && (after === undefined || scannedTo > after)) after = scannedTo;
+      if (scannedTo !== undefined && more) continue;
       if (blocked) {
         await sleep(BLOCKED_RETRY_MS[Math.min(blockedRetries++, BLOCKED_RETRY_MS.length - 1)]!);
         continue;

@@ -11,6 +11,18 @@ type BidRow = {
   revision: number;
 };
 
+/** A cancellation, for the admin's history of its bidder. */
+interface CancellationRow {
+  event_id: string;
+  bidder_id: string;
+  auction_id: string;
+  kind: string;
+  cancelled_by: string;
+  reason: string | null;
+  bids: number;
+  cancelled_at: string;
+}
+
 /**
  * The bids a batch writes, and those it deletes, in log order: a cancellation (BidCancelled)
  * deletes the bids that no longer stand and writes those that stand at another amount, or anew.
@@ -20,6 +32,7 @@ export function bidChanges(applied: RecordedEvent[]) {
   const rows = new Map<string, BidRow>();
   const deleted = new Set<string>();
   const recount = new Map<string, { user_id: string; auction_id: string }>();
+  const cancellations: CancellationRow[] = [];
   const put = (row: BidRow) => {
     rows.set(row.bid_id, row);
     deleted.delete(row.bid_id);
@@ -43,6 +56,16 @@ export function bidChanges(applied: RecordedEvent[]) {
       });
     } else if (e.type === 'BidCancelled') {
       const cancelled = e.data as BidCancelled;
+      cancellations.push({
+        event_id: e.id,
+        bidder_id: cancelled.bidderId,
+        auction_id: auctionId,
+        kind: cancelled.kind,
+        cancelled_by: cancelled.cancelledBy,
+        reason: cancelled.reason,
+        bids: cancelled.bidIds.length,
+        cancelled_at: cancelled.cancelledAt,
+      });
       recount.set(`${cancelled.bidderId}:${auctionId}`, {
         user_id: cancelled.bidderId,
         auction_id: auctionId,
@@ -58,5 +81,10 @@ export function bidChanges(applied: RecordedEvent[]) {
       }
     }
   }
-  return { bidRows: [...rows.values()], deletedBidIds: [...deleted], recountPairs: [...recount.values()] };
+  return {
+    bidRows: [...rows.values()],
+    deletedBidIds: [...deleted],
+    recountPairs: [...recount.values()],
+    cancellations,
+  };
 }

@@ -7,6 +7,20 @@ export const READ_MODEL_SCHEMA = 'read_model';
 const lotIndex = (schema: string) =>
   `CREATE INDEX IF NOT EXISTS auctions_lots ON "${schema}".auctions (((state->>'saleId')::uuid), ((state->>'lotNumber')::int)) WHERE state->>'saleId' IS NOT NULL;`;
 
+/** Each bidder's cancelled and retracted bids (an admin's history of the user reads it). */
+const cancellationsTable = (schema: string) => `
+  CREATE TABLE IF NOT EXISTS "${schema}".bid_cancellations (
+    event_id uuid PRIMARY KEY,
+    bidder_id uuid NOT NULL,
+    auction_id uuid NOT NULL,
+    kind text NOT NULL,
+    cancelled_by uuid NOT NULL,
+    reason text,
+    bids integer NOT NULL,
+    cancelled_at timestamptz NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS bid_cancellations_bidder ON "${schema}".bid_cancellations (bidder_id, cancelled_at);`;
+
 /**
  * The PostgreSQL read model's tables, in a schema of their own so that a rebuild can fill a
  * second schema beside it and swap the two by renaming. Keep this the latest shape: a later
@@ -29,6 +43,7 @@ export async function createReadModelTables(knex: Knex, schema: string): Promise
     CREATE INDEX ON "${schema}".auctions (created_at DESC, auction_id DESC);
     CREATE INDEX ON "${schema}".auctions (seller_id);
     ${lotIndex(schema)}
+    ${cancellationsTable(schema)}
     CREATE TABLE "${schema}".bids (
       bid_id uuid PRIMARY KEY,
       auction_id uuid NOT NULL,
@@ -74,6 +89,15 @@ export const projectionMigrations: Migration[] = [
     },
     async down(knex: Knex) {
       await knex.raw(`DROP INDEX "${READ_MODEL_SCHEMA}".auctions_lots`);
+    },
+  },
+  {
+    name: '0203_read_model_bid_cancellations',
+    async up(knex: Knex) {
+      await knex.raw(cancellationsTable(READ_MODEL_SCHEMA));
+    },
+    async down(knex: Knex) {
+      await knex.raw(`DROP TABLE "${READ_MODEL_SCHEMA}".bid_cancellations`);
     },
   },
 ];

@@ -34,7 +34,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
       state,
     };
   });
-  const { bidRows, deletedBidIds, recountPairs } = bidChanges(applied);
+  const { bidRows, deletedBidIds, recountPairs, cancellations } = bidChanges(applied);
   const userBids = new Map<
     string,
     { user_id: string; auction_id: string; my_highest_bid: number; last_bid_at: string }
@@ -58,6 +58,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
     bidRows,
     deletedBidIds,
     recountPairs,
+    cancellations,
     userBidRows: [...userBids.values()],
     changes: changedIds.map((auctionId) => ({
       auctionId,
@@ -167,6 +168,8 @@ async function writeBatch(
   if (rows[0]?.ok !== 1) throw new CheckpointMovedError(`${checkpoint?.name} checkpoint moved`);
   if (plan.deletedBidIds.length > 0)
     await db(`${schema}.bids`).whereIn('bid_id', plan.deletedBidIds).delete();
+  if (plan.cancellations.length > 0)
+    await db(`${schema}.bid_cancellations`).insert(plan.cancellations).onConflict('event_id').ignore();
   for (const { user_id, auction_id } of plan.recountPairs) {
     const [left] = await db(`${schema}.bids`)
       .where({ bidder_id: user_id, auction_id })

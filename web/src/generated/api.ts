@@ -20,6 +20,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/users/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A user's suspensions, reinstatements and cancelled bids (admin)
+         * @description Oldest first, each with who did it, when and why: the suspensions and reinstatements from the user's stream, their bids cancelled or retracted from the read model (X-Min-Position waits for it).
+         *
+         *     Needs the role admin.
+         */
+        get: operations["userHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/reinstate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reinstate a suspended user (admin)
+         * @description They may act (and bid) again; no cancelled bid is restored. Idempotent.
+         *
+         *     Needs the role admin.
+         */
+        post: operations["reinstateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a user (admin)
+         * @description Every command of theirs answers 403 ACCOUNT_SUSPENDED within a second on every instance (tokens issued before included); they may still log in and read. Their bids on open auctions are cancelled by a process manager. Recorded in their stream with the admin's id and the reason. Idempotent.
+         *
+         *     Needs the role admin.
+         */
+        post: operations["suspendUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/analytics/summary": {
         parameters: {
             query?: never;
@@ -518,6 +584,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/blocked-bidders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bidders you block
+         * @description Read from your stream: exact, whatever the read models say.
+         */
+        get: operations["listBlockedBidders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/blocked-bidders/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Block a bidder from your auctions
+         * @description The bidder's bids and buys on any of your auctions and lots answer 403 BIDDER_BLOCKED (on every instance within a second); bids they placed before stay (cancel them if you wish). Idempotent.
+         */
+        put: operations["blockBidder"];
+        post?: never;
+        /**
+         * Unblock a bidder
+         * @description They may bid on your auctions again. Idempotent: unblocking someone not blocked answers the same.
+         */
+        delete: operations["unblockBidder"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/notifications": {
         parameters: {
             query?: never;
@@ -530,6 +640,26 @@ export interface paths {
          * @description The caller's notifications after `after` (a notification's or a page's cursor), oldest first: outbid, won, lost, ending_soon, cancelled. `nextCursor` is where to continue (or poll) from; it is null only when there is nothing at all yet.
          */
         get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your registrations, newest first
+         * @description Pending, approved and declined, with the seller’s reason for a decline.
+         */
+        get: operations["listMyRegistrations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -794,6 +924,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sales/{id}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sale's registrations (its seller)
+         * @description In the order the bidders first asked; read from the sale’s registrations stream.
+         */
+        get: operations["listSaleRegistrations"];
+        put?: never;
+        /**
+         * Ask to bid in a sale that requires approval
+         * @description Records the caller's request (pending) for the seller to answer. Asking again while pending or approved answers the registration as it is; a declined bidder may ask again.
+         */
+        post: operations["requestRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sales/{id}/registrations/{userId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a bidder for your sale
+         * @description They may bid on its lots at once, on every instance. Answering the same again changes nothing.
+         */
+        post: operations["approveRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sales/{id}/registrations/{userId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a bidder for your sale
+         * @description Their bids on its lots answer 403 BIDDER_NOT_APPROVED. Answering the same again changes nothing.
+         */
+        post: operations["declineRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -902,6 +1096,8 @@ export interface components {
                 lotNumber?: number;
                 /** Format: int64 */
                 minIncrement: number | null;
+                /** @description A lot of a sale that takes bids only from bidders its seller approved (absent: false) */
+                requiresApproval?: boolean;
                 /** @description The sale this auction is a lot of (absent: a standalone auction) */
                 saleId?: string;
                 sellerId: string;
@@ -1501,6 +1697,433 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    userHistory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Answer only once the read model has processed this position (at most 5 s in all, else 503). Send the highest position seen so far (a command reply's `position` or any `X-Projection-Position`) and reads never go back in time from one route to the next. */
+                "X-Min-Position"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The history */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            at: string;
+                            /**
+                             * Format: uuid
+                             * @description Of cancelled or retracted bids
+                             */
+                            auctionId?: string;
+                            /**
+                             * Format: int64
+                             * @description How many of their bids went
+                             */
+                            bids?: number;
+                            /**
+                             * Format: uuid
+                             * @description The admin, the seller, or the user themselves (a retraction)
+                             */
+                            by: string;
+                            /** @enum {string} */
+                            kind: "suspended" | "reinstated" | "bids_cancelled" | "bids_retracted";
+                            reason: string | null;
+                        }[];
+                        nextCursor: null;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: FORBIDDEN */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: PROJECTION_LAGGING, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    reinstateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user now */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Where the stream stands after the request: send it as X-Min-Position to read with it */
+                    "X-Event-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Where the user's stream stands */
+                        position?: string;
+                        suspended: boolean;
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: FORBIDDEN */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: CANNOT_SUSPEND_SELF */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CANNOT_SUSPEND_SELF";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    suspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user now */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Where the stream stands after the request: send it as X-Min-Position to read with it */
+                    "X-Event-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Where the user's stream stands */
+                        position?: string;
+                        suspended: boolean;
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: FORBIDDEN */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: CANNOT_SUSPEND_SELF */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CANNOT_SUSPEND_SELF";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -2215,6 +2838,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
             /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -2565,6 +3202,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not allowed: ACCOUNT_SUSPENDED, BIDDER_BLOCKED, BIDDER_NOT_APPROVED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED" | "BIDDER_BLOCKED" | "BIDDER_NOT_APPROVED";
+                    };
+                };
+            };
             /** @description Not found: AUCTION_NOT_FOUND */
             404: {
                 headers: {
@@ -2848,7 +3499,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: NOT_SELLER */
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
             403: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -2858,7 +3509,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_SELLER";
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
                     };
                 };
             };
@@ -3027,6 +3678,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not allowed: ACCOUNT_SUSPENDED, BIDDER_BLOCKED, BIDDER_NOT_APPROVED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED" | "BIDDER_BLOCKED" | "BIDDER_NOT_APPROVED";
+                    };
+                };
+            };
             /** @description Not found: AUCTION_NOT_FOUND */
             404: {
                 headers: {
@@ -3176,7 +3841,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: NOT_SELLER */
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
             403: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -3186,7 +3851,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_SELLER";
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
                     };
                 };
             };
@@ -3467,7 +4132,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: NOT_SELLER */
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
             403: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -3477,7 +4142,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_SELLER";
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
                     };
                 };
             };
@@ -3639,7 +4304,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: NOT_SELLER */
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
             403: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -3649,7 +4314,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_SELLER";
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
                     };
                 };
             };
@@ -3780,6 +4445,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
                     };
                 };
             };
@@ -4789,6 +5468,301 @@ export interface operations {
             };
         };
     };
+    listBlockedBidders: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bidders you block */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            userId: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    blockBidder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Blocked */
+            204: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Where the stream stands after the request: send it as X-Min-Position to read with it */
+                    "X-Event-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: CANNOT_BLOCK_SELF */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "CANNOT_BLOCK_SELF";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    unblockBidder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not blocked */
+            204: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Where the stream stands after the request: send it as X-Min-Position to read with it */
+                    "X-Event-Position"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
     listMyNotifications: {
         parameters: {
             query?: {
@@ -4872,6 +5846,107 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listMyRegistrations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Registrations */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            /** @description Where the sale's registrations stream stands */
+                            position?: string;
+                            /** @description The seller's reason for a decline */
+                            reason: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            /** Format: uuid */
+                            saleId: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "declined";
+                            /** Format: uuid */
+                            userId: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
                     };
                 };
             };
@@ -5015,6 +6090,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
             /** @description Not found: AUCTION_NOT_FOUND */
             404: {
                 headers: {
@@ -5111,6 +6200,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
             /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
             500: {
                 headers: {
@@ -5190,6 +6293,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
                     };
                 };
             };
@@ -5286,6 +6403,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
                     };
                 };
             };
@@ -5952,6 +7083,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
             /** @description Conflict: SALE_ALREADY_EXISTS */
             409: {
                 headers: {
@@ -6217,7 +7362,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: NOT_SELLER */
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
             403: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -6227,7 +7372,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_SELLER";
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
                     };
                 };
             };
@@ -6563,7 +7708,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not allowed: NOT_SELLER */
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
             403: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -6573,7 +7718,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_SELLER";
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
                     };
                 };
             };
@@ -6630,6 +7775,626 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "SALE_STARTED" | "SALE_CANCELLED" | "SALE_CLOSED" | "TOO_MANY_LOTS" | "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listSaleRegistrations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Registrations */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            /** @description Where the sale's registrations stream stands */
+                            position?: string;
+                            /** @description The seller's reason for a decline */
+                            reason: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            /** Format: uuid */
+                            saleId: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "declined";
+                            /** Format: uuid */
+                            userId: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: NOT_SELLER */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_SELLER";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    requestRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The registration */
+            201: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        /** @description Where the sale's registrations stream stands */
+                        position?: string;
+                        /** @description The seller's reason for a decline */
+                        reason: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        /** Format: uuid */
+                        saleId: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "declined";
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description Refused by the auction rules: APPROVAL_NOT_REQUIRED, SELLER_CANNOT_REGISTER, SALE_CLOSED */
+            422: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "APPROVAL_NOT_REQUIRED" | "SELLER_CANNOT_REGISTER" | "SALE_CLOSED";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    approveRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description The registration */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        /** @description Where the sale's registrations stream stands */
+                        position?: string;
+                        /** @description The seller's reason for a decline */
+                        reason: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        /** Format: uuid */
+                        saleId: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "declined";
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND, REGISTRATION_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND" | "REGISTRATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description A bug of ours (the log has its details under the X-Request-Id): INTERNAL_ERROR */
+            500: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description Unavailable for now; retry after Retry-After: BUSY, SERVICE_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "BUSY" | "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    declineRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The registration */
+            200: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        decidedAt: string | null;
+                        /** @description Where the sale's registrations stream stands */
+                        position?: string;
+                        /** @description The seller's reason for a decline */
+                        reason: string | null;
+                        /** Format: date-time */
+                        requestedAt: string;
+                        /** Format: uuid */
+                        saleId: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "declined";
+                        /** Format: uuid */
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Bad request: VALIDATION_FAILED, MALFORMED_JSON */
+            400: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED" | "MALFORMED_JSON";
+                    };
+                };
+            };
+            /** @description Missing or invalid token: UNAUTHORIZED */
+            401: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHORIZED";
+                    };
+                };
+            };
+            /** @description Not allowed: ACCOUNT_SUSPENDED, NOT_SELLER */
+            403: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "ACCOUNT_SUSPENDED" | "NOT_SELLER";
+                    };
+                };
+            };
+            /** @description Not found: SALE_NOT_FOUND, REGISTRATION_NOT_FOUND */
+            404: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SALE_NOT_FOUND" | "REGISTRATION_NOT_FOUND";
+                    };
+                };
+            };
+            /** @description Body over 64 KiB: PAYLOAD_TOO_LARGE */
+            413: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
+                    "Access-Control-Allow-Origin"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };

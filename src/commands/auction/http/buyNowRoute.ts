@@ -1,7 +1,9 @@
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RouteSpec } from '../../../platform';
+import type { BidderEligibility } from '../../../auction';
 import type { CommandHandler } from '../commandHandler';
+import type { EligibilityGate } from './placeBid';
 import { envelopeFor, sendReply } from './commandEnvelope';
 import { buyNowReplySchema, buyNowSchema } from './commandSchemas';
 import { replyHeaders } from './idempotency';
@@ -16,6 +18,7 @@ export const buyNowSpec = {
   body: buyNowSchema,
   responses: { 200: { description: 'Bought', schema: buyNowReplySchema, headers: replyHeaders } },
   problems: {
+    403: ['ACCOUNT_SUSPENDED', 'BIDDER_BLOCKED', 'BIDDER_NOT_APPROVED'],
     404: ['AUCTION_NOT_FOUND'],
     422: ['BUY_NOW_UNAVAILABLE', 'AUCTION_NOT_OPEN', 'SELLER_CANNOT_BID', 'IDEMPOTENCY_KEY_REUSED'],
     503: ['BUSY'],
@@ -23,11 +26,17 @@ export const buyNowSpec = {
 } satisfies Omit<RouteSpec, 'tag'>;
 
 /** POST /auctions/:id/buy-now: the decider says whether it may be bought now. */
-export const buyNow = (handler: CommandHandler, clock: () => Date) => async (req: Request, res: Response) => {
-  const envelope = envelopeFor(req, 'buy-now', {
-    type: 'BuyNow',
-    now: clock(),
-    data: { bidId: randomUUID(), buyerId: req.auth!.userId },
-  });
-  await sendReply(res, 200, () => handler.handle(envelope));
-};
+export const buyNow =
+  (handler: CommandHandler, clock: () => Date, access?: EligibilityGate) =>
+  async (req: Request, res: Response) => {
+    const buyerId = req.auth!.userId;
+    const handle = (eligibility?: BidderEligibility) =>
+      handler.handle(
+        envelopeFor(req, 'buy-now', {
+          type: 'BuyNow',
+          now: clock(),
+          data: { bidId: randomUUID(), buyerId, ...(eligibility ? { eligibility } : {}) },
+        }),
+      );
+    await sendReply(res, 200, () => (access ? access.withEligibility(buyerId, handle) : handle()));
+  };

@@ -21,6 +21,9 @@ const RULE_PROBLEMS: Record<AuctionRuleCode, { status: number; title: string }> 
   PROXY_NOT_ALLOWED: { status: 422, title: 'No proxy bidding in this format' },
   BID_NOT_FOUND: { status: 404, title: 'Bid not found' },
   RETRACTION_TOO_LATE: { status: 422, title: 'Too late to retract' },
+  ACCOUNT_SUSPENDED: { status: 403, title: 'Account suspended' },
+  BIDDER_BLOCKED: { status: 403, title: 'Blocked by the seller' },
+  BIDDER_NOT_APPROVED: { status: 403, title: 'Not approved for this sale' },
 };
 
 /** The members the command side's problems add beyond RFC 9457's, for the API document. */

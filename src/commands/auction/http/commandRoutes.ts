@@ -8,7 +8,7 @@ import { cancelBidRoute, cancelBidSpec, retractRoute, retractSpec } from './canc
 import { getCancelBids } from '../cancelBids';
 import { createAuction, createAuctionSpec } from './createAuctionRoute';
 import { idempotencyKeyHeader } from './idempotency';
-import type { PlaceBid } from './placeBid';
+import type { EligibilityGate, PlaceBid } from './placeBid';
 import { placeBidRoute, placeBidSpec } from './placeBidRoute';
 import { addPhoto, addPhotoSpec, removePhoto, removePhotoSpec } from './photoRoutes';
 
@@ -27,6 +27,8 @@ interface Deps {
   photos: { eventStore: EventStore; blobs: BlobStore };
   /** The auctions' streams, read whole by a cancellation. */
   eventStore: EventStore;
+  /** Who may bid and buy (the bidders' access index). */
+  access?: EligibilityGate;
   clock?: () => Date;
 }
 
@@ -38,6 +40,7 @@ export function commandRoutes({
   bidRateLimit,
   photos,
   eventStore,
+  access,
   clock = () => new Date(),
 }: Deps): DocumentedRouter {
   const { router, route } = apiRouter();
@@ -47,7 +50,7 @@ export function commandRoutes({
     { ...common, ...placeBidSpec, guards: [requireAuth, ...(bidRateLimit ? [bidRateLimit] : [])] },
     placeBidRoute(placeBid),
   );
-  route({ ...common, ...buyNowSpec }, buyNow(handler, clock));
+  route({ ...common, ...buyNowSpec }, buyNow(handler, clock, access));
   route({ ...common, ...cancelAuctionSpec }, cancelAuction(handler, clock));
   const cancelBids = getCancelBids(eventStore, clock);
   route({ ...common, headers: [], ...cancelBidSpec }, cancelBidRoute(cancelBids));

@@ -6,6 +6,12 @@ import type { CommandEnvelope } from '../decideBatch';
 import { commandEnvelope, replyHeaderValues } from './commandEnvelope';
 import { commandProblem } from './commandProblem';
 import type { PlaceBidBody } from './commandSchemas';
+import type { BidderEligibility } from '../../../auction';
+
+/** Where a bid or a buy gets its bidder's eligibility (the bidders' access index; see commands/bidders). */
+export interface EligibilityGate {
+  withEligibility<T>(userId: string, run: (eligibility: BidderEligibility) => Promise<T>): Promise<T>;
+}
 
 /** A bid as a transport hands it in: parsed, its body valid against placeBidSchema, its bidder authenticated. */
 export interface BidRequest {
@@ -19,7 +25,7 @@ export interface BidRequest {
 export type BidAnswer = { reply: AuctionReply; headers: Record<string, string> } | { problem: ProblemError };
 
 /** The PlaceBid command of a valid body; a ceiling below the amount is refused (400). */
-function placeBidEnvelope(request: BidRequest, now: Date): CommandEnvelope {
+function placeBidEnvelope(request: BidRequest, now: Date, eligibility?: BidderEligibility): CommandEnvelope {
   const { body } = request;
   if (body.maxAmount !== undefined && body.maxAmount < body.amount) {
     throw validationProblem([{ field: 'body.maxAmount', message: 'must be at least amount' }]);
@@ -36,6 +42,7 @@ function placeBidEnvelope(request: BidRequest, now: Date): CommandEnvelope {
         bidderId: request.userId,
         amount: body.amount,
         ...(body.maxAmount !== undefined ? { maxAmount: body.maxAmount } : {}),
+        ...(eligibility ? { eligibility } : {}),
       },
     },
   });
@@ -55,10 +62,14 @@ export const bidLocation = (reply: AuctionReply) =>
  * which only parse and write): the command, the handler, the reply's headers, or the problem.
  * Only a bug is thrown (answered 500 by the transport).
  */
-export function getPlaceBid(deps: { handler: CommandHandler; clock: () => Date }) {
+export function getPlaceBid(deps: { handler: CommandHandler; clock: () => Date; access?: EligibilityGate }) {
   return async (request: BidRequest): Promise<BidAnswer> => {
     try {
-      const { replayed, ...reply } = await deps.handler.handle(placeBidEnvelope(request, deps.clock()));
+      const handle = (eligibility?: BidderEligibility) =>
+        deps.handler.handle(placeBidEnvelope(request, deps.clock(), eligibility));
+      const { replayed, ...reply } = deps.access
+        ? await deps.access.withEligibility(request.userId, handle)
+        : await handle();
       return { reply, headers: replyHeaderValues(replayed, reply, bidLocation) };
     } catch (error) {
       const problem = problemOf(commandProblem(error));

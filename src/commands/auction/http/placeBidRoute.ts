@@ -24,6 +24,7 @@ export const placeBidSpec = {
     },
   },
   problems: {
+    403: ['ACCOUNT_SUSPENDED', 'BIDDER_BLOCKED', 'BIDDER_NOT_APPROVED'],
     404: ['AUCTION_NOT_FOUND'],
     422: ['AUCTION_NOT_OPEN', 'BID_TOO_LOW', 'SELLER_CANNOT_BID', 'IDEMPOTENCY_KEY_REUSED'],
     503: ['BUSY'],

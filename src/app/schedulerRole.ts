@@ -1,4 +1,4 @@
-import { getDueAuctions } from '../read-api';
+import { getDueAuctions, getOpenAuctionsOfBidder } from '../read-api';
 import { Queue } from 'bullmq';
 import type { Knex } from 'knex';
 import { getCancelBids, getSaleCommands, type CommandHandler } from '../commands';
@@ -65,6 +65,7 @@ function startSuspensionProcess(infra: Infrastructure, options: StartOptions, cl
         knex,
         eventStore,
         cancelBids: getCancelBids(eventStore),
+        openAuctionsOf: getOpenAuctionsOfBidder(knex),
         logger,
         propagationMs: options.suspensionPropagationMs,
       }),

@@ -26,4 +26,5 @@ export {
 } from './notifications/notificationRoutes';
 export { getSaleQueries, type SaleQueries } from './sales/saleQueries';
 export { saleQueryRoutes } from './sales/saleRoutes';
-export { userHistoryRoutes } from './bidders/userHistoryRoute';
+export { userHistoryRoutes } from './auction/userHistoryRoute';
+export { getOpenAuctionsOfBidder } from './auction/bidderAuctions';

@@ -216,7 +216,12 @@ describe('who may bid, on two instances', () => {
       15_000,
       'bids cancelled',
     );
-    expect((await call(b.url, 'GET', `/auctions/${auctionId}/bids`)).body.items).toEqual([]);
+    await waitUntil(async () => {
+      const { items } = (await call(b.url, 'GET', `/auctions/${auctionId}/bids`)).body as {
+        items: unknown[];
+      };
+      return items.length === 0;
+    }, 5000);
 
     const reinstated = await call(b.url, 'POST', `${path}/reinstate`, {
       token: admin,

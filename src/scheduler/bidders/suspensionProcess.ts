@@ -9,7 +9,6 @@ import {
   lazyCheckpoint,
   moveCheckpoint,
   POSTGRES_PROJECTION,
-  READ_MODEL_SCHEMA,
   readStoredCheckpoint,
   type ProjectionStore,
 } from '../../projections';
@@ -24,6 +23,8 @@ interface Deps {
   knex: Knex;
   eventStore: EventStore;
   cancelBids: CancelBids;
+  /** The open auctions a user has bids on, as the PostgreSQL read model has them. */
+  openAuctionsOf(userId: string): Promise<string[]>;
   logger: Logger;
   /** For tests: how long a suspension takes to reach every instance. */
   propagationMs?: number;
@@ -57,10 +58,7 @@ export function suspensionProcess(deps: Deps): ProjectionStore {
     const { adminId, reason, suspendedAt } = e.data as UserSuspended;
     await sleep(Date.parse(suspendedAt) + (deps.propagationMs ?? PROPAGATION_MS) - Date.now());
     await readModelAt(knex, await eventStore.headPosition());
-    const open = await knex(`${READ_MODEL_SCHEMA}.user_bids as ub`)
-      .join(`${READ_MODEL_SCHEMA}.auctions as a`, 'a.auction_id', 'ub.auction_id')
-      .where({ 'ub.user_id': userId, 'a.status': 'active' })
-      .pluck<string[]>('ub.auction_id');
+    const open = await deps.openAuctionsOf(userId);
     for (const auctionId of open) {
       try {
         const reply = await deps.cancelBids(auctionId, {

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { adminUserRoutes, getAccountsStore } from '../auth';
 import {
   bidderRoutes,
   getBidderCommands,
@@ -58,4 +59,9 @@ export const whoMayBidRoutes = (
     requireAdmin: auth.requireRole('admin'),
   }),
   userHistoryRoutes({ eventStore, knex, requireAuth: auth.anyUser, requireRole: auth.requireRole }),
+  adminUserRoutes({
+    accounts: getAccountsStore(knex),
+    requireAuth: auth.anyUser,
+    requireAdmin: auth.requireRole('admin'),
+  }),
 ];

@@ -7,3 +7,4 @@ export { getAccountsStore } from './accountsStore';
 export { getJwtAuth } from './jwtAuth';
 export { accountMigrations } from './migrations';
 export { getTokenIssuer, type Role, ROLES } from './tokens';
+export { adminUserRoutes } from './adminUserRoutes';

@@ -105,6 +105,13 @@ export function buildOpenApi({ info, specs, named = [], problemMembers = {}, tag
           description:
             'A JWT from POST /auth/register or /auth/login, following RFC8725 (JWT best current practices): HS256 only, never alg none, expiry enforced, the claims sub and roles.',
         },
+        adminBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "The same JWT (following RFC8725: HS256 only, never alg none, expiry enforced), of an account with the admin role (granted by `npm run users:grant`): the admin's routes answer 403 FORBIDDEN to any other.",
+        },
       },
       schemas: Object.fromEntries(
         all.map((n) => [n.name, { ...(referTo(n.schema, names) as object), ...n.extra }]),

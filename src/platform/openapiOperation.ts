@@ -106,6 +106,12 @@ function parametersOf(spec: RouteSpec) {
   return [...pathParams, ...queryParams, ...headerParams];
 }
 
+/** An admin's routes name their own scheme (the same JWT, with the admin role): OWASP API5. */
+const securityOf = (auth: GuardDoc['auth'], roles: string[]) => {
+  const scheme = roles.length > 0 && roles.every((r) => r === 'admin') ? 'adminBearer' : 'bearer';
+  return auth === 'required' ? [{ [scheme]: [] }] : auth === 'optional' ? [{}, { [scheme]: [] }] : [];
+};
+
 /** The OpenAPI operation of one route spec. */
 export function operation(spec: RouteSpec) {
   const guards = (spec.guards ?? []).map(guardDocOf).filter((g): g is GuardDoc => g !== undefined);
@@ -144,7 +150,7 @@ export function operation(spec: RouteSpec) {
     summary: spec.summary,
     description: `${spec.description}${roleNote}`,
     operationId: spec.operationId,
-    security: auth === 'required' ? [{ bearer: [] }] : auth === 'optional' ? [{}, { bearer: [] }] : [],
+    security: securityOf(auth, roles),
     parameters: parametersOf(spec),
     ...(spec.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }

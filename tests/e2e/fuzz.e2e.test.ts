@@ -59,6 +59,7 @@ describe('the fuzzer', () => {
   let sales: string[];
   let bidIds: string[];
   let photoIds: string[];
+  let userIds: string[];
   let assets: string[];
   let photo: Buffer;
   let bidderEmail: string;
@@ -80,13 +81,17 @@ describe('the fuzzer', () => {
       }),
       await createAuction(server.url, seller.token),
       await createAuction(server.url, bidder.token, { startingPrice: 0, minIncrement: 1 }),
+      // Far from its end: bids on it may be retracted.
+      await createAuction(server.url, seller.token, {
+        endsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      }),
       // Buy it now: each can be bought once, until its first bid.
       ...(await Promise.all(
         [5000, 6000, 7000].map((buyNowPrice) => createAuction(server.url, seller.token, { buyNowPrice })),
       )),
     ];
     // Sales: one that takes lots (it starts in a day), one under way.
-    const saleOf = async (startsInMs: number) => {
+    const saleOf = async (startsInMs: number, requiresApproval = false) => {
       const res = await fetch(`${server.url}/sales`, {
         method: 'POST',
         headers: { authorization: `Bearer ${seller.token}`, 'content-type': 'application/json' },
@@ -95,11 +100,22 @@ describe('the fuzzer', () => {
           currency: 'EUR',
           startsAt: new Date(Date.now() + startsInMs).toISOString(),
           firstLotEndsAt: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+          requiresApproval,
         }),
       });
       return ((await res.json()) as { saleId: string }).saleId;
     };
-    sales = [await saleOf(86_400_000), await saleOf(-1000)];
+    sales = [await saleOf(86_400_000), await saleOf(-1000), await saleOf(86_400_000, true)];
+    // Users to block, register, suspend and look up (not the seller or the bidder, whom a
+    // suspension would stop for the rest of the run).
+    const other = await registerUser(server.url, 'other');
+    userIds = [other.userId, bidder.userId];
+    // The bidder asked to bid in the sale that requires approval: the seller may answer.
+    await fetch(`${server.url}/sales/${sales[2]}/registrations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     // A bid to find by id (GET /auctions/{id}/bids/{bidId}).
     const firstBid = await fetch(`${server.url}/auctions/${auctions[0]}/bids`, {
       method: 'POST',
@@ -126,6 +142,7 @@ describe('the fuzzer', () => {
       seller: seller.token,
       bidder: bidder.token,
       analyst: issuer.issue({ sub: bidder.userId, roles: ['bidder', 'analyst'] }),
+      admin: issuer.issue({ sub: seller.userId, roles: ['admin'] }),
       expired: getTokenIssuer(SECRET, 60)
         .issue({ sub: bidder.userId, roles: ['bidder'] })
         .replace(/\.[^.]+$/, '.AAAA'),
@@ -226,6 +243,13 @@ describe('the fuzzer', () => {
       'POST /sales/{id}/lots': [{ auth: 'seller', body: json({ title: 'Fuzzed lot', startingPrice: 100 }) }],
       'POST /sales/{id}/cancel': [{ auth: 'seller', body: json({ reason: 'fuzzed' }) }],
       'POST /auctions/{id}/buy-now': [{ auth: 'bidder', body: json({}) }],
+      'POST /auctions/{id}/bids/{bidId}/cancel': [{ auth: 'seller', body: json({ reason: 'fuzzed' }) }],
+      'POST /admin/users/{id}/suspend': [{ auth: 'admin', body: json({ reason: 'fuzzed' }) }],
+      'POST /sales/{id}/registrations': [{ auth: 'bidder', body: json({}) }],
+      'POST /sales/{id}/registrations/{userId}/approve': [{ auth: 'seller', body: json({}) }],
+      'POST /sales/{id}/registrations/{userId}/decline': [
+        { auth: 'seller', body: json({ reason: 'fuzzed' }) },
+      ],
       'POST /analytics/what-if': [
         { auth: 'analyst', body: json({ rules: { proxyBidding: false } }) },
         { auth: 'analyst', body: json({ auctionIds: auctions, rules: { minIncrement: 'ladder' } }) },
@@ -248,6 +272,17 @@ describe('the fuzzer', () => {
           { weight: 1, arbitrary: fc.uuid() },
           { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
+        // A registration's bidder may be the fuzzed bidder; a block never is (it would stop their bids).
+        userId: fc.oneof(
+          {
+            weight: 4,
+            arbitrary: fc.constantFrom(
+              ...(op.path.includes('/registrations') ? userIds : userIds.slice(0, 1)),
+            ),
+          },
+          { weight: 1, arbitrary: fc.uuid() },
+          { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
+        ),
         photoId: fc.oneof(
           { weight: 4, arbitrary: fc.constantFrom(...photoIds) },
           { weight: 1, arbitrary: fc.uuid() },
@@ -262,8 +297,17 @@ describe('the fuzzer', () => {
           { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeAnyURIComponent) },
         ),
         id: fc.oneof(
-          // A sale's routes take a sale's id, the others an auction's.
-          { weight: 6, arbitrary: fc.constantFrom(...(op.path.includes('/sales') ? sales : auctions)) },
+          // A sale's routes take a sale's id, a user's (an admin's) a user's, the others an auction's.
+          {
+            weight: 6,
+            arbitrary: fc.constantFrom(
+              ...(op.path.includes('/sales')
+                ? sales
+                : op.path.startsWith('/admin/users')
+                  ? userIds.slice(0, 1)
+                  : auctions),
+            ),
+          },
           { weight: 1, arbitrary: fc.uuid() },
           {
             weight: 1,
@@ -283,6 +327,8 @@ describe('the fuzzer', () => {
                 fc.oneof(
                   ...query.map((p) => valueFor(p.schema, now)),
                   fc.constantFrom(...edgeStrings.filter((s) => s.length < 400)),
+                  // A real account's email (an admin looks a user up by it).
+                  fc.constant(bidderEmail),
                 ),
               ),
               { maxLength: 3 },
@@ -294,6 +340,7 @@ describe('the fuzzer', () => {
           { weight: 4, arbitrary: fc.constant('bidder') },
           { weight: 2, arbitrary: fc.constant('seller') },
           { weight: 2, arbitrary: fc.constant('analyst') },
+          { weight: op.path.startsWith('/admin') ? 4 : 1, arbitrary: fc.constant('admin') },
           { weight: 1, arbitrary: fc.constantFrom('none', 'garbage', 'expired') },
         ),
         contentType: fc.oneof(
@@ -353,13 +400,15 @@ describe('the fuzzer', () => {
         const path = r.op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
           name === 'bidId'
             ? r.bidId
-            : name === 'photoId' || (name === 'id' && r.op.path.startsWith('/photos/'))
-              ? r.photoId
-              : name === 'name'
-                ? r.asset
-                : name === 'code'
-                  ? r.code
-                  : r.id,
+            : name === 'userId'
+              ? r.userId
+              : name === 'photoId' || (name === 'id' && r.op.path.startsWith('/photos/'))
+                ? r.photoId
+                : name === 'name'
+                  ? r.asset
+                  : name === 'code'
+                    ? r.code
+                    : r.id,
         );
         const search = r.query
           .map(

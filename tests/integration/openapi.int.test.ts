@@ -374,6 +374,9 @@ describe('the OpenAPI document', () => {
     await check('DELETE', blocked, '/me/blocked-bidders/{userId}', { token: seller.token });
     const admin = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: seller.userId, roles: ['admin'] });
     const suspendee = await registerUser(url, 'suspendee');
+    await check('GET', `/admin/users?email=${encodeURIComponent(suspendee.email)}`, '/admin/users', {
+      token: admin,
+    });
     await check('POST', `/admin/users/${suspendee.userId}/suspend`, '/admin/users/{id}/suspend', {
       token: admin,
       body: { reason: 'test' },

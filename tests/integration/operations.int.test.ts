@@ -154,6 +154,7 @@ describe('operations', () => {
       'projection:sale-process',
       'projection:sales',
       'projection:scheduler',
+      'projection:suspension-process',
       'redis',
       'schedulerQueue',
     ]);

@@ -63,6 +63,7 @@ describe('the projector thread', () => {
         'sales',
         'scheduler',
         'sale-process',
+        'suspension-process',
       ]
         .map((n) => [n, 'running'])
         .sort(),

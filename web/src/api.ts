@@ -8,7 +8,18 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { Problem, paths } from './types';
 import { session } from './session';
 
-export type { AuctionView, Bid, Notification, Problem, Reply, SaleView, Schemas, paths } from './types';
+export type {
+  AuctionView,
+  Bid,
+  HistoryItem,
+  Notification,
+  Problem,
+  Registration,
+  Reply,
+  SaleView,
+  Schemas,
+  paths,
+} from './types';
 
 let lastPosition: string | undefined;
 

@@ -11,7 +11,8 @@ import { ApiError } from './api';
 import { Header } from './components/Header';
 import { connect, reconnect, watch } from './live';
 import { useRoute, type Route } from './router';
-import { isAnalyst, session } from './session';
+import { Admin } from './views/Admin';
+import { isAdmin, isAnalyst, session } from './session';
 import { renewToken } from './renewal';
 import { AuctionList } from './views/AuctionList';
 import { AuctionPage } from './views/AuctionPage';
@@ -74,6 +75,9 @@ function View({ route, visit, onError }: { route: Route; visit: number; onError(
       );
     case 'login':
       return <Login />;
+    case 'admin':
+      if (!signedIn) return <Login reason="Log in as an admin to see this." />;
+      return isAdmin() ? <Admin /> : <p class="note">This page is for admins.</p>;
     default:
       return <AuctionList visit={visit} onError={onError} />;
   }

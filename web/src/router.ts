@@ -7,7 +7,7 @@ export type Route =
   | { name: 'analyst'; id: string }
   | { name: 'sale'; id: string }
   | { name: 'sales' | 'newSale' }
-  | { name: 'market' | 'create' | 'me' | 'watchlist' | 'login' };
+  | { name: 'market' | 'create' | 'me' | 'watchlist' | 'login' | 'admin' };
 
 const ID = '([0-9a-f-]{36})';
 
@@ -20,7 +20,7 @@ export function parseRoute(hash: string): Route {
   if (sale) return { name: 'sale', id: sale[1]!.toLowerCase() };
   if (hash === '#/sales') return { name: 'sales' };
   if (hash === '#/sales/new') return { name: 'newSale' };
-  const named = /^#\/(market|create|me|watchlist|login)$/.exec(hash)?.[1];
+  const named = /^#\/(market|create|me|watchlist|login|admin)$/.exec(hash)?.[1];
   return named ? { name: named as 'market' } : { name: 'list' };
 }
 

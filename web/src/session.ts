@@ -58,3 +58,5 @@ export const isAnalyst = (token = session.token) =>
 window.addEventListener('storage', (event) => {
   if (event.key === 'token' || event.key === null) for (const listener of listeners) listener();
 });
+
+export const isAdmin = (token = session.token) => rolesOf(token).includes('admin');

@@ -15,3 +15,7 @@ export type Reply<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M]
   ? T
   : never;
 export type SaleView = Schemas['SaleView'];
+/** A bidder's registration for a sale that requires approval. */
+export type Registration = Reply<'/me/registrations', 'get'>['items'][number];
+/** An entry of an admin's history of a user. */
+export type HistoryItem = Reply<'/admin/users/{id}/history', 'get'>['items'][number];

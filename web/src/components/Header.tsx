@@ -1,7 +1,7 @@
 /** The header: where to go, who is signed in, the bell, and whether live updates flow. */
 import { useEffect, useState } from 'preact/hooks';
 import { liveStatus, onStatus } from '../live';
-import { isAnalyst, session } from '../session';
+import { isAdmin, isAnalyst, session } from '../session';
 import { Bell } from './Bell';
 
 export function Header({ onLogout }: { onLogout(): void }) {
@@ -28,6 +28,7 @@ export function Header({ onLogout }: { onLogout(): void }) {
           </>
         )}
         {isAnalyst() && <a href="#/market">Market</a>}
+        {isAdmin() && <a href="#/admin">Users</a>}
       </nav>
       <div class="session">
         {signedIn ? (

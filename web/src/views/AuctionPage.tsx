@@ -12,7 +12,7 @@ import { BidBox, useDutchPrice } from './FormatBid';
 import { resultLine, type BidResult } from './bidding';
 import { withPatience } from './patience';
 import { aliasesOf, bidderName } from './aliases';
-import { afterCancel, CancelBid, RetractBids, type CancelledBids } from './BidCancel';
+import { afterCancel, RetractBids, SellerControls, type CancelledBids } from './BidCancel';
 
 /** What a closed auction means for whoever is looking at it. */
 function outcomeFor(view: AuctionView, me: string | undefined) {
@@ -181,7 +181,9 @@ function LiveAuction({ view, setView, bids, aliases, result, setResult }: LivePr
         currency={view.currency}
         name={(id) => bidderName(aliases, id, me)}
         control={
-          isSeller && open ? (bid) => <CancelBid view={view} bid={bid} onResult={setResult} /> : undefined
+          isSeller && open
+            ? (bid) => <SellerControls view={view} bid={bid} onResult={setResult} />
+            : undefined
         }
       />
     </section>

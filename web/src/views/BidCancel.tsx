@@ -3,7 +3,7 @@
  * cancels a bidder's bids with a reason, a bidder retracts their own while more than 12 hours remain.
  */
 import { useState } from 'preact/hooks';
-import { api, ok, type AuctionView, type Bid } from '../api';
+import { api, done, ok, type AuctionView, type Bid } from '../api';
 import type { BidResult } from './bidding';
 import { refusal } from './refusal';
 
@@ -85,3 +85,38 @@ export function RetractBids({ view, onResult }: { view: AuctionView; onResult(r:
     </button>
   );
 }
+
+/** The seller's other control on a bid: block its bidder from all their auctions. */
+export function BlockBidder({
+  view,
+  bid,
+  onResult,
+}: {
+  view: AuctionView;
+  bid: Bid;
+  onResult(r: BidResult): void;
+}) {
+  const block = async () => {
+    try {
+      await done(api.PUT('/me/blocked-bidders/{userId}', { params: { path: { userId: bid.bidderId } } }));
+      onResult({
+        kind: 'done',
+        text: 'Blocked: their bids on your auctions are refused from now on (those placed stand: cancel them if you wish).',
+      });
+    } catch (error) {
+      onResult(refusal(error, view.currency));
+    }
+  };
+  return (
+    <button type="button" class="link" onClick={() => void block()}>
+      Block this bidder
+    </button>
+  );
+}
+
+/** What the seller may do about a bid of their open auction. */
+export const SellerControls = (props: { view: AuctionView; bid: Bid; onResult(r: BidResult): void }) => (
+  <>
+    <CancelBid {...props} /> <BlockBidder {...props} />
+  </>
+);

@@ -8,6 +8,7 @@ import { session } from '../../session';
 import { AuctionCard } from '../AuctionList';
 import { AddLot } from './AddLot';
 import { saleStatusText } from './SaleList';
+import { BidderRegistration, RegistrationRequests } from './Registrations';
 
 /** Every lot of a sale, in order (a sale has at most 1,000). */
 async function allLots(saleId: string) {
@@ -98,6 +99,10 @@ export function SalePage({ saleId, onError }: { saleId: string; onError(error: u
         </dd>
       </dl>
       {isSeller && sale.status === 'scheduled' && <AddLot saleId={saleId} currency={sale.currency} />}
+      {sale.requiresApproval && isSeller && <RegistrationRequests sale={sale} />}
+      {sale.requiresApproval && !isSeller && session.token && sale.status !== 'closed' && (
+        <BidderRegistration sale={sale} />
+      )}
       <h2 id="lots-title">Lots</h2>
       {lots.length === 0 && <p>No lots yet.</p>}
       <ol class="cards" aria-labelledby="lots-title">

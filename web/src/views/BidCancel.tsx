@@ -68,21 +68,42 @@ export function CancelBid({
   );
 }
 
-/** A bidder's own: retract every bid of theirs on the auction, while more than 12 hours remain. */
-export function RetractBids({ view, onResult }: { view: AuctionView; onResult(r: BidResult): void }) {
-  if (Date.parse(view.endsAt) - Date.now() <= RETRACT_MS) return null;
-  const retract = async () => {
+/** A button that runs one request and says how it went on the page's result line. */
+function ActionButton(props: {
+  view: AuctionView;
+  onResult(r: BidResult): void;
+  run(): Promise<unknown>;
+  label: string;
+  done: string;
+}) {
+  const act = async () => {
     try {
-      await ok(api.POST('/auctions/{id}/retract', { params: { path: { id: view.auctionId } }, body: {} }));
-      onResult({ kind: 'done', text: 'Your bids were retracted.' });
+      await props.run();
+      props.onResult({ kind: 'done', text: props.done });
     } catch (error) {
-      onResult(refusal(error, view.currency));
+      props.onResult(refusal(error, props.view.currency));
     }
   };
   return (
-    <button type="button" class="link" onClick={() => void retract()}>
-      Retract my bids
+    <button type="button" class="link" onClick={() => void act()}>
+      {props.label}
     </button>
+  );
+}
+
+/** A bidder's own: retract every bid of theirs on the auction, while more than 12 hours remain. */
+export function RetractBids({ view, onResult }: { view: AuctionView; onResult(r: BidResult): void }) {
+  if (Date.parse(view.endsAt) - Date.now() <= RETRACT_MS) return null;
+  return (
+    <ActionButton
+      view={view}
+      onResult={onResult}
+      run={() =>
+        ok(api.POST('/auctions/{id}/retract', { params: { path: { id: view.auctionId } }, body: {} }))
+      }
+      label="Retract my bids"
+      done="Your bids were retracted."
+    />
   );
 }
 
@@ -96,21 +117,16 @@ export function BlockBidder({
   bid: Bid;
   onResult(r: BidResult): void;
 }) {
-  const block = async () => {
-    try {
-      await done(api.PUT('/me/blocked-bidders/{userId}', { params: { path: { userId: bid.bidderId } } }));
-      onResult({
-        kind: 'done',
-        text: 'Blocked: their bids on your auctions are refused from now on (those placed stand: cancel them if you wish).',
-      });
-    } catch (error) {
-      onResult(refusal(error, view.currency));
-    }
-  };
   return (
-    <button type="button" class="link" onClick={() => void block()}>
-      Block this bidder
-    </button>
+    <ActionButton
+      view={view}
+      onResult={onResult}
+      run={() =>
+        done(api.PUT('/me/blocked-bidders/{userId}', { params: { path: { userId: bid.bidderId } } }))
+      }
+      label="Block this bidder"
+      done="Blocked: their bids on your auctions are refused from now on (those placed stand: cancel them if you wish)."
+    />
   );
 }
 

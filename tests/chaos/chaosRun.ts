@@ -28,6 +28,8 @@ import { freePort, serverEnv, startServerProcess, type ServerProcess } from '../
 import { createTestDatabase } from '../support/testDatabase';
 import { createAuction, deleteKeys, registerUser } from '../support/testApp';
 import { brokenSalePromises, checkSale, createChaosSale, type SaleReport } from './chaosSale';
+import { getTokenIssuer } from '../../src/auth';
+import { cancelWhileRunning, checkWhoMayBid, suspend, type WhoMayBidReport } from './chaosWhoMayBid';
 
 const HOSTILE_TITLES = [
   'Vase 🏺 𝄞',
@@ -74,6 +76,8 @@ export interface ChaosReport {
   notifications: { expected: number; missing: string[]; extra: string[] };
   /** The sale whose lots end during the faults. */
   sale?: SaleReport;
+  /** The seller's cancellations and an admin's suspension during the faults. */
+  whoMayBid: WhoMayBidReport;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,6 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     serverErrors: { status500: 0, unavailableWithoutRetryAfter: 0, unavailable: 0 },
     websocket: { watchers: options.watchers, resumes: 0, gaps: [], behind: [], events: 0 },
     notifications: { expected: 0, missing: [], extra: [] },
+    whoMayBid: { cancellations: 0, byStatus: {}, broken: [] },
   };
   const started = Date.now();
   try {
@@ -263,6 +268,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
               continue;
             }
             if (res.status === 201) acknowledged.set(body.bidId!, auctionId);
+            if (res.status === 403) await sleep(200); // the suspended bidder
             if (res.status === 201 && body.endsAt && capped.has(auctionId))
               sale.endsAt.set(auctionId, Date.parse(body.endsAt));
             const seen = body.currentPrice ?? body.minimumBid;
@@ -276,6 +282,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     };
     const loops = Array.from({ length: options.loops }, (_, i) => bidLoop(i));
+    // The seller cancels bids as they come in (not on the sale's lots: their ends are checked on
+    // their own), and an admin suspends the first bidder at 40% of the run.
+    const admin = getTokenIssuer(env.JWT_SECRET!, 3600).issue({ sub: seller.userId, roles: ['admin'] });
+    const cancelling = cancelWhileRunning({
+      anyUp,
+      sellerToken: seller.token,
+      candidates: () => [...acknowledged].filter(([, auctionId]) => !capped.has(auctionId)),
+      running: () => running,
+      everyMs: (options.seconds * 1000) / 30,
+      report: report.whoMayBid,
+    });
+    void sleep(0.4 * options.seconds * 1000).then(() =>
+      suspend(anyUp, admin, bidders[0]!.userId, report.whoMayBid),
+    );
 
     // The faults, spread over the run.
     const at = (share: number) => sleep(Math.max(0, started + share * options.seconds * 1000 - Date.now()));
@@ -319,7 +339,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     await at(1);
     running = false;
-    await Promise.all(loops);
+    await Promise.all([...loops, cancelling]);
     report.load.acknowledged = acknowledged.size;
     log(`load done: ${acknowledged.size} bids acknowledged, ${JSON.stringify(report.load.byStatus)}`);
 
@@ -347,6 +367,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await checkReadModels(report, database.url, redis, prefix, store, auctions);
     await checkNotifications(report, database.url, store, finalLog);
     report.sale = await checkSale(sale, finalLog, store, database.url);
+    const knex = createKnex(database.url, 2);
+    await checkWhoMayBid(report.whoMayBid, finalLog, store, knex, bidders[0]!.userId).finally(() =>
+      knex.destroy(),
+    );
 
     // Watchers: every public event up to each stream's end, once, in order, without a gap.
     const publicRevisions = new Map(
@@ -527,6 +551,8 @@ async function checkNotifications(
           if (answered && answered !== leaderAfter) cause(recorded.id, 'outbid', answered);
           answered = !bid.auto && leaderAfter !== bid.bidderId ? bid.bidderId : undefined;
           bidders.add(bid.bidderId);
+        } else if (step.event.type === 'BidCancelled') {
+          bidders.delete((step.event.data as { bidderId: string }).bidderId); // as if they never bid
         } else if (step.event.type === 'AuctionClosed') {
           const winnerId = (step.event.data as { winnerId: string | null }).winnerId;
           if (winnerId) cause(recorded.id, 'won', winnerId);
@@ -575,6 +601,9 @@ export function brokenPromises(report: ChaosReport): string[] {
   if (report.notifications.expected === 0)
     broken.push('no outbid, won or lost cause: the notification check proved nothing');
   if (report.load.acknowledged === 0) broken.push('no bid was acknowledged: the run proved nothing');
+  broken.push(...report.whoMayBid.broken);
+  if (report.whoMayBid.cancellations === 0)
+    broken.push('no bid was cancelled: the cancellation check proved nothing');
   if (!report.sale) broken.push('no sale was checked');
   else broken.push(...brokenSalePromises(report.sale));
   return broken;

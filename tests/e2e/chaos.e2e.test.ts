@@ -1,7 +1,7 @@
 /**
  * The short chaos run (tests/chaos): two instances under bid load, each killed with SIGKILL and
  * restarted, Redis losing this run's keys, PostgreSQL dropping every connection to this run's
- * database. (`npm run chaos` runs the long version with FLUSHALL and a real PostgreSQL restart,
+ * database, while the seller cancels bids and an admin suspends a bidder. (`npm run chaos` runs the long version with FLUSHALL and a real PostgreSQL restart,
  * which would disturb the other test files running beside this one.)
  */
 import { brokenPromises, runChaos } from '../chaos/chaosRun';
@@ -21,7 +21,8 @@ describe('chaos', () => {
         `${report.serverErrors.unavailable} x 503, ${report.load.connectionErrors} dropped connections, ` +
         `${report.auctionsEnded} auctions ended, ${report.websocket.resumes} WebSocket resumes, ` +
         `${report.notifications.expected} notification causes checked, ` +
-        `a sale of ${report.sale?.lots} lots (${report.sale?.extended} extended, ${report.sale?.closed} closed)`,
+        `a sale of ${report.sale?.lots} lots (${report.sale?.extended} extended, ${report.sale?.closed} closed), ` +
+        `${report.whoMayBid.cancellations} cancellations ${JSON.stringify(report.whoMayBid.byStatus)}, a bidder suspended at ${report.whoMayBid.suspendedAt}`,
     );
     expect(report.faults).toHaveLength(8);
     expect(report.auctionsEnded).toBeGreaterThan(0);

@@ -58,6 +58,8 @@ export interface SubscribeOptions {
    * every event.
    */
   eventTypes?: readonly string[];
+  /** Told how far the subscription has read (delivered, or moved past): everything up to it was handled. */
+  onProgress?(position: string): void;
   /** Called once the subscription has delivered everything that existed when it started. */
   onCaughtUp?(): void;
   batchSize?: number;
@@ -125,9 +127,10 @@ export function filteredByType(options: SubscribeOptions): SubscribeOptions {
   const wanted = new Set(options.eventTypes);
   return {
     ...options,
-    onEvents(events) {
+    async onEvents(events) {
       const kept = events.filter((e) => wanted.has(e.type));
-      return kept.length > 0 ? options.onEvents(kept) : Promise.resolve();
+      if (kept.length > 0) await options.onEvents(kept);
+      if (events.length > 0) options.onProgress?.(events[events.length - 1]!.position);
     },
   };
 }

@@ -127,10 +127,13 @@ describe('who may bid, on two instances', () => {
     const approved = await call(a.url, 'POST', `${path}/approve`, { token: seller.token, body: {} });
     expect(approved.body).toMatchObject({ status: 'approved' });
     expect((await bid(b.url, bidder, lotId, 1000)).status).toBe(201); // at once, on the other instance
-    await waitUntil(async () => {
-      const mine = await call(b.url, 'GET', '/me/registrations', { token: bidder.token });
-      return (mine.body.items as { status: string }[])[0]?.status === 'approved';
-    }, 5000);
+    // The other instance's list, read with the approval's position: never older than it.
+    const mine = await call(b.url, 'GET', '/me/registrations', {
+      token: bidder.token,
+      headers: { 'X-Min-Position': approved.body.position as string },
+    });
+    expect(mine.body).toMatchObject({ items: [{ saleId, status: 'approved' }], nextCursor: null });
+    expect(mine.headers.get('x-projection-position')! >= (approved.body.position as string)).toBe(true);
 
     const declined = await call(a.url, 'POST', `${path}/decline`, {
       token: seller.token,

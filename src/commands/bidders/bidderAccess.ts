@@ -51,9 +51,11 @@ export function startBidderAccess(eventStore: EventStore, logger: Logger) {
   const index = createAccessIndex();
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
+  let position: string | undefined;
   const subscription = eventStore.subscribeToAll({
     eventTypes: ACCESS_EVENT_TYPES,
     batchSize: 5000,
+    onProgress: (reached) => (position = reached),
     onEvents: async (events) => {
       for (const e of events) index.apply(e);
     },
@@ -88,6 +90,16 @@ export function startBidderAccess(eventStore: EventStore, logger: Logger) {
         return run(fresh);
       }
     },
+    /** Resolves true once the index has read the log up to `min` (false after `timeoutMs`). */
+    async reached(min: string, timeoutMs = 5000): Promise<boolean> {
+      const deadline = Date.now() + timeoutMs;
+      while (!(position !== undefined && position >= min)) {
+        if (Date.now() >= deadline) return false;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return true;
+    },
+    position: () => position,
     /** Whether the user is suspended, a yes confirmed from their stream. */
     async isSuspended(userId: string): Promise<boolean> {
       await ready;

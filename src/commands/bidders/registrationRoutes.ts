@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { apiRouter, uuidSchema, type RouteSpec } from '../../platform';
+import { isPosition } from '../../events';
+import { apiRouter, ProblemError, uuidSchema, validationProblem, type RouteSpec } from '../../platform';
 import { BidderRuleError } from '../../bidders';
 import type { BidderAccess } from './bidderAccess';
 import type { BidderCommands } from './bidderCommands';
@@ -71,7 +72,22 @@ const specs = {
     operationId: 'listMyRegistrations',
     summary: 'Your registrations, newest first',
     description: 'Pending, approved and declined, with the seller\u2019s reason for a decline.',
-    responses: { 200: { description: 'Registrations', schema: list } },
+    headers: [
+      {
+        name: 'X-Min-Position',
+        description:
+          'Answer only once this position (a registration reply\u2019s) is included (at most 5 s, else 503)',
+        schema: { type: 'string' },
+      },
+    ],
+    responses: {
+      200: {
+        description: 'Registrations',
+        schema: list,
+        headers: { 'X-Projection-Position': 'The log position this answer reflects' },
+      },
+    },
+    problems: { 503: ['PROJECTION_LAGGING'] },
   },
 } satisfies Record<string, Omit<RouteSpec, 'tag'>>;
 
@@ -138,6 +154,16 @@ export function registrationRoutes(deps: Deps) {
   });
   route({ ...common, ...specs.mine, guards: [deps.requireAuth] }, async (req, res) => {
     await deps.access.ready;
+    const min = req.get('X-Min-Position');
+    if (min !== undefined && !isPosition(min))
+      throw validationProblem([
+        { field: 'header.X-Min-Position', message: 'must be a position from a reply' },
+      ]);
+    if (min !== undefined && !(await deps.access.reached(min)))
+      throw new ProblemError(503, 'PROJECTION_LAGGING', 'Projection lagging', 'Not caught up yet', {
+        retryAfter: 1,
+      });
+    res.setHeader('X-Projection-Position', deps.access.position() ?? '');
     res.json(pageOf(deps.access.index.registrationsOf(me(req)), res.locals.query as { limit?: number }));
   });
 }

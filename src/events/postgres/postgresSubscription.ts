@@ -59,11 +59,14 @@ export function postgresSubscription(options: SubscribeOptions, deps: Deps): Sub
           return;
         }
         after = scannedTo ?? events[events.length - 1]!.position;
+        options.onProgress?.(after);
         blockedRetries = 0;
         if (events.length === batchSize || more) continue;
       }
       // A filtered page moves past the events it left out (and says whether the log goes on).
-      if (scannedTo !== undefined && (after === undefined || scannedTo > after)) after = scannedTo;
+      const moved = scannedTo !== undefined && (after === undefined || scannedTo > after);
+      if (moved) after = scannedTo;
+      if (moved) options.onProgress?.(scannedTo);
       if (scannedTo !== undefined && more) continue;
       if (blocked) {
         await sleep(BLOCKED_RETRY_MS[Math.min(blockedRetries++, BLOCKED_RETRY_MS.length - 1)]!);

@@ -5995,7 +5995,10 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description Answer only once this position (a registration reply’s) is included (at most 5 s, else 503) */
+                "X-Min-Position"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6006,6 +6009,8 @@ export interface operations {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
                     "Access-Control-Allow-Origin"?: string;
+                    /** @description The log position this answer reflects */
+                    "X-Projection-Position"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6072,7 +6077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unavailable for now; retry after Retry-After: SERVICE_UNAVAILABLE */
+            /** @description Unavailable for now; retry after Retry-After: PROJECTION_LAGGING, SERVICE_UNAVAILABLE */
             503: {
                 headers: {
                     /** @description The request's Origin (or *), when CORS_ORIGINS allows it; absent otherwise */
@@ -6084,7 +6089,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "SERVICE_UNAVAILABLE";
+                        code?: "PROJECTION_LAGGING" | "SERVICE_UNAVAILABLE";
                     };
                 };
             };

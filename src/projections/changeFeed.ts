@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { isPrivateEvent } from '../auction';
 import { viewFor, type AuctionView } from '../auction';
 import type { AuctionChange } from './projectionStore';
-import { publicEvent, type PublicEvent } from './auction/publicEvents';
+import { publicEvent, sealedOpen, type PublicEvent } from './auction/publicEvents';
 
 export interface ChangedAuction {
   auctionId: string;
@@ -47,7 +47,7 @@ export function changeMessage(changes: AuctionChange[], position: string): Chang
         events: (c.steps ?? []).map((step) => {
           const revision = Number(step.event.revision);
           if (isPrivateEvent(step.event.type)) return { revision };
-          const event = publicEvent(step.event);
+          const event = publicEvent(step.event, sealedOpen(c.view));
           // The last event's view is the auction's view (the same state, revision and clock), sent once.
           return step.view ? { revision, event, view: viewFor(step.view, undefined) } : { revision, event };
         }),

@@ -6,7 +6,7 @@
 export { ANALYTICS_PROJECTION, analyticsMigrations, analyticsStore } from './analytics/analyticsStore';
 export { projectionMigrations, READ_MODEL_SCHEMA } from './auction/migrations';
 export { POSTGRES_PROJECTION, postgresReadModel } from './auction/postgresReadModel';
-export { publicEvent, publicEventSchema, publicEventSchemas } from './auction/publicEvents';
+export { publicEvent, publicEventSchema, publicEventSchemas, sealedOpen } from './auction/publicEvents';
 export {
   buildPostgresReadModel,
   PROJECTION_NAMES,

@@ -8,7 +8,7 @@ import {
   type AuctionView,
 } from '../auction';
 import { type EventStore } from '../events';
-import { publicEvent } from '../projections';
+import { publicEvent, sealedOpen } from '../projections';
 import { eventFrame } from './protocol';
 import type { Step } from './gateway';
 
@@ -34,7 +34,11 @@ export function getAuctionHistory(eventStore: EventStore) {
       const view = viewFor(toAuctionView(state, revision, recorded.recordedAt.getTime()), undefined);
       steps.push({
         revision,
-        frame: eventFrame(auctionId, JSON.stringify(publicEvent(step.event)), JSON.stringify(view)),
+        frame: eventFrame(
+          auctionId,
+          JSON.stringify(publicEvent(step.event, sealedOpen(view))),
+          JSON.stringify(view),
+        ),
       });
     }
     return steps;

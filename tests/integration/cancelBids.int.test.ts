@@ -180,4 +180,49 @@ describe('cancelled and retracted bids', () => {
       await knex.destroy();
     }
   });
+
+  it("a sealed auction's cancellation tells nobody who had bid, before the close", async () => {
+    const created = await call(t.url, 'POST', '/auctions', {
+      token: seller.token,
+      body: {
+        title: 'Domain',
+        currency: 'EUR',
+        startingPrice: 1000,
+        format: 'sealed_first_price',
+        endsAt: inSeconds(2 * 86400),
+      },
+    });
+    const auctionId = created.body.auctionId as string;
+    const watcher = await connectWs(t.url);
+    watcher.send({ type: 'subscribe', auctionId });
+    await watcher.until((m) => m.some((x) => x.type === 'subscribed'));
+    await bid(auctionId, ann, 1500);
+    await bid(auctionId, bob, 2500);
+    const retracted = await call(t.url, 'POST', `/auctions/${auctionId}/retract`, {
+      token: bob.token,
+      body: { reason: 'mine' },
+    });
+    expect(retracted.body).toMatchObject({ bidCount: 1, leadingBidderId: null });
+    const isCancel = (x: { type: string; event?: { type: string } }) =>
+      x.type === 'auction.event' && x.event?.type === 'BidCancelled';
+    await watcher.until((m) => m.some(isCancel));
+    const analyst = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: ann.userId, roles: ['analyst'] });
+    const events = await call(t.url, 'GET', `/auctions/${auctionId}/events`, { token: analyst });
+    const exported = await fetch(`${t.url}/events?types=BidCancelled`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    // This auction's lines of the export (bob bid in the open on the auctions above).
+    const exportedHere = (await exported.text())
+      .split('\n')
+      .filter((line) => line.includes(`auction-${auctionId}`));
+    for (const seen of [
+      JSON.stringify(watcher.messages),
+      JSON.stringify(events.body),
+      exportedHere.join('\n'),
+    ]) {
+      expect(seen).toContain('BidCancelled');
+      expect(seen).not.toContain(bob.userId);
+    }
+    watcher.close();
+  });
 });

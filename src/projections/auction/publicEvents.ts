@@ -6,6 +6,12 @@ import type { RecordedEvent } from '../../events';
 const PRIVATE_FIELDS = ['reservePrice', 'maxAmount', 'leaderCeiling'];
 /** Fields of a sealed bid nobody else may see until its auction closes. */
 const SEALED_FIELDS = ['bidderId', 'amount'];
+/** Fields of a cancellation on a sealed auction that would tell who had bid, before the close. */
+const SEALED_CANCEL_FIELDS = ['bidderId', 'bidIds', 'cancelledBy', 'reason', 'removedBidIds', 'placedBids'];
+
+/** Whether an auction's view is of a sealed auction not closed yet (its bids are nobody's to see). */
+export const sealedOpen = (view: { format?: string; status: string }) =>
+  (view.format === 'sealed_first_price' || view.format === 'sealed_second_price') && view.status !== 'closed';
 
 /** An event as it may be shown to anyone: no reserve, no bidder's ceiling. */
 export interface PublicEvent {
@@ -24,6 +30,7 @@ export function publicEvent(e: RecordedEvent, sealed = false): PublicEvent {
   const data = { ...(e.data as Record<string, unknown>) };
   for (const field of PRIVATE_FIELDS) delete data[field];
   if (sealed && e.type === 'SealedBidPlaced') for (const field of SEALED_FIELDS) delete data[field];
+  if (sealed && e.type === 'BidCancelled') for (const field of SEALED_CANCEL_FIELDS) delete data[field];
   return {
     type: e.type,
     data,

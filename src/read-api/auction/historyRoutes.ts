@@ -204,7 +204,8 @@ const exportLog =
         after = recorded.position;
         const e = await upcast(recorded);
         if (types && !types.includes(e.type)) continue;
-        const hidden = e.type === 'SealedBidPlaced' && (await sealed(e.streamId));
+        const hidden =
+          (e.type === 'SealedBidPlaced' || e.type === 'BidCancelled') && (await sealed(e.streamId));
         // A sealed bid's metadata names its bidder (userId): not until the close either.
         const { userId: _bidder, ...anonymous } = e.metadata as Record<string, unknown>;
         const metadata = hidden ? anonymous : e.metadata;

@@ -3,12 +3,13 @@ import { AuctionRuleError, type BidderEligibility } from '../../auction';
 import {
   ACCESS_EVENT_TYPES,
   accountStreamType,
+  type AccessIndex,
   type AccountStanding,
   createAccessIndex,
   registrationsStreamId,
   registrationStreamType,
 } from '../../bidders';
-import type { EventStore } from '../../events';
+import type { EventStore, RecordedEvent } from '../../events';
 import { foldStream } from '../streamCommands';
 
 const ELIGIBILITY_CODES = new Set(['ACCOUNT_SUSPENDED', 'BIDDER_BLOCKED', 'BIDDER_NOT_APPROVED']);
@@ -40,6 +41,19 @@ async function confirmRefusal(
 }
 
 /**
+ * Folds a batch into the index. An event it cannot read (the write side never records one) is
+ * said, not fatal: a stopped index would hold every bid.
+ */
+function applyAll(index: AccessIndex, events: RecordedEvent[], logger: Logger) {
+  for (const e of events)
+    try {
+      index.apply(e);
+    } catch (error) {
+      logger.error({ err: error, position: e.position, type: e.type }, 'bidder access index: event skipped');
+    }
+}
+
+/**
  * The write side's knowledge of who may bid, on each instance: the access index, folded from a
  * subscription to the few event types that change it (filtered where the log is kept), so a bid
  * reads it in memory and never another stream. It follows the log within milliseconds; a refusal
@@ -56,9 +70,7 @@ export function startBidderAccess(eventStore: EventStore, logger: Logger) {
     eventTypes: ACCESS_EVENT_TYPES,
     batchSize: 5000,
     onProgress: (reached) => (position = reached),
-    onEvents: async (events) => {
-      for (const e of events) index.apply(e);
-    },
+    onEvents: async (events) => applyAll(index, events, logger),
     onCaughtUp: () => markReady(),
     onError: (error) => logger.error({ err: error }, 'bidder access index stopped'),
   });

@@ -102,6 +102,37 @@ export const PROBLEM_PAGES: Record<string, { meaning: string; action: string }> 
     meaning: 'A bug on our side; it is logged.',
     action: 'Retry later; report it if it lasts.',
   },
+  ACCOUNT_SUSPENDED: {
+    meaning: 'An admin suspended your account: you may log in and read, not act.',
+    action: 'Do not retry; contact the platform.',
+  },
+  BIDDER_BLOCKED: {
+    meaning: "The auction's seller does not accept your bids.",
+    action: "Do not retry on this seller's auctions.",
+  },
+  BIDDER_NOT_APPROVED: {
+    meaning: 'This sale takes bids only from bidders its seller approved, and you are not (yet).',
+    action: "Ask to bid (`POST /sales/{id}/registrations`) and wait for the seller's answer.",
+  },
+  RETRACTION_TOO_LATE: {
+    meaning: 'Bids may be retracted only while more than 12 hours remain before the end.',
+    action: 'Ask the seller to cancel the bid instead.',
+  },
+  CANNOT_BLOCK_SELF: { meaning: 'You cannot block yourself.', action: 'Name another bidder.' },
+  CANNOT_SUSPEND_SELF: { meaning: 'An admin cannot suspend themselves.', action: 'Ask another admin.' },
+  APPROVAL_NOT_REQUIRED: {
+    meaning: 'This sale does not require approval: anyone may bid on its lots.',
+    action: 'Just bid.',
+  },
+  SELLER_CANNOT_REGISTER: {
+    meaning: 'The seller does not register for their own sale.',
+    action: 'Do not retry.',
+  },
+  REGISTRATION_NOT_FOUND: {
+    meaning: 'This bidder has not asked to bid in this sale.',
+    action: 'Check the user id; only bidders who asked can be approved or declined.',
+  },
+  USER_NOT_FOUND: { meaning: 'No account has this email.', action: 'Check the address.' },
 };
 
 /** GET /problems/:code: a short page per problem code (the `type` of every problem links here). */

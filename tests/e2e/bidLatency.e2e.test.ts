@@ -1,6 +1,6 @@
 /**
  * From a bid to the other bidder's screen, in Chromium (issue #26): two people on one auction bid
- * in turn, 50 bids; for each, the time from the click on "Place bid" in one browser context to
+ * in turn, 100 bids; for each, the time from the click on "Place bid" in one browser context to
  * the bid's line appearing in the other's list (both on this machine's clock, to the
  * microsecond). The p99 must stay within 150 ms; the figures go to reports/bid-latency.json.
  */
@@ -12,7 +12,9 @@ import { call, inSeconds, registerUser, startTestApp } from '../support/testApp'
 
 const skipReason = browserSkipReason();
 const describeBrowser = skipReason ? describe.skip : describe;
-const BIDS = 50;
+// 100, so that the p99 is a percentile and not the single slowest bid (with 50 it was the max,
+// and one pause of a loaded CI machine failed it: 175 ms once, 45 ms the run before).
+const BIDS = 100;
 
 type Timed = { __seen: Record<string, number>; __clickedAt: number };
 interface El {

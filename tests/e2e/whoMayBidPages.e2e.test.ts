@@ -58,6 +58,7 @@ describeBrowser(
       expect({ violations: await axeViolations(seller) }).toEqual({ violations: [] });
       await seller.getByRole('button', { name: 'Approve bidder 1' }).click();
       await expectText(requests, /Bidder 1.*approved/);
+      await seller.screenshot({ path: 'reports/sale-registrations.png', fullPage: true });
       await bidder.reload();
       await expectText(bidder, 'You are approved to bid in this sale.');
       expect(people.problems()).toEqual([]);
@@ -125,6 +126,7 @@ describeBrowser(
       await suspend.getByLabel('Reason').fill('Unpaid invoices');
       await suspend.getByRole('button', { name: 'Suspend' }).click();
       await expectText(admin, /Suspended on .*: Unpaid invoices/);
+      await admin.screenshot({ path: 'reports/admin-users.png', fullPage: true });
       const refused = await call(
         server.url,
         'PUT',

@@ -82,6 +82,9 @@ describe('cancelled and retracted bids', () => {
       { reason: '   ' },
       { reason: 7 },
       { reason: 'x'.repeat(501) },
+      // Strings no read model can store: refused before the log.
+      { reason: 'lone \ud800 surrogate' },
+      { reason: 'nul \u0000 byte' },
     ];
     for (const body of [...bad, { reason: 'ok', extra: 1 }, []]) {
       const refused = await cancel(auctionId, xavs.bidId, seller.token, body);

@@ -1,10 +1,8 @@
 import type { Request, Response } from 'express';
 import { ProblemError, uuidSchema, type RouteSpec } from '../../../platform';
 import type { CancelBids } from '../cancelBids';
-import { auctionIdParam } from './commandEnvelope';
+import { auctionIdParam, isUuid } from './commandEnvelope';
 import { commandProblem } from './commandProblem';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const cancelBidSchema = {
   type: 'object',
@@ -101,7 +99,7 @@ const run = async (res: Response, done: () => Promise<unknown>) => {
 export const cancelBidRoute = (cancelBids: CancelBids) => async (req: Request, res: Response) => {
   const auctionId = auctionIdParam(req);
   const bidId = String(req.params.bidId);
-  if (!UUID.test(bidId))
+  if (!isUuid(bidId))
     throw new ProblemError(404, 'BID_NOT_FOUND', 'Bid not found', 'The auction has no such bid');
   const { userId, roles } = req.auth!;
   const { reason } = req.body as { reason: string };

@@ -9,6 +9,7 @@ import { commandProblem } from './commandProblem';
 import { idempotencyKeyOf, requestHash } from './idempotency';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string) => UUID.test(value);
 
 /** The auction named by the path, lower-cased; a malformed id names no auction. */
 export function auctionIdParam(req: Request): string {

@@ -351,14 +351,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       return byAuction;
     };
     const endOf = (events: RecordedEvent[]) => foldAuction(events).state!;
+    // Every auction that ends in the run's time closes, the sale's lots too: their soft close and
+    // the pushes of the lots after them can carry their ends a few seconds past the load, and a
+    // close appended while the checks below run would make the log they read out of date.
+    const endsLater = Date.now() + 10 * 60_000;
     await waitUntil(
       async () =>
         [...(await streams()).values()].every((events) => {
           const a = endOf(events);
-          return a.endsAt > Date.now() || a.status === 'closed';
+          return a.endsAt > endsLater || a.status === 'closed';
         }),
-      30_000,
-      'every ended auction to close',
+      60_000,
+      'every auction ending in the run to close',
     ).catch(() => undefined);
     // The load has stopped and the closes are in: the log is final, read once.
     const finalLog = await streams();

@@ -165,7 +165,22 @@ describe('cancelled and retracted bids', () => {
     const admin = getTokenIssuer(TEST_JWT_SECRET, 600).issue({ sub: bob.userId, roles: ['admin'] });
     const res = await cancel(auctionId, xavs.bidId, admin);
     expect(res.status).toBe(200);
-    const { position } = res.body as { position: string };
+    // Another bidder's proxy answer goes with the bid it answered, and their /me/bids follows: ann's
+    // ceiling answered xav at 1300; once xav's bid is cancelled only her own 1000 stands.
+    const answered = await create(2 * 24 * 3600);
+    await bid(answered, ann, 1000, 5000);
+    const xav2 = await bid(answered, xav, 1200);
+    const highest = async (position: string) =>
+      (
+        (await read('/me/bids', ann, position)).body as {
+          items: { auctionId: string; myHighestBid: number }[];
+        }
+      ).items.find((i) => i.auctionId === answered)?.myHighestBid;
+    expect(await highest(xav2.position)).toBe(1300);
+    const again = await cancel(answered, xav2.bidId, seller.token);
+    expect(again.body).toMatchObject({ currentPrice: 1000, leadingBidderId: ann.userId, bidCount: 1 });
+    const { position } = again.body as { position: string };
+    expect(await highest(position)).toBe(1000);
     await read(`/auctions/${auctionId}`, undefined, position);
     const knex = createKnex(t.databaseUrl, 1);
     try {

@@ -26,12 +26,13 @@ interface CancellationRow {
 /**
  * The bids a batch writes, and those it deletes, in log order: a cancellation (BidCancelled)
  * deletes the bids that no longer stand and writes those that stand at another amount, or anew.
- * The (bidder, auction) pairs it touched have their row of user_bids counted again.
+ * Every auction it touched has its rows of user_bids counted again from the bids that stand: a
+ * cancellation also removes other bidders' bids (a proxy's answers to the cancelled bids).
  */
 export function bidChanges(applied: RecordedEvent[]) {
   const rows = new Map<string, BidRow>();
   const deleted = new Set<string>();
-  const recount = new Map<string, { user_id: string; auction_id: string }>();
+  const recount = new Set<string>();
   const cancellations: CancellationRow[] = [];
   const put = (row: BidRow) => {
     rows.set(row.bid_id, row);
@@ -66,10 +67,7 @@ export function bidChanges(applied: RecordedEvent[]) {
         bids: cancelled.bidIds.length,
         cancelled_at: cancelled.cancelledAt,
       });
-      recount.set(`${cancelled.bidderId}:${auctionId}`, {
-        user_id: cancelled.bidderId,
-        auction_id: auctionId,
-      });
+      recount.add(auctionId);
       for (const id of [...cancelled.removedBidIds, ...cancelled.bidIds]) {
         rows.delete(id);
         deleted.add(id);
@@ -77,14 +75,13 @@ export function bidChanges(applied: RecordedEvent[]) {
       for (const b of cancelled.placedBids) {
         const row = { bid_id: b.bidId, auction_id: auctionId, bidder_id: b.bidderId, amount: b.amount };
         put({ ...row, auto: b.auto, placed_at: b.placedAt, revision });
-        recount.set(`${b.bidderId}:${auctionId}`, { user_id: b.bidderId, auction_id: auctionId });
       }
     }
   }
   return {
     bidRows: [...rows.values()],
     deletedBidIds: [...deleted],
-    recountPairs: [...recount.values()],
+    recountAuctionIds: [...recount],
     cancellations,
   };
 }

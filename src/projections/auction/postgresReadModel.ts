@@ -34,7 +34,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
       state,
     };
   });
-  const { bidRows, deletedBidIds, recountPairs, cancellations } = bidChanges(applied);
+  const { bidRows, deletedBidIds, recountAuctionIds, cancellations } = bidChanges(applied);
   const userBids = new Map<
     string,
     { user_id: string; auction_id: string; my_highest_bid: number; last_bid_at: string }
@@ -57,7 +57,7 @@ export function planBatch(current: Map<string, StoredAuction>, events: RecordedE
     auctionRows,
     bidRows,
     deletedBidIds,
-    recountPairs,
+    recountAuctionIds,
     cancellations,
     userBidRows: [...userBids.values()],
     changes: changedIds.map((auctionId) => ({
@@ -142,7 +142,7 @@ export async function applyToReadModel(
       found.set(r.auction_id, { state: fromStoredState(r.state), revision: Number(r.revision) });
   }
   const plan = planBatch(found, events);
-  if (plan.deletedBidIds.length > 0 || plan.recountPairs.length > 0) {
+  if (plan.deletedBidIds.length > 0 || plan.recountAuctionIds.length > 0) {
     // A cancellation (rare): the batch, the bids it deletes and the rows of user_bids it counts
     // again, in one transaction.
     const write = (trx: Knex.Transaction) => writeBatch(trx, schema, plan, checkpoint);
@@ -170,14 +170,28 @@ async function writeBatch(
     await db(`${schema}.bids`).whereIn('bid_id', plan.deletedBidIds).delete();
   if (plan.cancellations.length > 0)
     await db(`${schema}.bid_cancellations`).insert(plan.cancellations).onConflict('event_id').ignore();
-  for (const { user_id, auction_id } of plan.recountPairs) {
-    const [left] = await db(`${schema}.bids`)
-      .where({ bidder_id: user_id, auction_id })
-      .max<{ amount: string | null; at: Date | null }[]>({ amount: 'amount', at: 'placed_at' });
-    const pair = db(`${schema}.user_bids`).where({ user_id, auction_id });
-    if (left?.amount == null) await pair.delete();
-    else await pair.update({ my_highest_bid: left.amount, last_bid_at: left.at });
-  }
+  if (plan.recountAuctionIds.length > 0) await recountUserBids(db, schema, plan.recountAuctionIds);
+}
+
+/**
+ * Counts the rows of user_bids of `auctionIds` again from the bids that stand: a bidder left with
+ * none loses the row, the others get their highest standing amount and their latest bid's time.
+ */
+async function recountUserBids(db: Knex | Knex.Transaction, schema: string, auctionIds: string[]) {
+  const ids = `{${auctionIds.join(',')}}`; // uuids, as a PostgreSQL array literal
+  await db.raw(
+    `DELETE FROM "${schema}".user_bids u WHERE u.auction_id = ANY(:ids::uuid[]) AND NOT EXISTS (
+       SELECT 1 FROM "${schema}".bids b WHERE b.auction_id = u.auction_id AND b.bidder_id = u.user_id)`,
+    { ids },
+  );
+  await db.raw(
+    `INSERT INTO "${schema}".user_bids (user_id, auction_id, my_highest_bid, last_bid_at)
+     SELECT bidder_id, auction_id, max(amount), max(placed_at) FROM "${schema}".bids
+     WHERE auction_id = ANY(:ids::uuid[]) GROUP BY bidder_id, auction_id
+     ON CONFLICT (user_id, auction_id) DO UPDATE
+       SET my_highest_bid = EXCLUDED.my_highest_bid, last_bid_at = EXCLUDED.last_bid_at`,
+    { ids },
+  );
 }
 
 /**

@@ -15,19 +15,21 @@ const LAYERS = {
   auction: ['events'],
   watching: ['events'],
   bidders: ['auction', 'events'],
-  notifications: ['auction', 'events', 'platform', 'watching'],
+  notifications: ['auction', 'events', 'invoicing', 'platform', 'watching'],
   analytics: ['auction', 'events'],
   sales: ['auction', 'events'],
+  invoicing: ['auction', 'events'],
   auth: ['platform'],
   web: ['platform'],
   // The technical folders: each capability's I/O slice in a subfolder named after it.
-  commands: ['auction', 'bidders', 'events', 'platform', 'sales', 'watching'],
-  projections: ['analytics', 'auction', 'bidders', 'events', 'notifications', 'platform', 'sales', 'watching'],
+  commands: ['auction', 'bidders', 'events', 'invoicing', 'platform', 'sales', 'watching'],
+  projections: ['analytics', 'auction', 'bidders', 'events', 'invoicing', 'notifications', 'platform', 'sales', 'watching'],
   'read-api': [
     'analytics',
     'auction',
     'bidders',
     'events',
+    'invoicing',
     'notifications',
     'platform',
     'projections',
@@ -35,7 +37,7 @@ const LAYERS = {
     'watching',
   ],
   realtime: ['auction', 'events', 'notifications', 'platform', 'projections', 'read-api', 'sales'],
-  scheduler: ['auction', 'bidders', 'commands', 'events', 'platform', 'projections', 'sales'],
+  scheduler: ['auction', 'bidders', 'commands', 'events', 'invoicing', 'platform', 'projections', 'sales'],
 };
 const MODULES = [...Object.keys(LAYERS), 'app', 'cli'];
 const anyOf = (names) => `(${names.join('|')})`;

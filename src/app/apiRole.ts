@@ -36,7 +36,7 @@ import {
 import { getAuctionHistory, getCurrentView, getRealtimeGateway } from '../realtime';
 import { pageRoutes } from '../web';
 import type { Closers } from './closers';
-import { accessOf, saleRoutes, whoMayBidRoutes } from './apiRouteGroups';
+import { accessOf, afterHammerRoutes, saleRoutes, whoMayBidRoutes } from './apiRouteGroups';
 import type { Infrastructure } from './infrastructure';
 import type { StartOptions } from './startOptions';
 
@@ -127,6 +127,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler, closer
     historyRoutes({ eventStore, requireAuth: anyUser, requireRole }),
     analyticsRoutes({ queries: getAnalyticsQueries(knex), eventStore, requireAuth: anyUser, requireRole }),
     ...saleRoutes(infra, handler, { optionalAuth, requireAuth }, { queries, position: postgresPosition }),
+    ...afterHammerRoutes(infra, { anyUser, requireAuth }),
     pageRoutes(),
   ];
   // The two hottest requests in front of express: an anonymous watcher's GET from memory, a bid.

@@ -1,9 +1,11 @@
 import type { RequestHandler } from 'express';
-import { adminUserRoutes, getAccountsStore } from '../auth';
+import { adminUserRoutes, erasureRoutes, getAccountsStore } from '../auth';
 import {
   bidderRoutes,
   getBidderCommands,
+  getInvoiceCommands,
   getSaleCommands,
+  invoiceRoutes,
   requireActiveAccount,
   saleCommandRoutes,
   startBidderAccess,
@@ -11,7 +13,16 @@ import {
   type CommandHandler,
 } from '../commands';
 import { readStoredCheckpoint, SALES_PROJECTION } from '../projections';
-import { getAuctionQueries, getSaleQueries, saleQueryRoutes, userHistoryRoutes } from '../read-api';
+import {
+  getAuctionQueries,
+  getInvoiceQueries,
+  getSaleQueries,
+  invoiceQueryRoutes,
+  saleQueryRoutes,
+  userHistoryRoutes,
+} from '../read-api';
+import { getPersonalDataVault } from '../platform';
+import { toInvoiceView, type CheckoutDetails } from '../invoicing';
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 
@@ -65,3 +76,40 @@ export const whoMayBidRoutes = (
     requireAdmin: auth.requireRole('admin'),
   }),
 ];
+
+/** After the hammer: invoices, payments, checkout, second chance offers, and erasure. */
+export function afterHammerRoutes(
+  infra: Infrastructure,
+  auth: { anyUser: RequestHandler; requireAuth: RequestHandler },
+) {
+  const { eventStore, knex, config } = infra;
+  const vault = getPersonalDataVault(knex);
+  const commands = getInvoiceCommands(eventStore, vault, config.afterHammer);
+  const queries = getInvoiceQueries(knex);
+  const accounts = getBidderCommands(eventStore);
+  return [
+    invoiceRoutes({ commands, vault, offerAuction: queries.offerAuction, requireAuth: auth.requireAuth }),
+    invoiceQueryRoutes({ queries, requireAuth: auth.anyUser }),
+    erasureRoutes({
+      knex,
+      accounts: getAccountsStore(knex),
+      vault,
+      requireAuth: auth.anyUser,
+      owedInvoices: queries.owedBy,
+      async recordErasure(userId) {
+        await accounts.account(userId, userId, { type: 'EraseAccount', now: new Date() });
+      },
+      async heldAbout(userId) {
+        const invoices = await queries.allBoughtBy(userId);
+        const checkoutDetails = [];
+        for (const invoice of invoices)
+          if (invoice.checkout)
+            checkoutDetails.push({
+              invoiceId: invoice.invoiceId,
+              details: (await vault.open(invoice.checkout)) as CheckoutDetails | undefined,
+            });
+        return { checkoutDetails, invoices: invoices.map(toInvoiceView) };
+      },
+    }),
+  ];
+}

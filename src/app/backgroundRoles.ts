@@ -23,7 +23,9 @@ export function startBackgroundRoles(
   return {
     runners: [
       ...(projector?.runners ?? []),
-      ...(scheduler ? [scheduler.reactor, scheduler.sales, scheduler.suspensions] : []),
+      ...(scheduler
+        ? [scheduler.reactor, scheduler.sales, scheduler.suspensions, scheduler.afterHammer]
+        : []),
     ],
     scheduler: scheduler?.worker,
     checks,

@@ -6,9 +6,11 @@ import {
   analyticsMigrations,
   notificationMigrations,
   saleMigrations,
+  invoiceMigrations,
 } from '../projections';
 import {
   blobMigrations,
+  personalDataMigrations,
   openBlobStore,
   createKnex,
   createMetrics,
@@ -42,6 +44,8 @@ export const MIGRATIONS = [
   ...analyticsMigrations,
   ...blobMigrations,
   ...saleMigrations,
+  ...personalDataMigrations,
+  ...invoiceMigrations,
 ];
 
 /**

@@ -14,6 +14,8 @@ import {
   analyticsStore,
   SALES_PROJECTION,
   saleStore,
+  INVOICES_PROJECTION,
+  invoiceStore,
   NOTIFICATIONS_PROJECTION,
   notificationStore,
   publishNotifications,
@@ -132,6 +134,12 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
       name: SALES_PROJECTION,
       onApplied: onApplied(SALES_PROJECTION),
       store: async () => saleStore(readModelDb),
+    }),
+    runProjection({
+      ...common,
+      name: INVOICES_PROJECTION,
+      onApplied: onApplied(INVOICES_PROJECTION),
+      store: async () => invoiceStore(readModelDb),
     }),
   ];
   closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));

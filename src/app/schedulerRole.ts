@@ -1,8 +1,8 @@
-import { getDueAuctions, getOpenAuctionsOfBidder } from '../read-api';
+import { getDueAuctions, getInvoiceQueries, getOpenAuctionsOfBidder } from '../read-api';
 import { Queue } from 'bullmq';
 import type { Knex } from 'knex';
-import { getCancelBids, getSaleCommands, type CommandHandler } from '../commands';
-import { createKnex, type HealthCheck } from '../platform';
+import { getCancelBids, getInvoiceCommands, getSaleCommands, type CommandHandler } from '../commands';
+import { createKnex, getPersonalDataVault, type HealthCheck } from '../platform';
 import {
   SCHEDULER_PROJECTION,
   SCHEDULER_QUEUE,
@@ -16,6 +16,11 @@ import {
   SUSPENSION_PROCESS,
   suspensionProcess,
   type CloseJobData,
+  AFTER_HAMMER_PROCESS,
+  AFTER_HAMMER_QUEUE,
+  afterHammerProcess,
+  startDeadlineWorker,
+  type DeadlineJobData,
 } from '../scheduler';
 import { runProjection } from '../projections';
 import type { Closers } from './closers';
@@ -75,6 +80,39 @@ function startSuspensionProcess(infra: Infrastructure, options: StartOptions, cl
 }
 
 /**
+ * After the hammer: its process manager (invoices issued, deadlines planned, strikes given) under
+ * its lease, and the worker of its deadlines (overdue invoices, expired offers) with its sweep.
+ */
+function startAfterHammer(infra: Infrastructure, options: StartOptions, closers: Closers, prefix: string) {
+  const { config, eventStore, logger, knex } = infra;
+  const connection = bullConnection(config.redisUrl);
+  const queue = new Queue<DeadlineJobData>(AFTER_HAMMER_QUEUE, { connection, prefix });
+  queue.on('error', (error) => logger.warn({ err: error }, 'deadline queue error'));
+  closers.add('deadline queue', () => queue.close());
+  const commands = getInvoiceCommands(eventStore, getPersonalDataVault(knex), config.afterHammer);
+  const runner = runProjection({
+    name: AFTER_HAMMER_PROCESS,
+    eventStore,
+    logger,
+    ...leaseSettings(infra, options),
+    onRestart: (projection, reason) => infra.metrics.projectionRestarts.inc({ projection, reason }),
+    store: async () => afterHammerProcess({ knex, commands, queue, logger }),
+  });
+  closers.add('after the hammer process', () => runner.stop());
+  const worker = startDeadlineWorker({
+    queue,
+    connection,
+    prefix,
+    commands,
+    due: getInvoiceQueries(knex),
+    logger,
+    sweepEverySeconds: config.schedulerSweepSeconds,
+  });
+  closers.add('deadline worker', () => worker.close());
+  return { runner, worker, queue };
+}
+
+/**
  * The scheduler role: the closing reactor (a projection that plans a delayed close job per
  * auction end) and the workers that send CloseAuction through the command handler.
  */
@@ -108,6 +146,7 @@ export function startSchedulerRole(
   closers.add('closing reactor', () => reactor.stop());
   const sales = startSaleProcess(infra, handler, options, closers, checkpointDb);
   const suspensions = startSuspensionProcess(infra, options, closers);
+  const afterHammer = startAfterHammer(infra, options, closers, prefix);
   const closeDelay = closeDelayMetric(metrics.registry);
   const worker = startCloseWorker({
     queue,
@@ -126,8 +165,9 @@ export function startSchedulerRole(
     projectionCheck(reactor),
     projectionCheck(sales),
     projectionCheck(suspensions),
+    projectionCheck(afterHammer.runner),
     // The close queue answers, and says how much is waiting and failing in it.
     { name: 'schedulerQueue', check: () => queue.getJobCounts('delayed', 'waiting', 'active', 'failed') },
   ];
-  return { reactor, sales, suspensions, worker, checks };
+  return { reactor, sales, suspensions, afterHammer: afterHammer.runner, worker, checks };
 }

@@ -8,3 +8,4 @@ export { getJwtAuth } from './jwtAuth';
 export { accountMigrations } from './migrations';
 export { getTokenIssuer, type Role, ROLES } from './tokens';
 export { adminUserRoutes } from './adminUserRoutes';
+export { erasureRoutes } from './erasureRoutes';

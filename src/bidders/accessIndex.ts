@@ -9,6 +9,7 @@ export const ACCESS_EVENT_TYPES = [
   'BidderUnblocked',
   'UserSuspended',
   'UserReinstated',
+  'AccountErased',
   'RegistrationRequested',
   'RegistrationApproved',
   'RegistrationDeclined',
@@ -63,7 +64,8 @@ export function createAccessIndex() {
       const data = e.data as Record<string, unknown>;
       if (user && e.type === 'BidderBlocked') setOf(blockedBy, data.bidderId as string).add(user);
       else if (user && e.type === 'BidderUnblocked') blockedBy.get(data.bidderId as string)?.delete(user);
-      else if (user && e.type === 'UserSuspended') suspended.add(user);
+      // A deleted account acts no more: its tokens are refused as a suspension's are.
+      else if (user && (e.type === 'UserSuspended' || e.type === 'AccountErased')) suspended.add(user);
       else if (user && e.type === 'UserReinstated') suspended.delete(user);
       else if (e.type === 'SaleCreated' && data.requiresApproval === true)
         salesRequiringApproval.add(data.saleId as string);

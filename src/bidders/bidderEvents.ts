@@ -43,11 +43,31 @@ const userReinstated = {
 } as const;
 export type UserReinstated = FromSchema<typeof userReinstated>;
 
+/** An invoice left unpaid past its deadline: one strike per invoice. */
+const strikeRecorded = {
+  type: 'object',
+  properties: { invoiceId: uuid, strikes: { type: 'integer', minimum: 1 }, recordedAt: time },
+  required: ['invoiceId', 'strikes', 'recordedAt'],
+  additionalProperties: false,
+} as const;
+export type StrikeRecorded = FromSchema<typeof strikeRecorded>;
+
+/** The user deleted their account: their personal data and its key are gone; the id stays. */
+const accountErased = {
+  type: 'object',
+  properties: { erasedAt: time },
+  required: ['erasedAt'],
+  additionalProperties: false,
+} as const;
+export type AccountErased = FromSchema<typeof accountErased>;
+
 export type AccountEvent =
   | { type: 'BidderBlocked'; data: BidderBlocked }
   | { type: 'BidderUnblocked'; data: BidderUnblocked }
   | { type: 'UserSuspended'; data: UserSuspended }
-  | { type: 'UserReinstated'; data: UserReinstated };
+  | { type: 'UserReinstated'; data: UserReinstated }
+  | { type: 'StrikeRecorded'; data: StrikeRecorded }
+  | { type: 'AccountErased'; data: AccountErased };
 
 const registrationRequested = {
   type: 'object',
@@ -84,6 +104,8 @@ export const accountEventSchemas: Record<AccountEvent['type'], SchemaObject> = {
   BidderUnblocked: bidderUnblocked,
   UserSuspended: userSuspended,
   UserReinstated: userReinstated,
+  StrikeRecorded: strikeRecorded,
+  AccountErased: accountErased,
 };
 
 export const registrationEventSchemas: Record<RegistrationEvent['type'], SchemaObject> = {

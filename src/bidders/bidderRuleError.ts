@@ -5,7 +5,8 @@ export type BidderRuleCode =
   | 'REGISTRATION_NOT_FOUND'
   | 'NOT_SELLER'
   | 'SALE_NOT_FOUND'
-  | 'SALE_CLOSED';
+  | 'SALE_CLOSED'
+  | 'ACCOUNT_ERASED';
 
 /** A command refused by the rules of who may bid: an expected outcome with a stable code. */
 export class BidderRuleError extends Error {

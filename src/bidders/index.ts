@@ -7,6 +7,7 @@ export {
   accountDecider,
   type AccountStanding,
   accountStreamType,
+  PLATFORM_ADMIN_ID,
 } from './accountDecider';
 export { ACCESS_EVENT_TYPES, type AccessIndex, createAccessIndex, type OwnRegistration } from './accessIndex';
 export {
@@ -16,6 +17,8 @@ export {
   registrationEventSchemas,
   type UserSuspended,
   type UserReinstated,
+  type StrikeRecorded,
+  type AccountErased,
 } from './bidderEvents';
 export { type BidderRuleCode, BidderRuleError } from './bidderRuleError';
 export {

@@ -24,3 +24,11 @@ export { getBidderCommands } from './bidders/bidderCommands';
 export { bidderRoutes } from './bidders/bidderRoutes';
 export { requireActiveAccount } from './bidders/activeAccount';
 export { type CancelBids, getCancelBids } from './auction/cancelBids';
+export {
+  type AfterHammerSettings,
+  getInvoiceCommands,
+  invoiceIdForClose,
+  invoiceIdForOffer,
+  type InvoiceCommands,
+} from './invoicing/invoiceCommands';
+export { invoiceRoutes } from './invoicing/invoiceRoutes';

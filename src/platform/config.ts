@@ -23,6 +23,8 @@ export interface Config {
   schedulerSweepSeconds: number;
   /** An auction a user bid on or watches tells them it ends soon this many seconds before its end. */
   notifyEndingSoonSeconds: number;
+  /** After the hammer: from the close to an invoice's deadline, an offer's life, strikes to a suspension. */
+  afterHammer: { paymentDueSeconds: number; offerTtlSeconds: number; maxStrikes: number };
   nodeEnv: string;
   /** Register and login, per client IP; undefined: off. */
   authRateLimit: RateLimitConfig | undefined;
@@ -73,6 +75,9 @@ interface RawEnv {
   PROJECTION_LEASE_TTL_SECONDS: number;
   SCHEDULER_SWEEP_SECONDS: number;
   NOTIFY_ENDING_SOON_SECONDS: number;
+  PAYMENT_DUE_SECONDS: number;
+  OFFER_TTL_SECONDS: number;
+  MAX_STRIKES: number;
   NODE_ENV: string;
   RATE_LIMIT_AUTH: string;
   RATE_LIMIT_BIDS: string;
@@ -119,6 +124,9 @@ const envSchema: JSONSchemaType<RawEnv> = {
     PROJECTION_LEASE_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 300, default: 6 },
     SCHEDULER_SWEEP_SECONDS: { type: 'integer', minimum: 1, maximum: 3600, default: 5 },
     NOTIFY_ENDING_SOON_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, default: 300 },
+    PAYMENT_DUE_SECONDS: { type: 'integer', minimum: 1, maximum: 31_536_000, default: 259_200 },
+    OFFER_TTL_SECONDS: { type: 'integer', minimum: 1, maximum: 2_592_000, default: 172_800 },
+    MAX_STRIKES: { type: 'integer', minimum: 1, maximum: 100, default: 3 },
     RATE_LIMIT_AUTH: { type: 'string', pattern: RATE_LIMIT, default: '20/60' },
     RATE_LIMIT_BIDS: { type: 'string', pattern: RATE_LIMIT, default: '30/10' },
     CORS_ORIGINS: {
@@ -184,6 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectionLeaseTtlSeconds: values.PROJECTION_LEASE_TTL_SECONDS,
     schedulerSweepSeconds: values.SCHEDULER_SWEEP_SECONDS,
     notifyEndingSoonSeconds: values.NOTIFY_ENDING_SOON_SECONDS,
+    afterHammer: {
+      paymentDueSeconds: values.PAYMENT_DUE_SECONDS,
+      offerTtlSeconds: values.OFFER_TTL_SECONDS,
+      maxStrikes: values.MAX_STRIKES,
+    },
     nodeEnv: values.NODE_ENV,
     authRateLimit: rateLimitOf(values.RATE_LIMIT_AUTH),
     bidRateLimit: rateLimitOf(values.RATE_LIMIT_BIDS),

@@ -18,6 +18,12 @@ export {
   postgresBlobStore,
   s3BlobStore,
 } from './blobStore';
+export {
+  getPersonalDataVault,
+  type PersonalDataVault,
+  personalDataMigrations,
+  type SealedData,
+} from './personalData';
 export { type Config, loadConfig, type PhotoStoreConfig, type RateLimitConfig, type Role } from './config';
 export { etagOf, notModified } from './etag';
 export { hasPlainJsonBody, readJsonBody } from './fastBody';

@@ -13,3 +13,10 @@ export {
 export { closeDelayMetric } from './closeDelayMetric';
 export { closeInTurn, SALE_PROCESS, saleProcess } from './sales/saleProcess';
 export { SUSPENSION_PROCESS, suspensionProcess } from './bidders/suspensionProcess';
+export {
+  AFTER_HAMMER_PROCESS,
+  AFTER_HAMMER_QUEUE,
+  afterHammerProcess,
+  type DeadlineJobData,
+} from './invoicing/afterHammerProcess';
+export { type DueDeadlines, startDeadlineWorker } from './invoicing/deadlineWorker';

@@ -115,7 +115,9 @@ export function startBidderAccess(eventStore: EventStore, logger: Logger) {
     /** Whether the user is suspended, a yes confirmed from their stream. */
     async isSuspended(userId: string): Promise<boolean> {
       await ready;
-      return index.isSuspended(userId) && (await account(userId)).suspended;
+      if (!index.isSuspended(userId)) return false;
+      const standing = await account(userId);
+      return standing.suspended || standing.erased;
     },
     account,
     stop: () => subscription.stop(),

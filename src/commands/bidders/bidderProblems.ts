@@ -11,6 +11,7 @@ const BIDDER_PROBLEMS: Record<BidderRuleCode, { status: number; title: string }>
   NOT_SELLER: { status: 403, title: 'Not the seller' },
   SALE_NOT_FOUND: { status: 404, title: 'Sale not found' },
   SALE_CLOSED: { status: 422, title: 'Sale closed' },
+  ACCOUNT_ERASED: { status: 410, title: 'Account deleted' },
 };
 
 export function bidderProblem(error: unknown): unknown {

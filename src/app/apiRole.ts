@@ -91,8 +91,7 @@ export function apiRoutes(infra: Infrastructure, handler: CommandHandler, closer
   const { bids: bidRateLimit, ...limits } = rateLimitsOf(infra);
   const placeBid = getPlaceBid({ handler, clock: () => new Date(), access });
   const queries = getAuctionQueries(knex);
-  const views = getRedisAuctionViews(redis, config.redisKeyPrefix);
-  const hot = getHotViews();
+  const [views, hot] = [getRedisAuctionViews(redis, config.redisKeyPrefix), getHotViews()];
   const postgresCheckpoint = postgresReadModel(knex);
   const postgresPosition = () => postgresCheckpoint.readCheckpoint();
   const routers: Router[] = [

@@ -10,6 +10,7 @@ import {
   redisReadModel,
   runProjection,
   type ProjectionRunner,
+  type ProjectionStore,
   ANALYTICS_PROJECTION,
   analyticsStore,
   SALES_PROJECTION,
@@ -22,6 +23,8 @@ import {
   type StoredNotification,
 } from '../projections';
 import { CheckFailedError, createKnex, type HealthCheck } from '../platform';
+
+type RunOptions = Parameters<typeof runProjection>[0];
 import type { Closers } from './closers';
 import type { Infrastructure } from './infrastructure';
 import type { StartOptions } from './startOptions';
@@ -96,51 +99,27 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
     retryDelaysMs: options.projectionRetryDelaysMs,
   };
   const onApplied = lagObserver(metrics, options);
+  const run = (name: string, store: () => Promise<ProjectionStore>, more: Partial<RunOptions> = {}) =>
+    runProjection({ ...common, name, onApplied: onApplied(name), store, ...more });
   const runners = [
-    runProjection({
-      ...common,
-      name: POSTGRES_PROJECTION,
-      onApplied: onApplied(POSTGRES_PROJECTION),
-      store: async () => postgresReadModel(readModelDb),
-    }),
-    runProjection({
-      ...common,
-      name: REDIS_PROJECTION,
-      onApplied: onApplied(REDIS_PROJECTION),
-      onChanges: (changes, position) => {
-        publishChanges(redis, prefix, changeMessage(changes, position)).catch((error: unknown) =>
-          logger.warn({ err: error }, 'could not publish changes'),
-        );
-        options.onChanges?.(changes, position);
+    run(POSTGRES_PROJECTION, async () => postgresReadModel(readModelDb)),
+    run(
+      REDIS_PROJECTION,
+      async () => redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
+      {
+        onChanges: (changes, position) => {
+          publishChanges(redis, prefix, changeMessage(changes, position)).catch((error: unknown) =>
+            logger.warn({ err: error }, 'could not publish changes'),
+          );
+          options.onChanges?.(changes, position);
+        },
       },
-      store: async () =>
-        redisReadModel(redis, { prefix, generation: await currentGeneration(redis, prefix) }),
-    }),
-    runProjection({
-      ...common,
-      name: NOTIFICATIONS_PROJECTION,
-      onApplied: onApplied(NOTIFICATIONS_PROJECTION),
-      // Durable commits (infra.knex): a notification once pushed live is never taken back.
-      store: async () => notificationStore(infra.knex, publishingNotifications(infra)),
-    }),
-    runProjection({
-      ...common,
-      name: ANALYTICS_PROJECTION,
-      onApplied: onApplied(ANALYTICS_PROJECTION),
-      store: async () => analyticsStore(readModelDb),
-    }),
-    runProjection({
-      ...common,
-      name: SALES_PROJECTION,
-      onApplied: onApplied(SALES_PROJECTION),
-      store: async () => saleStore(readModelDb),
-    }),
-    runProjection({
-      ...common,
-      name: INVOICES_PROJECTION,
-      onApplied: onApplied(INVOICES_PROJECTION),
-      store: async () => invoiceStore(readModelDb),
-    }),
+    ),
+    // Durable commits (infra.knex): a notification once pushed live is never taken back.
+    run(NOTIFICATIONS_PROJECTION, async () => notificationStore(infra.knex, publishingNotifications(infra))),
+    run(ANALYTICS_PROJECTION, async () => analyticsStore(readModelDb)),
+    run(SALES_PROJECTION, async () => saleStore(readModelDb)),
+    run(INVOICES_PROJECTION, async () => invoiceStore(readModelDb)),
   ];
   closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));
   return { runners, checks: runners.map(projectionCheck) };

@@ -6,12 +6,11 @@
 export { decodeNotificationCursor, type Notification, toNotification } from './notification';
 export {
   type AuctionFacts,
-  auctionIdsOf,
   notificationIdOf,
   type NotificationKind,
   type NotificationRow,
   planNotifications,
-  saleIdsOf,
   type SaleWatchChange,
   type WatchChange,
 } from './notificationRules';
+export { auctionIdsOf, saleIdsOf } from './batchIds';

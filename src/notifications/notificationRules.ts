@@ -10,12 +10,22 @@ import {
   type AuctionView,
 } from '../auction';
 import type { RecordedEvent } from '../events';
+import type { OfferExpired, OfferMade } from '../invoicing';
+import { offerAuctionOf } from './batchIds';
 import { nameUuids } from '../platform';
 import { cancelNotices, outbidBy } from './bidNotices';
 import { isUserEventType, userIdOfStream, type AuctionWatched, type SaleWatched } from '../watching';
 
 export type NotificationKind =
-  'outbid' | 'won' | 'lost' | 'ending_soon' | 'cancelled' | 'bid_cancelled' | 'leading_again';
+  | 'outbid'
+  | 'won'
+  | 'lost'
+  | 'ending_soon'
+  | 'cancelled'
+  | 'bid_cancelled'
+  | 'leading_again'
+  | 'offer_received'
+  | 'offer_expired';
 
 /** What the notifications projection keeps of each auction: its state and who bid in it. */
 export interface AuctionFacts {
@@ -61,39 +71,6 @@ export interface SaleWatchChange {
 const notificationUuid = nameUuids('2f6c3a1e-7a51-4d0b-9a0f-6d1b8c7e5a42');
 export const notificationIdOf = (eventId: string, kind: NotificationKind, userId: string) =>
   notificationUuid(`${eventId}/${kind}/${userId}`);
-
-/** The auctions and watchlists a batch touches, for loading what the plan starts from. */
-export function auctionIdsOf(events: RecordedEvent[]): string[] {
-  const ids = new Set<string>();
-  for (const e of events) {
-    const auctionId = auctionIdOfStream(e.streamId);
-    if (auctionId) ids.add(auctionId);
-    else if (userIdOfStream(e.streamId) && (e.type === 'AuctionWatched' || e.type === 'AuctionUnwatched'))
-      ids.add((e.data as AuctionWatched).auctionId);
-  }
-  return [...ids];
-}
-
-/**
- * The sales whose watchers a batch needs: those watched or unwatched in it, and those of the lots
- * whose events tell watchers (ending soon, cancelled), by the facts held or the lot's creation.
- */
-export function saleIdsOf(events: RecordedEvent[], facts: Map<string, AuctionFacts>): string[] {
-  const ids = new Set<string>();
-  const created = new Map<string, string>();
-  for (const e of events) {
-    const auctionId = auctionIdOfStream(e.streamId);
-    if (auctionId && e.type === 'AuctionCreated') {
-      const { saleId } = e.data as { saleId?: string };
-      if (saleId) created.set(auctionId, saleId);
-    } else if (auctionId && (e.type === 'AuctionEndingSoon' || e.type === 'AuctionCancelled')) {
-      const saleId = facts.get(auctionId)?.state.saleId ?? created.get(auctionId);
-      if (saleId) ids.add(saleId);
-    } else if (userIdOfStream(e.streamId) && (e.type === 'SaleWatched' || e.type === 'SaleUnwatched'))
-      ids.add((e.data as SaleWatched).saleId);
-  }
-  return [...ids];
-}
 
 /** The plan as it is built, event by event. */
 interface Planning {
@@ -205,6 +182,22 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
 }
 
 /**
+ * A second chance's offer: its bidder is told (`offer_received`); an expiry tells the bidder and
+ * the seller (`offer_expired`), with the auction as it stands.
+ */
+function planOfferEvent(plan: Planning, recorded: RecordedEvent) {
+  const auctionId = offerAuctionOf(recorded);
+  const facts = auctionId ? plan.auctions.get(auctionId) : undefined;
+  if (!auctionId || !facts) return;
+  // The auction's view carries the auction's revision, not the offers stream's.
+  const asAuction = { ...recorded, revision: BigInt(facts.revision) };
+  const notify = notifier(plan, auctionId, asAuction, facts.state);
+  const { bidderId } = recorded.data as OfferMade | OfferExpired;
+  if (recorded.type === 'OfferMade') notify('offer_received', [bidderId]);
+  else notify('offer_expired', [bidderId, facts.state.sellerId]);
+}
+
+/**
  * Pure: the notifications a batch of the log causes, in log order, and the facts after it.
  * - `outbid`: a bid (or a proxy's automatic answer) took the lead from you; or your own bid did
  *   not take it, because the leader's proxy answered it at once (told with that answer).
@@ -213,6 +206,7 @@ function planAuctionEvent(plan: Planning, auctionId: string, recorded: RecordedE
  *   sale) then.
  * - `cancelled`: to whoever bid in it or watches it (or its sale).
  * - `bid_cancelled`, `leading_again`: a cancellation's (bidNotices.ts).
+ * - `offer_received`, `offer_expired`: a second chance's offers (planOfferEvent).
  * Events at or below an auction's stored revision were planned already and are skipped.
  */
 export function planNotifications(
@@ -238,6 +232,7 @@ export function planNotifications(
     }
     const auctionId = auctionIdOfStream(recorded.streamId);
     if (auctionId) planAuctionEvent(plan, auctionId, recorded);
+    else planOfferEvent(plan, recorded);
   }
   return {
     notifications: plan.notifications,

@@ -28,4 +28,5 @@ export { getSaleQueries, type SaleQueries } from './sales/saleQueries';
 export { saleQueryRoutes } from './sales/saleRoutes';
 export { userHistoryRoutes } from './auction/userHistoryRoute';
 export { getOpenAuctionsOfBidder } from './auction/bidderAuctions';
-export { getInvoiceQueries, type InvoiceQueries, invoiceQueryRoutes } from './invoicing/invoiceQueries';
+export { getInvoiceQueries, type InvoiceQueries } from './invoicing/invoiceQueries';
+export { invoiceQueryRoutes } from './invoicing/invoiceQueryRoutes';

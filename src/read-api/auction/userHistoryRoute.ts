@@ -1,6 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import type { UserReinstated, UserSuspended } from '../../bidders';
+import {
+  PLATFORM_ADMIN_ID,
+  type StrikeRecorded,
+  type UserReinstated,
+  type UserSuspended,
+} from '../../bidders';
 import type { EventStore } from '../../events';
 import { apiRouter, uuidSchema, type DocumentedRouter, type RouteSpec } from '../../platform';
 import { POSTGRES_PROJECTION, READ_MODEL_SCHEMA, readStoredCheckpoint } from '../../projections';
@@ -9,7 +14,7 @@ import { awaitReadModel, readModelDocs } from '../consistency';
 const item = {
   type: 'object',
   properties: {
-    kind: { type: 'string', enum: ['suspended', 'reinstated', 'bids_cancelled', 'bids_retracted'] },
+    kind: { type: 'string', enum: ['suspended', 'reinstated', 'strike', 'bids_cancelled', 'bids_retracted'] },
     at: { type: 'string', format: 'date-time' },
     by: { ...uuidSchema, description: 'The admin, the seller, or the user themselves (a retraction)' },
     reason: { type: ['string', 'null'] },
@@ -71,7 +76,12 @@ export function userHistoryRoutes(deps: {
         .orderBy('cancelled_at')
         .select<Row[]>('*'),
     ]);
-    type Item = { kind: 'suspended' | 'reinstated'; at: string; by: string; reason: string | null };
+    type Item = {
+      kind: 'suspended' | 'reinstated' | 'strike';
+      at: string;
+      by: string;
+      reason: string | null;
+    };
     const account = recorded.flatMap((e): Item[] => {
       if (e.type === 'UserSuspended') {
         const { adminId, reason, suspendedAt } = e.data as UserSuspended;
@@ -80,6 +90,18 @@ export function userHistoryRoutes(deps: {
       if (e.type === 'UserReinstated') {
         const { adminId, reason, reinstatedAt } = e.data as UserReinstated;
         return [{ kind: 'reinstated', at: reinstatedAt, by: adminId, reason }];
+      }
+      if (e.type === 'StrikeRecorded') {
+        // By the platform: an invoice left unpaid past its deadline.
+        const { invoiceId, strikes, recordedAt } = e.data as StrikeRecorded;
+        return [
+          {
+            kind: 'strike',
+            at: recordedAt,
+            by: PLATFORM_ADMIN_ID,
+            reason: `invoice ${invoiceId} overdue (strike ${strikes})`,
+          },
+        ];
       }
       return [];
     });

@@ -13,6 +13,8 @@ export const NOTIFICATION_KINDS = [
   'cancelled',
   'bid_cancelled',
   'leading_again',
+  'offer_received',
+  'offer_expired',
 ] as const;
 
 export const notificationSchema = {

@@ -57,18 +57,8 @@ const unlessRefused = async (run: () => Promise<unknown>) => {
   }
 };
 
-/**
- * After the hammer's process manager, on the global log: a sold auction's close issues its
- * invoice, an accepted offer issues the offer's; an issued invoice and an open offer get a
- * delayed job at their deadline; an overdue invoice gives its buyer a strike (which may suspend
- * them); a second chance voids the overdue invoice it replaces. Exactly once across restarts and
- * instances: each command is idempotent by its stream's state (the invoice id is a function of
- * its cause, a strike is kept once per invoice, a job id once per deadline), and the checkpoint
- * moves only after the batch.
- */
-export function afterHammerProcess({ knex, commands, queue, logger }: Deps): ProjectionStore {
-  const name = AFTER_HAMMER_PROCESS;
-  const checkpoint = lazyCheckpoint(knex, name);
+/** What each event of the log asks of the process: a command, a delayed job, or nothing (false). */
+function reactor(commands: InvoiceCommands, queue: Queue<DeadlineJobData>, logger: Logger) {
   const schedule = (job: string, jobId: string, data: DeadlineJobData) =>
     queue.add(job, data, { ...jobOptions, jobId, delay: Math.max(0, data.at - Date.now()) });
 
@@ -118,6 +108,23 @@ export function afterHammerProcess({ knex, commands, queue, logger }: Deps): Pro
         return false;
     }
   };
+
+  return react;
+}
+
+/**
+ * After the hammer's process manager, on the global log: a sold auction's close issues its
+ * invoice, an accepted offer issues the offer's; an issued invoice and an open offer get a
+ * delayed job at their deadline; an overdue invoice gives its buyer a strike (which may suspend
+ * them); a second chance voids the overdue invoice it replaces. Exactly once across restarts and
+ * instances: each command is idempotent by its stream's state (the invoice id is a function of
+ * its cause, a strike is kept once per invoice, a job id once per deadline), and the checkpoint
+ * moves only after the batch.
+ */
+export function afterHammerProcess({ knex, commands, queue, logger }: Deps): ProjectionStore {
+  const name = AFTER_HAMMER_PROCESS;
+  const checkpoint = lazyCheckpoint(knex, name);
+  const react = reactor(commands, queue, logger);
 
   return {
     name,

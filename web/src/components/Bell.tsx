@@ -23,6 +23,10 @@ function notificationText(n: Notification) {
       return `Your bids on ${title} were cancelled.`;
     case 'leading_again':
       return `You lead ${title} again, at ${money(a.currentPrice, a.currency)}.`;
+    case 'offer_received':
+      return `A second chance: ${title} is offered to you. See your offers.`;
+    case 'offer_expired':
+      return `A second chance offer on ${title} expired.`;
     default:
       return `${title}: ${String(n.kind)}`;
   }

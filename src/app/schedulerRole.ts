@@ -168,6 +168,11 @@ export function startSchedulerRole(
     projectionCheck(afterHammer.runner),
     // The close queue answers, and says how much is waiting and failing in it.
     { name: 'schedulerQueue', check: () => queue.getJobCounts('delayed', 'waiting', 'active', 'failed') },
+    // The deadlines after the hammer (overdue invoices, expiring offers), likewise.
+    {
+      name: 'deadlineQueue',
+      check: () => afterHammer.queue.getJobCounts('delayed', 'waiting', 'active', 'failed'),
+    },
   ];
   return { reactor, sales, suspensions, afterHammer: afterHammer.runner, worker, checks };
 }

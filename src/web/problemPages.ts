@@ -133,6 +133,46 @@ export const PROBLEM_PAGES: Record<string, { meaning: string; action: string }> 
     action: 'Check the user id; only bidders who asked can be approved or declined.',
   },
   USER_NOT_FOUND: { meaning: 'No account has this email.', action: 'Check the address.' },
+  INVOICE_NOT_FOUND: { meaning: 'No invoice has this id.', action: 'Check the id (from `/me/invoices`).' },
+  NOT_BUYER: {
+    meaning:
+      'Only the buyer gives checkout details; an invoice is shown to its buyer, its seller and admins.',
+    action: 'Sign in as the buyer.',
+  },
+  INVOICE_PAID: {
+    meaning: 'The invoice is paid in full: it takes no more payments.',
+    action: 'Nothing to do.',
+  },
+  INVOICE_VOID: {
+    meaning: 'The invoice was voided (the lot was offered to another bidder): it takes nothing more.',
+    action: "Look at the auction's newer invoice, if any.",
+  },
+  INVOICE_NOT_OVERDUE: {
+    meaning: 'Only an overdue invoice can be voided.',
+    action: 'Wait for its deadline.',
+  },
+  OVERPAYMENT: {
+    meaning: 'The payment is more than is still due on the invoice.',
+    action: 'Record at most `due` (in the problem), the amount still owed.',
+  },
+  SECOND_CHANCE_NOT_AVAILABLE: {
+    meaning:
+      'A second chance is for an auction whose invoice is overdue (unpaid past its deadline) or whose reserve was not met.',
+    action: 'Wait for the invoice to turn overdue, or sell the lot again.',
+  },
+  NO_CANDIDATES: { meaning: 'No other bidder is left to offer the lot to.', action: 'Sell the lot again.' },
+  OFFER_NOT_FOUND: { meaning: 'No offer has this id.', action: 'Check the id (from `/me/offers`).' },
+  NOT_OFFERED_TO_YOU: { meaning: 'This offer was made to another bidder.', action: 'Nothing to do.' },
+  OFFER_NOT_OPEN: {
+    meaning: 'The offer was answered (accepted or declined) or has expired.',
+    action: 'Nothing to do: it went to the next bidder, or the second chance is over.',
+  },
+  OFFER_EXPIRED: { meaning: 'The offer expired before it was answered.', action: 'Nothing to do.' },
+  OPEN_INVOICES: {
+    meaning: 'You owe an open or overdue invoice: the account cannot be deleted until it is paid.',
+    action: 'Pay what you owe (see `/me/invoices`), then delete the account.',
+  },
+  ACCOUNT_ERASED: { meaning: 'This account was deleted.', action: 'Nothing can be done with it any more.' },
 };
 
 /** GET /problems/:code: a short page per problem code (the `type` of every problem links here). */

@@ -12,6 +12,7 @@ import type { Express } from 'express';
 import { getTokenIssuer } from '../../src/auth';
 import { openApiPath } from '../../src/platform';
 import { replyChecker, type OpenApiDocument } from '../support/openApiReplies';
+import { waitUntil } from '../support/readModelSnapshot';
 import {
   TEST_JWT_SECRET,
   call,
@@ -54,7 +55,10 @@ describe('the OpenAPI document', () => {
   let doc: Document;
 
   beforeAll(async () => {
-    server = await startTestApp({ label: 'openapi' });
+    server = await startTestApp({
+      label: 'openapi',
+      env: { PAYMENT_DUE_SECONDS: '2', OFFER_TTL_SECONDS: '60', SCHEDULER_SWEEP_SECONDS: '1' },
+    });
     const res = await fetch(`${server.url}/openapi.json`);
     expect(res.status).toBe(200);
     doc = (await res.json()) as Document;
@@ -387,6 +391,73 @@ describe('the OpenAPI document', () => {
     });
     await check('GET', `/admin/users/${suspendee.userId}/history`, '/admin/users/{id}/history', {
       token: admin,
+    });
+
+    // After the hammer: an invoice, checkout, a payment, the deadline, a second chance, erasure.
+    const runnerUp = await registerUser(url, 'runner-up');
+    const sold = await createAuction(url, seller.token, { endsAt: inSeconds(2) });
+    const unsold = await createAuction(url, seller.token, { endsAt: inSeconds(2), reservePrice: 50_000 });
+    for (const [id, user, amount] of [
+      [sold, runnerUp, 1000],
+      [sold, bidder, 1100],
+      [unsold, runnerUp, 1000],
+    ] as const)
+      expect(
+        (await call(url, 'POST', `/auctions/${id}/bids`, { token: user.token, body: { amount } })).status,
+      ).toBe(201);
+    const invoiceOf = async () =>
+      (
+        (await call(url, 'GET', '/me/invoices', { token: bidder.token })).body.items as Array<
+          Record<string, unknown>
+        >
+      ).find((i) => i.auctionId === sold);
+    await waitUntil(async () => Boolean(await invoiceOf()), 20_000, 'the invoice');
+    const invoiceId = String((await invoiceOf())!.invoiceId);
+    await check('GET', '/me/invoices', '/me/invoices', { token: bidder.token });
+    await check('GET', '/me/sales-invoices', '/me/sales-invoices', { token: seller.token });
+    await check('GET', `/invoices/${invoiceId}`, '/invoices/{id}', { token: bidder.token });
+    await check('PUT', `/invoices/${invoiceId}/checkout`, '/invoices/{id}/checkout', {
+      token: bidder.token,
+      body: {
+        name: 'A Buyer',
+        address: { line1: '1 Road', city: 'Town', postalCode: '1000', country: 'BE' },
+      },
+    });
+    await check('POST', `/invoices/${invoiceId}/payments`, '/invoices/{id}/payments', {
+      token: seller.token,
+      body: { amount: 100, method: 'cash', reference: 'till 3' },
+    });
+    await check('GET', '/me/data', '/me/data', { token: bidder.token });
+    await waitUntil(async () => (await invoiceOf())?.status === 'overdue', 20_000, 'overdue');
+    await check('POST', `/auctions/${sold}/second-chance`, '/auctions/{id}/second-chance', {
+      token: seller.token,
+      body: {},
+    });
+    const offered = await call(url, 'POST', `/auctions/${unsold}/second-chance`, {
+      token: seller.token,
+      body: {},
+    });
+    await call(url, 'GET', '/me/offers', {
+      token: runnerUp.token,
+      headers: { 'X-Min-Position': String(offered.body.position) },
+    });
+    await check('GET', '/me/offers', '/me/offers', { token: runnerUp.token });
+    const offers = (await call(url, 'GET', '/me/offers', { token: runnerUp.token })).body.items as Array<
+      Record<string, unknown>
+    >;
+    const onSold = offers.find((o) => o.auctionId === sold)!;
+    await check('POST', `/offers/${String(onSold.offerId)}/decline`, '/offers/{id}/decline', {
+      token: runnerUp.token,
+      body: {},
+    });
+    await check('POST', `/offers/${String(offered.body.offerId)}/accept`, '/offers/{id}/accept', {
+      token: runnerUp.token,
+      body: {},
+    });
+    const leaving = await registerUser(url, 'leaving');
+    await check('DELETE', '/me', '/me', {
+      token: leaving.token,
+      body: { password: 'correct horse battery' },
     });
 
     // Documented problems answer as documented too.

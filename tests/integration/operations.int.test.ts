@@ -145,9 +145,12 @@ describe('operations', () => {
     const res = await call(server.url, 'GET', '/health/ready');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.checks as object).sort()).toEqual([
+      'deadlineQueue',
       'eventStore',
       'postgres',
+      'projection:after-hammer-process',
       'projection:analytics',
+      'projection:invoices',
       'projection:notifications',
       'projection:postgres-read-model',
       'projection:redis-read-model',

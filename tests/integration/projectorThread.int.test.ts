@@ -64,6 +64,8 @@ describe('the projector thread', () => {
         'scheduler',
         'sale-process',
         'suspension-process',
+        'invoices',
+        'after-hammer-process',
       ]
         .map((n) => [n, 'running'])
         .sort(),

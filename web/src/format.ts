@@ -75,6 +75,9 @@ export function problemText(
   if (!problem) return fallback;
   if (problem.code === 'BID_TOO_LOW' && typeof problem.minimumBid === 'number' && currency)
     return `Too low: the minimum bid is ${money(problem.minimumBid, currency)}.`;
+  const due = (problem as { due?: unknown }).due;
+  if (problem.code === 'OVERPAYMENT' && typeof due === 'number' && currency)
+    return `Too much: at most ${money(due, currency)} is still due.`;
   const fields = problem.errors?.map((e) => `${e.field.replace(/^body\./, '')} ${e.message}`);
   if (fields?.length) return fields.join('; ');
   return problem.detail ?? problem.title ?? fallback;

@@ -10,7 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { Header } from './components/Header';
 import { connect, reconnect, watch } from './live';
-import { useRoute, type Route } from './router';
+import { useRoute, type AfterHammerPage, type Route } from './router';
 import { Admin } from './views/Admin';
 import { isAdmin, isAnalyst, session } from './session';
 import { renewToken } from './renewal';
@@ -23,10 +23,22 @@ import { Watchlist } from './views/Watchlist';
 import { CreateSale } from './views/sales/CreateSale';
 import { SaleList } from './views/sales/SaleList';
 import { SalePage } from './views/sales/SalePage';
+import { Account } from './views/afterHammer/Account';
+import { MyInvoices } from './views/afterHammer/Invoices';
+import { Offers } from './views/afterHammer/Offers';
+import { SalesInvoices } from './views/afterHammer/SalesInvoices';
 import { loadWatching } from './watching';
 
 const Analyst = lazy(() => import('./views/analyst/Analyst').then((m) => ({ default: m.Analyst })));
 const Market = lazy(() => import('./views/analyst/Market').then((m) => ({ default: m.Market })));
+
+/** After the hammer's pages, each for a signed-in user. */
+function AfterHammer({ page, visit }: { page: AfterHammerPage; visit: number }) {
+  if (!session.token) return <Login reason="Log in to see this." />;
+  if (page === 'invoices') return <MyInvoices visit={visit} />;
+  if (page === 'salesInvoices') return <SalesInvoices visit={visit} />;
+  return page === 'offers' ? <Offers visit={visit} /> : <Account />;
+}
 
 const ANALYSTS_ONLY =
   'The analyst views need the analyst role, which your account does not have. An admin can grant it (npm run users:grant); the page picks it up by itself.';
@@ -75,6 +87,11 @@ function View({ route, visit, onError }: { route: Route; visit: number; onError(
       );
     case 'login':
       return <Login />;
+    case 'invoices':
+    case 'salesInvoices':
+    case 'offers':
+    case 'account':
+      return <AfterHammer page={route.name} visit={visit} />;
     case 'admin':
       if (!signedIn) return <Login reason="Log in as an admin to see this." />;
       return isAdmin() ? <Admin /> : <p class="note">This page is for admins.</p>;

@@ -7,7 +7,17 @@ export type Route =
   | { name: 'analyst'; id: string }
   | { name: 'sale'; id: string }
   | { name: 'sales' | 'newSale' }
-  | { name: 'market' | 'create' | 'me' | 'watchlist' | 'login' | 'admin' };
+  | { name: 'market' | 'create' | 'me' | 'watchlist' | 'login' | 'admin' }
+  | { name: AfterHammerPage };
+
+/** After the hammer's pages: the buyer's invoices, the seller's, the bidder's offers, the account. */
+export type AfterHammerPage = 'invoices' | 'salesInvoices' | 'offers' | 'account';
+const AFTER_HAMMER: Record<string, AfterHammerPage> = {
+  '#/invoices': 'invoices',
+  '#/sales-invoices': 'salesInvoices',
+  '#/offers': 'offers',
+  '#/account': 'account',
+};
 
 const ID = '([0-9a-f-]{36})';
 
@@ -20,6 +30,8 @@ export function parseRoute(hash: string): Route {
   if (sale) return { name: 'sale', id: sale[1]!.toLowerCase() };
   if (hash === '#/sales') return { name: 'sales' };
   if (hash === '#/sales/new') return { name: 'newSale' };
+  const page = AFTER_HAMMER[hash];
+  if (page) return { name: page };
   const named = /^#\/(market|create|me|watchlist|login|admin)$/.exec(hash)?.[1];
   return named ? { name: named as 'market' } : { name: 'list' };
 }

@@ -19,3 +19,9 @@ export type SaleView = Schemas['SaleView'];
 export type Registration = Reply<'/me/registrations', 'get'>['items'][number];
 /** An entry of an admin's history of a user. */
 export type HistoryItem = Reply<'/admin/users/{id}/history', 'get'>['items'][number];
+/** An invoice, as its buyer, its seller and admins see it (with checkout details). */
+export type Invoice = Reply<'/invoices/{id}', 'get'>;
+/** An invoice in a list (checkout details are opened on the invoice alone). */
+export type InvoiceItem = Reply<'/me/invoices', 'get'>['items'][number];
+/** A second chance offer made to the signed-in bidder. */
+export type Offer = Reply<'/me/offers', 'get'>['items'][number];

@@ -25,6 +25,9 @@ export function Header({ onLogout }: { onLogout(): void }) {
             <a href="#/create">Sell</a>
             <a href="#/me">My bids</a>
             <a href="#/watchlist">Watchlist</a>
+            <a href="#/invoices">My invoices</a>
+            <a href="#/sales-invoices">Sales invoices</a>
+            <a href="#/offers">Offers</a>
           </>
         )}
         {isAnalyst() && <a href="#/market">Market</a>}
@@ -33,7 +36,7 @@ export function Header({ onLogout }: { onLogout(): void }) {
       <div class="session">
         {signedIn ? (
           <>
-            <span>{session.displayName}</span>
+            <a href="#/account">{session.displayName}</a>
             <button type="button" onClick={onLogout}>
               Log out
             </button>

@@ -9,6 +9,7 @@ type Message = { text: string; error?: boolean };
 const KIND_TEXT: Record<HistoryItem['kind'], string> = {
   suspended: 'Suspended',
   reinstated: 'Reinstated',
+  strike: 'Strike (an invoice unpaid past its deadline)',
   bids_cancelled: 'Bids cancelled',
   bids_retracted: 'Bids retracted',
 };

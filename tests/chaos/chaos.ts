@@ -24,7 +24,8 @@ async function main() {
       `faults: ${report.faults.length}; 503: ${report.serverErrors.unavailable}; 500: ${report.serverErrors.status500}; ` +
       `auctions ended: ${report.auctionsEnded}; WebSocket events: ${report.websocket.events}, resumes: ${report.websocket.resumes}; ` +
       `lost: ${report.lost.length}; notifications checked: ${report.notifications.expected}; ` +
-      `sale: ${report.sale?.lots} lots, ${report.sale?.extended} extended, ${report.sale?.closed} closed`,
+      `sale: ${report.sale?.lots} lots, ${report.sale?.extended} extended, ${report.sale?.closed} closed; ` +
+      `after the hammer: ${report.afterHammer.invoices} invoices, ${report.afterHammer.overdue} overdue, ${report.afterHammer.secondChances} second chances, ${report.afterHammer.offersAccepted} offers accepted`,
   );
   console.log(broken.length ? `BROKEN:\n- ${broken.join('\n- ')}` : 'every promise held');
   process.exit(broken.length ? 1 : 0);

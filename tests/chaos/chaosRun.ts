@@ -30,6 +30,12 @@ import { createAuction, deleteKeys, registerUser } from '../support/testApp';
 import { brokenSalePromises, checkSale, createChaosSale, type SaleReport } from './chaosSale';
 import { getTokenIssuer } from '../../src/auth';
 import { cancelWhileRunning, checkWhoMayBid, suspend, type WhoMayBidReport } from './chaosWhoMayBid';
+import {
+  AFTER_HAMMER_ENV,
+  checkAfterHammerSettled,
+  secondChancesWhileRunning,
+  type AfterHammerReport,
+} from './chaosAfterHammer';
 
 const HOSTILE_TITLES = [
   'Vase 🏺 𝄞',
@@ -78,6 +84,8 @@ export interface ChaosReport {
   sale?: SaleReport;
   /** The seller's cancellations and an admin's suspension during the faults. */
   whoMayBid: WhoMayBidReport;
+  /** Invoices, deadlines, strikes and second chances during the faults. */
+  afterHammer: AfterHammerReport;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -91,7 +99,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
   const database = await createTestDatabase('chaos');
   const prefix = `chaos-${process.pid}-${Date.now()}:`;
-  const env = serverEnv(database.url, prefix, { SCHEDULER_SWEEP_SECONDS: '1', LOG_LEVEL: 'warn' });
+  const env = serverEnv(database.url, prefix, {
+    SCHEDULER_SWEEP_SECONDS: '1',
+    LOG_LEVEL: 'warn',
+    ...AFTER_HAMMER_ENV,
+  });
   const ports = [await freePort(), await freePort()];
   const servers: Array<ServerProcess | undefined> = await Promise.all(
     ports.map((p) => startServerProcess(env, p)),
@@ -116,6 +128,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     websocket: { watchers: options.watchers, resumes: 0, gaps: [], behind: [], events: 0 },
     notifications: { expected: 0, missing: [], extra: [] },
     whoMayBid: { cancellations: 0, byStatus: {}, broken: [] },
+    afterHammer: { invoices: 0, overdue: 0, secondChances: 0, offersAccepted: 0, broken: [] },
   };
   const started = Date.now();
   try {
@@ -293,6 +306,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       everyMs: (options.seconds * 1000) / 30,
       report: report.whoMayBid,
     });
+    const secondChances = secondChancesWhileRunning({
+      anyUp,
+      seller,
+      bidders,
+      running: () => running,
+      everyMs: (options.seconds * 1000) / 20,
+      report: report.afterHammer,
+    });
     void sleep(0.4 * options.seconds * 1000).then(() =>
       suspend(anyUp, admin, bidders[0]!.userId, report.whoMayBid),
     );
@@ -339,7 +360,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     await at(1);
     running = false;
-    await Promise.all([...loops, cancelling]);
+    await Promise.all([...loops, cancelling, secondChances]);
     report.load.acknowledged = acknowledged.size;
     log(`load done: ${acknowledged.size} bids acknowledged, ${JSON.stringify(report.load.byStatus)}`);
 
@@ -372,9 +393,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await checkNotifications(report, database.url, store, finalLog);
     report.sale = await checkSale(sale, finalLog, store, database.url);
     const knex = createKnex(database.url, 2);
-    await checkWhoMayBid(report.whoMayBid, finalLog, store, knex, bidders[0]!.userId).finally(() =>
-      knex.destroy(),
-    );
+    try {
+      await checkWhoMayBid(report.whoMayBid, finalLog, store, knex, bidders[0]!.userId);
+      await checkAfterHammerSettled(report.afterHammer, finalLog, store, knex);
+    } finally {
+      await knex.destroy();
+    }
 
     // Watchers: every public event up to each stream's end, once, in order, without a gap.
     const publicRevisions = new Map(
@@ -606,6 +630,9 @@ export function brokenPromises(report: ChaosReport): string[] {
     broken.push('no outbid, won or lost cause: the notification check proved nothing');
   if (report.load.acknowledged === 0) broken.push('no bid was acknowledged: the run proved nothing');
   broken.push(...report.whoMayBid.broken);
+  broken.push(...report.afterHammer.broken);
+  if (report.afterHammer.invoices === 0) broken.push('no auction was invoiced');
+  if (report.afterHammer.overdue === 0) broken.push('no invoice went overdue');
   if (report.whoMayBid.cancellations === 0)
     broken.push('no bid was cancelled: the cancellation check proved nothing');
   if (!report.sale) broken.push('no sale was checked');

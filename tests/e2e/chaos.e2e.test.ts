@@ -22,7 +22,8 @@ describe('chaos', () => {
         `${report.auctionsEnded} auctions ended, ${report.websocket.resumes} WebSocket resumes, ` +
         `${report.notifications.expected} notification causes checked, ` +
         `a sale of ${report.sale?.lots} lots (${report.sale?.extended} extended, ${report.sale?.closed} closed), ` +
-        `${report.whoMayBid.cancellations} cancellations ${JSON.stringify(report.whoMayBid.byStatus)}, a bidder suspended at ${report.whoMayBid.suspendedAt}`,
+        `${report.whoMayBid.cancellations} cancellations ${JSON.stringify(report.whoMayBid.byStatus)}, a bidder suspended at ${report.whoMayBid.suspendedAt}, ` +
+        `${report.afterHammer.invoices} invoices (${report.afterHammer.overdue} overdue, ${report.afterHammer.secondChances} second chances, ${report.afterHammer.offersAccepted} offers accepted)`,
     );
     expect(report.faults).toHaveLength(8);
     expect(report.auctionsEnded).toBeGreaterThan(0);

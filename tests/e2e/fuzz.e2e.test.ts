@@ -63,6 +63,11 @@ describe('the fuzzer', () => {
   let assets: string[];
   let photo: Buffer;
   let bidderEmail: string;
+  /** After the hammer: an invoice of the bidder's, a second chance's offer to them, its auction. */
+  let invoiceIds: string[];
+  let leavers: Array<{ token: string }>;
+  let offerIds: string[];
+  let unsold: string;
 
   beforeAll(async () => {
     database = await createTestDatabase('fuzz');
@@ -116,6 +121,52 @@ describe('the fuzzer', () => {
       headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json' },
       body: '{}',
     });
+    // After the hammer: a lot the bidder bought (its invoice takes payments and checkout details)
+    // and one whose reserve was not met (offered to them by a second chance).
+    const shortLived = async (reservePrice?: number) => {
+      const id = await createAuction(server.url, seller.token, {
+        endsAt: new Date(Date.now() + 1500).toISOString(),
+        ...(reservePrice ? { reservePrice } : {}),
+      });
+      await fetch(`${server.url}/auctions/${id}/bids`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bidder.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: 1_000_000 }),
+      });
+      return id;
+    };
+    const bought = await shortLived();
+    unsold = await shortLived(50_000_000);
+    const unsoldToo = await shortLived(50_000_000);
+    const settled = async <T>(attempt: () => Promise<T | undefined>): Promise<T> => {
+      for (let i = 0; i < 200; i++) {
+        const found = await attempt();
+        if (found !== undefined) return found;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('after the hammer did not settle');
+    };
+    const invoiceId = await settled(async () => {
+      const res = await fetch(`${server.url}/me/invoices`, {
+        headers: { authorization: `Bearer ${bidder.token}` },
+      });
+      const { items } = (await res.json()) as { items: Array<{ invoiceId: string; auctionId: string }> };
+      return items.find((i) => i.auctionId === bought)?.invoiceId;
+    });
+    const offerOn = (auctionId: string) =>
+      settled(async () => {
+        const res = await fetch(`${server.url}/auctions/${auctionId}/second-chance`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${seller.token}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+        return res.status === 201 ? ((await res.json()) as { offerId: string }).offerId : undefined;
+      });
+    invoiceIds = [invoiceId];
+    // Two offers, each answered once: an accept or a decline, whichever comes first.
+    offerIds = [await offerOn(unsold), await offerOn(unsoldToo)];
+    // Accounts the fuzzer may delete (with the password), one per known-good DELETE /me.
+    leavers = await Promise.all([1, 2, 3].map(() => registerUser(server.url, 'leaver')));
     // A bid to find by id (GET /auctions/{id}/bids/{bidId}).
     const firstBid = await fetch(`${server.url}/auctions/${auctions[0]}/bids`, {
       method: 'POST',
@@ -147,6 +198,7 @@ describe('the fuzzer', () => {
         .issue({ sub: bidder.userId, roles: ['bidder'] })
         .replace(/\.[^.]+$/, '.AAAA'),
       garbage: 'garbage',
+      ...Object.fromEntries(leavers.map((l, i) => [`leaver${i}`, l.token])),
     };
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
       paths: Record<
@@ -183,6 +235,9 @@ describe('the fuzzer', () => {
       await pool.query(
         `SELECT count(*)::int AS n FROM events
          WHERE metadata->>'commandType' IS DISTINCT FROM 'CloseAuction'
+           -- after the hammer's process manager and deadlines, reacting to an earlier request
+           AND coalesce(metadata->>'commandType', '') NOT IN
+             ('IssueInvoice', 'MarkOverdue', 'VoidInvoice', 'ExpireOffer', 'RecordStrike')
            AND metadata->>'commandType' IS DISTINCT FROM 'MarkEndingSoon'
            AND type NOT IN ('LotClosed', 'SaleClosed')
            AND NOT (type = 'AuctionCancelled' AND data->>'reason' = 'The sale was cancelled')`,
@@ -250,6 +305,23 @@ describe('the fuzzer', () => {
       'POST /sales/{id}/registrations/{userId}/decline': [
         { auth: 'seller', body: json({ reason: 'fuzzed' }) },
       ],
+      'POST /invoices/{id}/payments': [{ auth: 'seller', body: json({ amount: 1, method: 'cash' }) }],
+      'PUT /invoices/{id}/checkout': [
+        {
+          auth: 'bidder',
+          body: json({
+            name: 'Fuzzed Buyer',
+            address: { line1: '1 Fuzz Road', city: 'Fuzzton', postalCode: 'FZ1', country: 'GB' },
+          }),
+        },
+      ],
+      'POST /auctions/{id}/second-chance': [{ auth: 'seller', body: json({}) }],
+      'POST /offers/{id}/accept': [{ auth: 'bidder', body: json({}) }],
+      'POST /offers/{id}/decline': [{ auth: 'bidder', body: json({}) }],
+      'DELETE /me': leavers.map((_, i) => ({
+        auth: `leaver${i}`,
+        body: json({ password: 'correct horse battery' }),
+      })),
       'POST /analytics/what-if': [
         { auth: 'analyst', body: json({ rules: { proxyBidding: false } }) },
         { auth: 'analyst', body: json({ auctionIds: auctions, rules: { minIncrement: 'ladder' } }) },
@@ -305,7 +377,13 @@ describe('the fuzzer', () => {
                 ? sales
                 : op.path.startsWith('/admin/users')
                   ? userIds.slice(0, 1)
-                  : auctions),
+                  : op.path.startsWith('/invoices/')
+                    ? invoiceIds
+                    : op.path.startsWith('/offers/')
+                      ? offerIds
+                      : op.path.endsWith('/second-chance')
+                        ? [unsold]
+                        : auctions),
             ),
           },
           { weight: 1, arbitrary: fc.uuid() },

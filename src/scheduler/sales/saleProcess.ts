@@ -63,8 +63,19 @@ async function onSaleEvent(deps: Deps, e: RecordedEvent, saleId: string): Promis
   return true;
 }
 
-/** A lot extended or over asks for a walk; a lot over is recorded in its sale. */
-async function onLotEvent(deps: Deps, lots: Lots, walks: Walks, e: RecordedEvent, auctionId: string) {
+/**
+ * A lot extended or over asks for a walk; a lot over is recorded in its sale, after the walks its
+ * sale still waits for in this batch: the next lot may close as soon as the sale records this one,
+ * so the pushes this lot's last extensions ask for must be in the log before that.
+ */
+async function onLotEvent(
+  deps: Deps,
+  lots: Lots,
+  walks: Walks,
+  e: RecordedEvent,
+  auctionId: string,
+  walkNow: (saleId: string) => Promise<void>,
+) {
   lots.seen(e, auctionId);
   if (e.type !== 'AuctionExtended' && e.type !== 'AuctionClosed' && e.type !== 'AuctionCancelled')
     return false;
@@ -77,6 +88,7 @@ async function onLotEvent(deps: Deps, lots: Lots, walks: Walks, e: RecordedEvent
     return true;
   }
   const closed = e.type === 'AuctionClosed' ? (e.data as AuctionClosed) : undefined;
+  await walkNow(lot.saleId);
   await deps.sales.recordLotClosed(lot.saleId, {
     auctionId,
     outcome: closed?.outcome ?? 'cancelled',
@@ -112,12 +124,18 @@ export function saleProcess(deps: Deps): ProjectionStore {
     async applyBatch(events, _expected, next) {
       let acted = false;
       const walks: Walks = new Map();
+      const walkNow = async (saleId: string) => {
+        const pending = walks.get(saleId);
+        if (!pending) return;
+        walks.delete(saleId);
+        await walk(deps, lots, sales, new Map([[saleId, pending]]));
+      };
       for (const e of events) {
         const saleId = saleIdOfStream(e.streamId);
         const auctionId = saleId ? undefined : auctionIdOfEvent(e);
         if (saleId) sales.changed(saleId);
         if (saleId) acted = (await onSaleEvent(deps, e, saleId)) || acted;
-        else if (auctionId) acted = (await onLotEvent(deps, lots, walks, e, auctionId)) || acted;
+        else if (auctionId) acted = (await onLotEvent(deps, lots, walks, e, auctionId, walkNow)) || acted;
       }
       await walk(deps, lots, sales, walks);
       if (!checkpoint.due(acted)) return [];

@@ -8,7 +8,8 @@ import Redis from 'ioredis';
 import { createKnex } from '../../src/platform';
 import { getTokenIssuer } from '../../src/auth';
 import { foldInvoice, invoiceStreamType, type InvoiceEvent } from '../../src/invoicing';
-import { waitUntil } from '../support/readModelSnapshot';
+import { snapshotPostgres, waitUntil } from '../support/readModelSnapshot';
+import { rebuildPostgresReadModel } from '../../src/projections';
 import {
   call,
   createAuction,
@@ -428,9 +429,20 @@ describe('after the hammer, on two instances', () => {
     });
     expect(await whereFound(needles)).toEqual([]);
 
-    // The log is whole: every invoice replays to what the read model holds.
+    // The log is whole: every invoice replays to what the read model holds, and the auctions'
+    // read model equals a rebuild from the log.
     const db = knex();
     try {
+      await waitUntil(async () => {
+        const head = await a.app.eventStore.headPosition();
+        const row = await db('projection_checkpoints')
+          .where({ name: 'postgres-read-model' })
+          .first('position');
+        return ((row?.position as string | undefined) ?? '') >= (head ?? '');
+      });
+      const live = await snapshotPostgres(db, 'read_model');
+      await rebuildPostgresReadModel(db, a.app.eventStore);
+      expect(await snapshotPostgres(db, 'read_model')).toEqual(live);
       for (const row of await db('invoices').select('invoice_id', 'state')) {
         const stream = await a.app.eventStore.readStream(`invoice-${String(row.invoice_id)}`);
         const replayed = foldInvoice(

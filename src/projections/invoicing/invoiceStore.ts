@@ -3,6 +3,8 @@ import type { RecordedEvent } from '../../events';
 import {
   auctionIdOfOffers,
   foldInvoice,
+  invoiceEventSchemas,
+  offerEventSchemas,
   foldSecondChance,
   invoiceIdOfStream,
   invoiceStreamType,
@@ -17,6 +19,11 @@ import { CheckpointMovedError, type ProjectionStore } from '../projectionStore';
 import { lazyCheckpoint, moveCheckpoint } from '../storedCheckpoint';
 
 export const INVOICES_PROJECTION = 'invoices';
+/** The events the read model folds (the event store delivers only these). */
+export const INVOICE_READ_MODEL_TYPES = [
+  ...Object.keys(invoiceEventSchemas),
+  ...Object.keys(offerEventSchemas),
+];
 
 export const invoiceMigrations: Migration[] = [
   {

@@ -15,7 +15,6 @@ import {
   analyticsStore,
   SALES_PROJECTION,
   saleStore,
-  INVOICE_READ_MODEL_TYPES,
   INVOICES_PROJECTION,
   invoiceStore,
   NOTIFICATIONS_PROJECTION,
@@ -120,7 +119,7 @@ export function startProjectorRole(infra: Infrastructure, options: StartOptions,
     run(NOTIFICATIONS_PROJECTION, async () => notificationStore(infra.knex, publishingNotifications(infra))),
     run(ANALYTICS_PROJECTION, async () => analyticsStore(readModelDb)),
     run(SALES_PROJECTION, async () => saleStore(readModelDb)),
-    run(INVOICES_PROJECTION, async () => invoiceStore(readModelDb), { eventTypes: INVOICE_READ_MODEL_TYPES }),
+    run(INVOICES_PROJECTION, async () => invoiceStore(readModelDb)),
   ];
   closers.add('projections', () => Promise.all(runners.map((r) => r.stop())).then(() => undefined));
   return { runners, checks: runners.map(projectionCheck) };

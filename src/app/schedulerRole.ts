@@ -16,7 +16,6 @@ import {
   SUSPENSION_PROCESS,
   suspensionProcess,
   type CloseJobData,
-  AFTER_HAMMER_EVENT_TYPES,
   AFTER_HAMMER_PROCESS,
   AFTER_HAMMER_QUEUE,
   afterHammerProcess,
@@ -62,7 +61,6 @@ function startSuspensionProcess(infra: Infrastructure, options: StartOptions, cl
   const { eventStore, logger, knex } = infra;
   const runner = runProjection({
     name: SUSPENSION_PROCESS,
-    eventTypes: ['UserSuspended'],
     eventStore,
     logger,
     ...leaseSettings(infra, options),
@@ -94,7 +92,6 @@ function startAfterHammer(infra: Infrastructure, options: StartOptions, closers:
   const commands = getInvoiceCommands(eventStore, getPersonalDataVault(knex), config.afterHammer);
   const runner = runProjection({
     name: AFTER_HAMMER_PROCESS,
-    eventTypes: AFTER_HAMMER_EVENT_TYPES,
     eventStore,
     logger,
     ...leaseSettings(infra, options),

@@ -34,9 +34,4 @@ export { type ProjectionRunner, type ProjectionStatus, runProjection } from './p
 export { type AuctionChange, CheckpointMovedError, type ProjectionStore } from './projectionStore';
 export { lazyCheckpoint, moveCheckpoint, readStoredCheckpoint, storedCheckpoint } from './storedCheckpoint';
 export { saleMigrations, SALES_PROJECTION, saleStore } from './sales/saleStore';
-export {
-  INVOICE_READ_MODEL_TYPES,
-  INVOICES_PROJECTION,
-  invoiceMigrations,
-  invoiceStore,
-} from './invoicing/invoiceStore';
+export { INVOICES_PROJECTION, invoiceMigrations, invoiceStore } from './invoicing/invoiceStore';

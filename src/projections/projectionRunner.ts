@@ -4,7 +4,6 @@ import type { EventStore, RecordedEvent } from '../events';
 import { isTransientError } from '../platform';
 import { applyFindingCulprit, getProjectionHold, type ProjectionFailure } from './projectionHold';
 import type { Leases } from './leases';
-import { statusOf } from './projectionStatus';
 import {
   CheckpointMovedError,
   LeaseLostError,
@@ -47,14 +46,12 @@ export interface ProjectionRunnerOptions {
   onFailed?(projection: string, failure: ProjectionFailure): void;
   /** The pauses between attempts at an event that failed; the last one repeats. */
   retryDelaysMs?: number[];
-  /** Only these event types, filtered by the store; the checkpoint follows past the rest by empty batches. */
-  eventTypes?: readonly string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What one runner knows of itself: read by its status, changed by its loop. */
-export interface RunnerCell {
+interface RunnerCell {
   readonly owner: string;
   readonly hold: ReturnType<typeof getProjectionHold>;
   state: ProjectionState;
@@ -114,30 +111,13 @@ async function followFromCheckpoint(options: ProjectionRunnerOptions, cell: Runn
       cell.error = undefined;
     }
     const committedAt = Date.now();
-    if (applied.length) options.onApplied?.(applied.map((e) => committedAt - e.recordedAt.getTime()));
+    options.onApplied?.(applied.map((e) => committedAt - e.recordedAt.getTime()));
     if (changes.length) options.onChanges?.(changes, next);
-  };
-  // A filtered subscription's progress past the events it left out, in turn with the batches.
-  let moving: Promise<void> = Promise.resolve();
-  const progressed = (position: string) => {
-    moving = moving
-      .then(async () => {
-        if (session.checkpoint !== undefined && position <= session.checkpoint) return;
-        session.applying = true;
-        try {
-          onCommitted([], await store.applyBatch([], session.checkpoint, position), position);
-        } finally {
-          session.applying = false;
-        }
-      })
-      .catch((error: unknown) => end(error));
   };
   const subscription = options.eventStore.subscribeToAll({
     after: session.checkpoint,
     batchSize: options.batchSize ?? 500,
-    ...(options.eventTypes ? { eventTypes: options.eventTypes, onProgress: progressed } : {}),
     onEvents: async (events) => {
-      await moving;
       session.applying = true;
       await applyFindingCulprit(store, events, session.checkpoint, onCommitted).finally(
         () => (session.applying = false),
@@ -210,6 +190,26 @@ async function keepProjecting(options: ProjectionRunnerOptions, cell: RunnerCell
       await sleep(500);
     }
   }
+}
+
+async function statusOf(options: ProjectionRunnerOptions, cell: RunnerCell): Promise<ProjectionStatus> {
+  const { state, position, error, hold } = cell;
+  let lagMs = 0;
+  if (state === 'running' || state === 'failed' || hold.failure) {
+    const [next] = await options.eventStore.readAll({ after: position, limit: 1 });
+    if (next) lagMs = Math.max(0, Date.now() - next.recordedAt.getTime());
+  }
+  // Between attempts, and during one, a projection holding at an event is failed.
+  const { failure } = hold;
+  const shown = failure && state !== 'stopped' ? 'failed' : state;
+  return {
+    name: options.name,
+    state: shown,
+    position,
+    lagMs,
+    ...(error ? { error } : {}),
+    ...(failure ? { failure } : {}),
+  };
 }
 
 /**

@@ -14,7 +14,6 @@ export { closeDelayMetric } from './closeDelayMetric';
 export { closeInTurn, SALE_PROCESS, saleProcess } from './sales/saleProcess';
 export { SUSPENSION_PROCESS, suspensionProcess } from './bidders/suspensionProcess';
 export {
-  AFTER_HAMMER_EVENT_TYPES,
   AFTER_HAMMER_PROCESS,
   AFTER_HAMMER_QUEUE,
   afterHammerProcess,

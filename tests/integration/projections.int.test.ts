@@ -14,13 +14,7 @@ import {
   rebuildPostgresReadModel,
   rebuildRedisReadModel,
   redisKeys,
-  getLeases,
-  lazyCheckpoint,
-  moveCheckpoint,
-  readStoredCheckpoint,
-  runProjection,
 } from '../../src/projections';
-import pino from 'pino';
 import { snapshotPostgres, snapshotRedisStates, waitUntil } from '../support/readModelSnapshot';
 import { call, createAuction, deleteKeys, registerUser, startTestApp } from '../support/testApp';
 
@@ -354,57 +348,6 @@ describe('projections', () => {
     } finally {
       await b.stop().catch(() => undefined);
       await a.stop().catch(() => undefined);
-    }
-  });
-
-  it('a runner of a few event types gets only those, and its checkpoint still follows the log past the rest', async () => {
-    const t = await startTestApp({ label: 'proj_filtered' });
-    const knex = createKnex(t.databaseUrl, 2);
-    const seen: string[] = [];
-    const checkpoint = lazyCheckpoint(knex, 'filtered-test');
-    const runner = runProjection({
-      name: 'filtered-test',
-      eventStore: t.app.eventStore,
-      logger: pino({ level: 'silent' }),
-      leases: getLeases(knex, 3),
-      heartbeatMs: 500,
-      eventTypes: ['AuctionCreated'],
-      store: async () => ({
-        name: 'filtered-test',
-        readCheckpoint: checkpoint.read,
-        writtenCheckpoint: checkpoint.written,
-        async applyBatch(events, _expected, next) {
-          seen.push(...events.map((e) => e.type));
-          // As the lazy stores do: written when it acted, else when due.
-          if (!checkpoint.due(events.length > 0)) return [];
-          await moveCheckpoint(knex, { name: 'filtered-test', expected: await checkpoint.expected(), next });
-          checkpoint.moved(next);
-          return [];
-        },
-      }),
-    });
-    try {
-      const { ids } = await placeSomeBids(t, 2, 4);
-      const head = await t.app.eventStore.headPosition();
-      await waitUntil(
-        async () => (await runner.status()).position === head,
-        10_000,
-        'the runner at the head',
-      );
-      expect(seen).toEqual(ids.map(() => 'AuctionCreated'));
-      // Its stored checkpoint follows too, when due (within IDLE_CHECKPOINT_MS).
-      await waitUntil(
-        async () => {
-          await placeSomeBids(t, 1, 1);
-          return ((await readStoredCheckpoint(knex, 'filtered-test')) ?? '') >= head!;
-        },
-        15_000,
-        'the stored checkpoint past the bids',
-      );
-    } finally {
-      await runner.stop();
-      await knex.destroy();
-      await t.stop();
     }
   });
 });

@@ -3,8 +3,6 @@ import type { RecordedEvent } from '../../events';
 import {
   auctionIdOfOffers,
   foldInvoice,
-  invoiceEventSchemas,
-  offerEventSchemas,
   foldSecondChance,
   invoiceIdOfStream,
   invoiceStreamType,
@@ -19,11 +17,6 @@ import { CheckpointMovedError, type ProjectionStore } from '../projectionStore';
 import { lazyCheckpoint, moveCheckpoint } from '../storedCheckpoint';
 
 export const INVOICES_PROJECTION = 'invoices';
-/** The events the read model folds (the event store delivers only these). */
-export const INVOICE_READ_MODEL_TYPES = [
-  ...Object.keys(invoiceEventSchemas),
-  ...Object.keys(offerEventSchemas),
-];
 
 export const invoiceMigrations: Migration[] = [
   {

@@ -22,15 +22,6 @@ import {
 } from '../../projections';
 
 export const AFTER_HAMMER_PROCESS = 'after-hammer-process';
-/** The events the process reacts to (the event store delivers only these). */
-export const AFTER_HAMMER_EVENT_TYPES = [
-  'AuctionClosed',
-  'OfferAccepted',
-  'InvoiceIssued',
-  'InvoiceOverdue',
-  'OfferMade',
-  'SecondChanceStarted',
-] as const;
 export const AFTER_HAMMER_QUEUE = 'after-hammer';
 export const INVOICE_DUE_JOB = 'invoice-due';
 export const OFFER_EXPIRY_JOB = 'offer-expiry';

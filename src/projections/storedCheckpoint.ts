@@ -60,3 +60,42 @@ export function lazyCheckpoint(db: Knex, name: string) {
     written: () => written?.position,
   };
 }
+
+/**
+ * A lazy checkpoint for a store that readers wait on (X-Min-Position): a batch that concerned it
+ * writes it with its rows; a batch that did not leaves its position to a timer that writes it at
+ * most `flushMs` later, in turn with the batches. Readers wait that much longer at most, and a
+ * busy log of other events costs the store no write per batch; a crash loses at most that
+ * position, and the replay redoes nothing.
+ */
+export function deferredCheckpoint(db: Knex, name: string, flushMs = 50) {
+  const checkpoint = lazyCheckpoint(db, name);
+  let inTurn: Promise<unknown> = Promise.resolve();
+  let pending: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    const next = pending;
+    pending = undefined;
+    if (next === undefined) return;
+    inTurn = inTurn
+      .then(async () => {
+        const { rows } = await moveCheckpoint(db, { name, expected: await checkpoint.expected(), next });
+        if (rows.length === 1) checkpoint.moved(next);
+      })
+      .catch(() => undefined); // the lease moved: the new owner replays from what was written
+  };
+  return {
+    ...checkpoint,
+    /** Before a batch: the timer's write done, and its position dropped (the batch carries a later one). */
+    async turn() {
+      await inTurn;
+      pending = undefined;
+    },
+    /** A batch that wrote nothing: its position, written by the timer. */
+    defer(next: string) {
+      pending = next;
+      timer ??= setTimeout(flush, flushMs).unref();
+    },
+  };
+}

@@ -23,7 +23,7 @@ describeBrowser(
     beforeAll(async () => {
       server = await startTestApp({
         label: 'hammer_pages',
-        env: { PAYMENT_DUE_SECONDS: '6', OFFER_TTL_SECONDS: '600', SCHEDULER_SWEEP_SECONDS: '1' },
+        env: { PAYMENT_DUE_SECONDS: '5', OFFER_TTL_SECONDS: '600', SCHEDULER_SWEEP_SECONDS: '1' },
       });
       await people.start();
     }, 60_000);
@@ -84,7 +84,7 @@ describeBrowser(
       await checkout.getByLabel('Address', { exact: true }).fill('1 Canal Street');
       await checkout.getByLabel('City').fill('Utrecht');
       await checkout.getByLabel('Postal code').fill('3511 AA');
-      await checkout.getByLabel(/^Country/).fill('nl');
+      await checkout.getByLabel(/^Country/).fill('NL');
       await checkout.getByRole('button', { name: 'Save checkout details' }).click();
       await expectText(buyer, 'Checkout details saved.');
       expect({ violations: await axeViolations(buyer) }).toEqual({ violations: [] });

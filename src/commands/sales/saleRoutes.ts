@@ -79,6 +79,9 @@ function createSaleErrors(body: CreateSaleBody): FieldError[] {
     if (value !== undefined && Number.isNaN(Date.parse(value)))
       errors.push({ field: `body.${field}`, message: 'must be a valid time' });
   }
+  const premium = body.buyersPremiumPercent;
+  if (premium !== undefined && Math.abs(Math.round(premium * 100) - premium * 100) > 1e-6)
+    errors.push({ field: 'body.buyersPremiumPercent', message: 'must have at most two decimals' });
   return errors;
 }
 

@@ -32,7 +32,12 @@ export const createSaleSchema = {
       additionalProperties: false,
     },
     increments: incrementTableSchema,
-    buyersPremiumPercent: { type: 'number', minimum: 0, maximum: 50, description: 'Default 0' },
+    buyersPremiumPercent: {
+      type: 'number',
+      minimum: 0,
+      maximum: 50,
+      description: 'Default 0; at most two decimals (a whole number of basis points)',
+    },
     requiresApproval: { type: 'boolean', description: 'Default false' },
     mode: {
       type: 'string',

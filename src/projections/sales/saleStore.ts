@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../events';
 import { preparedStatement, type Migration } from '../../platform';
 import { evolveSaleAll, saleIdOfStream, toSaleEvent, type Sale, type SaleEvent } from '../../sales';
 import { CheckpointMovedError, type ProjectionStore } from '../projectionStore';
-import { lazyCheckpoint, moveCheckpoint } from '../storedCheckpoint';
+import { deferredCheckpoint } from '../storedCheckpoint';
 
 export const SALES_PROJECTION = 'sales';
 
@@ -68,9 +68,6 @@ const toRow = (sale: Sale, revision: number) => ({
   state: sale,
 });
 
-/** A checkpoint only a position moved (no sale's event) is written this long after, at the latest. */
-const FLUSH_MS = 50;
-
 /** Each sale's new events in the batch, in order, with their revisions. */
 function saleEventsOf(events: RecordedEvent[]) {
   const bySale = new Map<string, Array<{ revision: number; event: SaleEvent }>>();
@@ -105,39 +102,22 @@ async function changedRows(db: Knex, bySale: ReturnType<typeof saleEventsOf>) {
  * The sales' read model: one row per sale, its state folded from its stream (the lots, how each
  * ended, the running figures), each batch with a sale's event written with the checkpoint in one
  * statement. Events at or below a row's revision are skipped, so a replayed batch changes nothing.
- * Most batches hold no sale's event (bids): their position is written at most FLUSH_MS later, by
- * a timer, in turn with the batches (readers waiting for a position wait that much longer at most,
- * and the bid load costs no write per batch). A crash loses at most that: the replay redoes nothing.
+ * Most batches hold no sale's event (bids): their position is written at most 50 ms later, by a
+ * timer, in turn with the batches (deferredCheckpoint): readers waiting for a position wait that
+ * much longer at most, and the bid load costs no write per batch.
  */
 export function saleStore(db: Knex): ProjectionStore {
   const name = SALES_PROJECTION;
-  const checkpoint = lazyCheckpoint(db, name);
-  let inTurn: Promise<unknown> = Promise.resolve();
-  let pending: string | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    const next = pending;
-    pending = undefined;
-    if (next === undefined) return;
-    inTurn = inTurn
-      .then(async () => {
-        const { rows } = await moveCheckpoint(db, { name, expected: await checkpoint.expected(), next });
-        if (rows.length === 1) checkpoint.moved(next);
-      })
-      .catch(() => undefined); // the lease moved: the new owner replays from what was written
-  };
+  const checkpoint = deferredCheckpoint(db, name);
   return {
     name,
     readCheckpoint: checkpoint.read,
     writtenCheckpoint: checkpoint.written,
     async applyBatch(events, _expected, next) {
-      await inTurn;
-      pending = undefined;
+      await checkpoint.turn();
       const bySale = saleEventsOf(events);
       if (bySale.size === 0) {
-        pending = next;
-        timer ??= setTimeout(flush, FLUSH_MS).unref();
+        checkpoint.defer(next);
         return [];
       }
       const rows = await changedRows(db, bySale);

@@ -5846,7 +5846,7 @@ export interface operations {
                         checkout: {
                             address: {
                                 city: string;
-                                /** @description ISO 3166-1 alpha-2 */
+                                /** @description A country code (ISO 3166-1) or name */
                                 country: string;
                                 line1: string;
                                 line2?: string;
@@ -6007,7 +6007,7 @@ export interface operations {
                 "application/json": {
                     address: {
                         city: string;
-                        /** @description ISO 3166-1 alpha-2 */
+                        /** @description A country code (ISO 3166-1) or name */
                         country: string;
                         line1: string;
                         line2?: string;
@@ -6046,7 +6046,7 @@ export interface operations {
                         checkout: {
                             address: {
                                 city: string;
-                                /** @description ISO 3166-1 alpha-2 */
+                                /** @description A country code (ISO 3166-1) or name */
                                 country: string;
                                 line1: string;
                                 line2?: string;
@@ -6289,7 +6289,7 @@ export interface operations {
                         checkout: {
                             address: {
                                 city: string;
-                                /** @description ISO 3166-1 alpha-2 */
+                                /** @description A country code (ISO 3166-1) or name */
                                 country: string;
                                 line1: string;
                                 line2?: string;
@@ -9187,7 +9187,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Default 0 */
+                    /** @description Default 0; at most two decimals (a whole number of basis points) */
                     buyersPremiumPercent?: number;
                     currency: string;
                     description?: string;

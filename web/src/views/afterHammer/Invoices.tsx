@@ -51,11 +51,7 @@ const FIELDS: Array<[keyof Form, string, Record<string, unknown>]> = [
   ['line2', 'Address line 2 (optional)', { autocomplete: 'address-line2', maxLength: 200 }],
   ['city', 'City', { autocomplete: 'address-level2', maxLength: 100 }],
   ['postalCode', 'Postal code', { autocomplete: 'postal-code', maxLength: 20 }],
-  [
-    'country',
-    'Country (two letters, e.g. NL)',
-    { autocomplete: 'country', pattern: '[A-Za-z]{2}', maxLength: 2 },
-  ],
+  ['country', 'Country', { autocomplete: 'country-name', minLength: 2, maxLength: 100 }],
 ];
 
 function AddressFields({ form, setForm }: { form: Form; setForm(f: Form): void }) {
@@ -97,7 +93,7 @@ function Checkout({ invoiceId }: { invoiceId: string }) {
     try {
       const body = {
         name,
-        address: { ...address, country: address.country.toUpperCase(), ...(line2 ? { line2 } : {}) },
+        address: { ...address, ...(line2 ? { line2 } : {}) },
       };
       setInvoice(await ok(api.PUT('/invoices/{id}/checkout', { params: { path: { id: invoiceId } }, body })));
       setMessage({ text: 'Checkout details saved.' });

@@ -12,6 +12,7 @@ import { call, inSeconds, startTestApp } from '../support/testApp';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`\n!! Browser e2e SKIPPED: ${skipReason}\n`);
+// Skipped only where no Chromium is installed; the reason is printed above and named in the suite's title.
 const describeBrowser = skipReason ? describe.skip : describe;
 
 describeBrowser(

@@ -113,6 +113,12 @@ describe('after the hammer, on two instances', () => {
     expect((await pay(bob.token, 100)).body).toMatchObject({ code: 'NOT_SELLER' });
     for (const body of [
       {},
+      // What no read model can store, or absurd: refused before the log.
+      { amount: 10, method: 'cash', reference: 'nul \u0000 byte' },
+      { amount: 10, method: 'cash', reference: 'lone \ud800 surrogate' },
+      { amount: 10, method: 'cash', reference: 'x'.repeat(201) },
+      { amount: 10, method: 'cash', 'lone \udc00': 1 },
+      { amount: 1e13, method: 'cash' },
       { amount: 0, method: 'cash' },
       { amount: 10, method: 'barter' },
       { amount: 1.5, method: 'cash' },
@@ -383,6 +389,9 @@ describe('after the hammer, on two instances', () => {
     for (const body of [
       {},
       { ...details, name: ' ' },
+      { ...details, name: 'nul \u0000' },
+      { ...details, address: { ...details.address, city: 'lone \ud800' } },
+      { ...details, name: 'x'.repeat(201) },
       { ...details, address: { ...details.address, country: ' ' } },
     ])
       expect((await call(b.url, 'PUT', `/invoices/${id}/checkout`, { token: erin.token, body })).status).toBe(

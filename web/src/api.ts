@@ -7,6 +7,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { Problem, paths } from './types';
 import { session } from './session';
+import { problemText } from './format';
 
 export type {
   AuctionView,
@@ -77,3 +78,7 @@ export async function done(reply: Promise<{ error?: unknown; response: Response 
   const { error, response } = await reply;
   if (!response.ok) throw new ApiError(response.status, error as Problem | undefined);
 }
+
+/** A failed request as one sentence for a person (its problem, or the error's own message). */
+export const failureText = (error: unknown, currency?: string) =>
+  problemText(error instanceof ApiError ? error.problem : undefined, currency, (error as Error).message);

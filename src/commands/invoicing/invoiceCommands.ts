@@ -120,7 +120,7 @@ export function getInvoiceCommands(
   settings: AfterHammerSettings,
 ) {
   const s = afterHammerStreams(eventStore);
-  return { settings, ...issuing(s, settings), ...invoiceActions(s, vault), ...secondChances(s, settings) };
+  return { ...issuing(s, settings), ...invoiceActions(s, vault), ...secondChances(s, settings) };
 }
 
 export type InvoiceCommands = ReturnType<typeof getInvoiceCommands>;

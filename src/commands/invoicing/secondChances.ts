@@ -78,7 +78,6 @@ export function secondChances(s: Streams, settings: AfterHammerSettings) {
       }),
     expire: (auctionId: string, offerId: string) =>
       s.offers(auctionId, null, { type: 'ExpireOffer', now: new Date(), data: { offerId, ...nextOffer() } }),
-    readSecondChance: s.readSecondChance,
     currentOffer,
   };
 }

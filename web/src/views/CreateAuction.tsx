@@ -1,7 +1,6 @@
 /** Selling: a title, a format, a price, an optional reserve and buy-it-now price, and how long it runs. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, ok } from '../api';
-import { problemText } from '../format';
+import { api, idempotencyKey, ok, failureText } from '../api';
 import { serverNow } from '../live';
 import { ListingFields } from '../components/ListingFields';
 import { PriceFields, pricesOf } from '../components/PriceFields';
@@ -30,7 +29,7 @@ export function CreateAuction() {
       setError('');
       go(`#/auction/${created.auctionId}`);
     } catch (e) {
-      setError(problemText(e instanceof ApiError ? e.problem : undefined, undefined, (e as Error).message));
+      setError(failureText(e));
     }
   };
   return (

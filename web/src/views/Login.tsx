@@ -1,7 +1,6 @@
 /** Logging in, or signing up: either way the reply's token signs this page in. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, ok } from '../api';
-import { problemText } from '../format';
+import { api, ok, failureText } from '../api';
 import { session } from '../session';
 
 async function signIn(reply: { userId: string; token: string }, displayName?: string) {
@@ -64,7 +63,7 @@ export function Login({ reason }: { reason?: string }) {
       await send(new FormData(event.target as HTMLFormElement));
       setError('');
     } catch (e) {
-      setError(problemText(e instanceof ApiError ? e.problem : undefined, undefined, (e as Error).message));
+      setError(failureText(e));
     }
   };
   const login = handle(async (data) => {

@@ -3,11 +3,10 @@
  * checkout form (name and address, personal data sealed with a key of the buyer's own).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, ok, type Invoice, type InvoiceItem } from '../../api';
-import { money, problemText } from '../../format';
+import { api, ok, type Invoice, type InvoiceItem, failureText } from '../../api';
+import { money } from '../../format';
 
-export const failure = (error: unknown) =>
-  problemText(error instanceof ApiError ? error.problem : undefined, undefined, (error as Error).message);
+export const failure = (error: unknown) => failureText(error);
 
 export const STATUS_TEXT: Record<InvoiceItem['status'], string> = {
   open: 'Open',

@@ -3,8 +3,8 @@
  * checkout details once given, and the second chance for an overdue one.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, ok, type Invoice, type InvoiceItem } from '../../api';
-import { money, problemText, toMinor } from '../../format';
+import { api, ok, type Invoice, type InvoiceItem, failureText } from '../../api';
+import { money, toMinor } from '../../format';
 import { failure, InvoiceFigures } from './Invoices';
 
 const METHODS = [
@@ -39,7 +39,7 @@ function RecordPayment({
       setError(undefined);
       onDone(after, `Payment of ${money(body.amount, invoice.currency)} recorded.`);
     } catch (error) {
-      setError(problemText(error instanceof ApiError ? error.problem : undefined, invoice.currency));
+      setError(failureText(error, invoice.currency));
     }
   };
   return (

@@ -1,7 +1,7 @@
 /** The market over a range (the summary), and what-if: closed auctions replayed under other rules. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, ok, type Reply, type paths } from '../../api';
-import { money, plural, problemText } from '../../format';
+import { api, ok, type Reply, type paths, failureText } from '../../api';
+import { money, plural } from '../../format';
 
 type Summary = Reply<'/analytics/summary', 'get'>;
 type WhatIf = Reply<'/analytics/what-if', 'post'>;
@@ -31,8 +31,7 @@ const summaryRows = (s: Summary): Array<[string, string | number]> => [
   ['Median bids per auction', s.medianBidsPerAuction],
 ];
 
-const messageOf = (e: unknown) =>
-  problemText(e instanceof ApiError ? e.problem : undefined, undefined, (e as Error).message);
+const messageOf = (e: unknown) => failureText(e);
 
 function SummaryForm() {
   const [summary, setSummary] = useState<Summary>();

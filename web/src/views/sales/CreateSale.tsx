@@ -1,7 +1,6 @@
 /** A seller's catalogue: its title, currency, when it starts, when its first lot ends, the gap between lots. */
 import { useState } from 'preact/hooks';
-import { ApiError, api, idempotencyKey, ok } from '../../api';
-import { problemText } from '../../format';
+import { api, idempotencyKey, ok, failureText } from '../../api';
 import { ListingFields } from '../../components/ListingFields';
 import { go } from '../../router';
 
@@ -32,7 +31,7 @@ export function CreateSale() {
       setError('');
       go(`#/sale/${created.saleId}`);
     } catch (e) {
-      setError(problemText(e instanceof ApiError ? e.problem : undefined, undefined, (e as Error).message));
+      setError(failureText(e));
     }
   };
   return (

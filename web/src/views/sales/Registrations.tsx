@@ -3,8 +3,7 @@
  * the seller's reason for a decline); the seller sees the requests and approves or declines them.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, ok, type Registration, type SaleView } from '../../api';
-import { problemText } from '../../format';
+import { api, ok, type Registration, type SaleView, failureText } from '../../api';
 
 const STATUS_TEXT: Record<Registration['status'], string> = {
   pending: 'Registration pending: the seller has not answered yet.',
@@ -12,8 +11,7 @@ const STATUS_TEXT: Record<Registration['status'], string> = {
   declined: 'The seller declined your registration',
 };
 
-const failure = (error: unknown) =>
-  problemText(error instanceof ApiError ? error.problem : undefined, undefined, (error as Error).message);
+const failure = (error: unknown) => failureText(error);
 
 /** The bidder's side: ask, then see the answer. */
 export function BidderRegistration({ sale }: { sale: SaleView }) {

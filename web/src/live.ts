@@ -110,8 +110,12 @@ export function reconnect() {
   connect();
 }
 
-/** Follows exactly these auctions: new ones are subscribed, the others left. */
-export function watch(auctionIds: string[]) {
+/**
+ * Follows exactly these auctions: new ones are subscribed, the others left. `readAt` gives the
+ * revision the page read of an auction: the events after it are sent first (a bid between the
+ * page's read and its subscription is not missed).
+ */
+export function watch(auctionIds: string[], readAt: Record<string, number> = {}) {
   for (const id of [...subscriptions.keys()]) {
     if (auctionIds.includes(id)) continue;
     subscriptions.delete(id);
@@ -119,8 +123,8 @@ export function watch(auctionIds: string[]) {
   }
   for (const id of auctionIds) {
     if (subscriptions.has(id)) continue;
-    subscriptions.set(id, undefined);
-    subscribe(id, undefined);
+    subscriptions.set(id, readAt[id]);
+    subscribe(id, readAt[id]);
   }
 }
 

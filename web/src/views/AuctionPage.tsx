@@ -73,7 +73,8 @@ function useLiveAuction(auctionId: string, onError: (error: unknown) => void) {
         if (!live) return;
         setView(auction);
         setBids(items);
-        watch([auctionId]);
+        // From the revision read: what happened since (a bid, a cancellation) comes first.
+        watch([auctionId], { [auctionId]: auction.revision });
       },
       (error: unknown) => live && onError(error),
     );
